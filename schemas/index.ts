@@ -1,0 +1,6 @@
+export * from './clickstream.ts';
+export * from './envelope.ts';
+export * from './limits.ts';
+export * from './registry.ts';
+export * from './telemetry.ts';
+export * from './validate.ts';
