@@ -1,0 +1,51 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+export interface LocalEndpoints {
+  readonly kinesis: string;
+  readonly dynamodb: string;
+  readonly s3: string;
+}
+
+/** s3rver accepts only its own fixed key pair; kinesalite and DynamoDB Local (shared db) accept any. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+export const LOCAL_REGION = 'us-east-1';
+
+/** The local cloud's SDK clients, configured once for the local servers' wire quirks. */
+export const localClients = (endpoints: LocalEndpoints) => {
+  const base = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const dynamodb = new DynamoDBClient({ ...base, endpoint: endpoints.dynamodb });
+  return {
+    // kinesalite speaks HTTP/1.1 only; the SDK's Kinesis default is HTTP/2.
+    kinesis: new KinesisClient({
+      ...base,
+      endpoint: endpoints.kinesis,
+      requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: 64 } }),
+    }),
+    dynamodb,
+    documents: DynamoDBDocumentClient.from(dynamodb),
+    // s3rver rejects streaming checksums and virtual-host addressing.
+    s3: new S3Client({
+      ...base,
+      endpoint: endpoints.s3,
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+  };
+};
+export type LocalClients = ReturnType<typeof localClients>;
+
+/** Environment that points a process's SDK v3 clients at the local servers. */
+export const localAwsEnvironment = (endpoints: LocalEndpoints): Record<string, string> => ({
+  AWS_REGION: LOCAL_REGION,
+  AWS_DEFAULT_REGION: LOCAL_REGION,
+  AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+  AWS_ENDPOINT_URL_KINESIS: endpoints.kinesis,
+  AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+  AWS_ENDPOINT_URL_S3: endpoints.s3,
+});

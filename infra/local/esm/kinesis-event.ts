@@ -1,0 +1,50 @@
+import type { _Record } from '@aws-sdk/client-kinesis';
+import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import type { StreamMappingSettings } from './settings.ts';
+
+/** A record as the poller holds it: what GetRecords returned, already in Lambda's encoding. */
+export interface PolledRecord {
+  readonly sequenceNumber: string;
+  readonly partitionKey: string;
+  /** Base64, as Lambda delivers it. */
+  readonly data: string;
+  readonly arrivalMs: number;
+}
+
+export const toPolledRecord = (record: _Record): PolledRecord => ({
+  sequenceNumber: record.SequenceNumber ?? '',
+  partitionKey: record.PartitionKey ?? '',
+  data: Buffer.from(record.Data ?? new Uint8Array()).toString('base64'),
+  arrivalMs: record.ApproximateArrivalTimestamp?.getTime() ?? Date.now(),
+});
+
+/** Bytes a record adds to the invocation payload: its data plus the JSON around it. */
+export const payloadBytesOf = (record: PolledRecord): number => record.data.length + record.partitionKey.length + 420;
+
+/** Builds the event exactly as Lambda hands it to a Kinesis-triggered function. */
+export const kinesisEvent = (
+  settings: StreamMappingSettings,
+  shardId: string,
+  region: string,
+  roleArn: string,
+  records: readonly PolledRecord[],
+): KinesisStreamEvent => ({
+  Records: records.map(
+    (record): KinesisStreamRecord => ({
+      kinesis: {
+        kinesisSchemaVersion: '1.0',
+        partitionKey: record.partitionKey,
+        sequenceNumber: record.sequenceNumber,
+        data: record.data,
+        approximateArrivalTimestamp: record.arrivalMs / 1000,
+      },
+      eventSource: 'aws:kinesis',
+      eventVersion: '1.0',
+      eventID: `${shardId}:${record.sequenceNumber}`,
+      eventName: 'aws:kinesis:record',
+      invokeIdentityArn: roleArn,
+      awsRegion: region,
+      eventSourceARN: settings.streamArn,
+    }),
+  ),
+});

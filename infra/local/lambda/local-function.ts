@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Worker } from 'node:worker_threads';
+import type { FunctionPlan } from '../template.ts';
+
+const WORKER = new URL('./worker.mjs', import.meta.url);
+
+/** A function's error as Lambda reports it: the handler threw, or ran out of time. */
+export class FunctionError extends Error {
+  constructor(
+    readonly functionName: string,
+    readonly errorType: string,
+    message: string,
+  ) {
+    super(`${functionName}: ${errorType}: ${message}`);
+    this.name = 'FunctionError';
+  }
+}
+
+/** Where the bundled handler of a function lives in the cloud assembly: `index.handler` → index.mjs. */
+export const handlerModule = (assemblyDir: string, fn: FunctionPlan) => {
+  if (!fn.assetPath) {
+    throw new Error(`function ${fn.logicalId} has no aws:asset:path metadata: synthesize with asset metadata enabled`);
+  }
+  const dot = fn.handler.lastIndexOf('.');
+  const base = join(assemblyDir, fn.assetPath, fn.handler.slice(0, dot));
+  const modulePath = ['.mjs', '.js', '.cjs'].map((ext) => base + ext).find(existsSync);
+  if (!modulePath) throw new Error(`no bundled code for ${fn.logicalId} at ${base}.mjs: run the synth again`);
+  return { modulePath, exportName: fn.handler.slice(dot + 1) };
+};
+
+/**
+ * Runs a function's bundled code the way Lambda does: each concurrent invocation gets its own
+ * execution environment (a worker thread with the function's environment variables), reused
+ * while warm; an invocation past the timeout kills its environment.
+ */
+export class LocalFunction {
+  private readonly idle: Worker[] = [];
+  private readonly all = new Set<Worker>();
+  private nextId = 0;
+
+  constructor(
+    private readonly fn: FunctionPlan,
+    private readonly module: { modulePath: string; exportName: string },
+    private readonly environment: Record<string, string>,
+    /** Receives every line the function writes to stdout/stderr (JSON logs and EMF metrics). */
+    private readonly onLogLine: (line: string) => void,
+  ) {}
+
+  private spawn(): Worker {
+    const worker = new Worker(WORKER, {
+      workerData: {
+        ...this.module,
+        functionName: this.fn.name,
+        functionArn: this.fn.arn,
+        memoryMb: this.fn.memoryMb,
+        timeoutSeconds: this.fn.timeoutSeconds,
+      },
+      env: { ...this.environment },
+      stdout: true,
+      stderr: true,
+    });
+    for (const stream of [worker.stdout, worker.stderr]) {
+      createInterface({ input: stream }).on('line', this.onLogLine);
+    }
+    this.all.add(worker);
+    worker.once('exit', () => this.all.delete(worker));
+    return worker;
+  }
+
+  async invoke(event: unknown): Promise<unknown> {
+    const worker = this.idle.pop() ?? this.spawn();
+    const id = this.nextId++;
+    try {
+      const reply = await new Promise<{ ok: boolean; result?: unknown; error?: { name: string; message: string } }>(
+        (resolve, reject) => {
+          const detach = () => {
+            worker.removeListener('message', onMessage);
+            worker.removeListener('error', onError);
+          };
+          const timer = setTimeout(() => {
+            detach();
+            void worker.terminate();
+            reject(new FunctionError(this.fn.name, 'Sandbox.Timedout', `Task timed out after ${this.fn.timeoutSeconds}s`));
+          }, this.fn.timeoutSeconds * 1000);
+          const onMessage = (message: { id: number; ok: boolean }) => {
+            if (message.id !== id) return;
+            clearTimeout(timer);
+            detach();
+            resolve(message);
+          };
+          const onError = (error: Error) => {
+            clearTimeout(timer);
+            detach();
+            reject(new FunctionError(this.fn.name, 'Runtime.ExitError', error.message));
+          };
+          worker.on('message', onMessage);
+          worker.on('error', onError);
+          worker.postMessage({ id, event });
+        },
+      );
+      this.idle.push(worker);
+      if (!reply.ok) throw new FunctionError(this.fn.name, reply.error?.name ?? 'Error', reply.error?.message ?? '');
+      return reply.result;
+    } catch (error) {
+      // A handler error leaves the environment reusable; a timeout or crash has already ended it.
+      if (error instanceof FunctionError && error.errorType !== 'Sandbox.Timedout' && error.errorType !== 'Runtime.ExitError') {
+        if (!this.idle.includes(worker)) this.idle.push(worker);
+      }
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.all].map((worker) => worker.terminate()));
+    this.idle.length = 0;
+  }
+}

@@ -1,0 +1,87 @@
+import {
+  type AttributeDefinition,
+  type BillingMode,
+  CreateTableCommand,
+  type GlobalSecondaryIndex,
+  type KeySchemaElement,
+  ResourceInUseException,
+  type StreamSpecification,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import {
+  CreateStreamCommand,
+  ResourceInUseException as StreamInUseException,
+  waitUntilStreamExists,
+} from '@aws-sdk/client-kinesis';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import type { LocalClients } from './clients.ts';
+import type { CloudPlan } from './template.ts';
+
+export interface ProvisionOptions {
+  /** Shards given to an on-demand stream, which declares no shard count. */
+  readonly onDemandShards: number;
+}
+
+const ignoreExisting = async (create: () => Promise<unknown>, isExisting: (error: unknown) => boolean) => {
+  try {
+    await create();
+  } catch (error) {
+    if (!isExisting(error)) throw error;
+  }
+};
+
+/** Creates on the local servers what the plan declares; what already exists is kept, with its data. */
+export const provision = async (plan: CloudPlan, clients: LocalClients, options: ProvisionOptions): Promise<void> => {
+  for (const stream of plan.streams) {
+    await ignoreExisting(
+      () =>
+        clients.kinesis.send(
+          new CreateStreamCommand({ StreamName: stream.name, ShardCount: stream.shardCount ?? options.onDemandShards }),
+        ),
+      (error) => error instanceof StreamInUseException,
+    );
+    await waitUntilStreamExists({ client: clients.kinesis, maxWaitTime: 30 }, { StreamName: stream.name });
+  }
+  for (const table of plan.tables) {
+    const p = table.properties;
+    await ignoreExisting(
+      () =>
+        clients.dynamodb.send(
+          new CreateTableCommand({
+            TableName: table.name,
+            KeySchema: p.KeySchema as KeySchemaElement[],
+            AttributeDefinitions: p.AttributeDefinitions as AttributeDefinition[],
+            BillingMode: (p.BillingMode as BillingMode | undefined) ?? 'PAY_PER_REQUEST',
+            ...(p.StreamSpecification
+              ? { StreamSpecification: { ...(p.StreamSpecification as StreamSpecification), StreamEnabled: true } }
+              : {}),
+            ...(p.GlobalSecondaryIndexes
+              ? { GlobalSecondaryIndexes: p.GlobalSecondaryIndexes as GlobalSecondaryIndex[] }
+              : {}),
+          }),
+        ),
+      (error) => error instanceof ResourceInUseException,
+    );
+    await waitUntilTableExists({ client: clients.dynamodb, maxWaitTime: 30 }, { TableName: table.name });
+    const ttl = p.TimeToLiveSpecification as { AttributeName?: string; Enabled?: boolean } | undefined;
+    if (ttl?.Enabled && ttl.AttributeName) {
+      await ignoreExisting(
+        () =>
+          clients.dynamodb.send(
+            new UpdateTimeToLiveCommand({
+              TableName: table.name,
+              TimeToLiveSpecification: { AttributeName: ttl.AttributeName, Enabled: true },
+            }),
+          ),
+        (error) => /already enabled/i.test((error as Error).message),
+      );
+    }
+  }
+  for (const bucket of plan.buckets) {
+    await ignoreExisting(
+      () => clients.s3.send(new CreateBucketCommand({ Bucket: bucket.name })),
+      (error) => ['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes((error as Error).name),
+    );
+  }
+};

@@ -1,0 +1,189 @@
+import { MAPPING_DEFAULTS, type StreamMappingSettings } from './esm/settings.ts';
+
+/** A CloudFormation template as synthesized: only the parts the local cloud reads. */
+export interface Template {
+  Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
+}
+
+export interface LocalAccount {
+  readonly region: string;
+  readonly accountId: string;
+  readonly stackName: string;
+}
+
+interface Named {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly arn: string;
+}
+export interface StreamPlan extends Named {
+  readonly shardCount?: number;
+}
+export interface TablePlan extends Named {
+  readonly properties: Record<string, unknown>;
+}
+export type BucketPlan = Named;
+export interface FunctionPlan extends Named {
+  readonly handler: string;
+  readonly runtime: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly roleArn: string;
+  readonly environment: Record<string, string>;
+  /** Folder of the bundled code inside the cloud assembly (`aws:asset:path`). */
+  readonly assetPath?: string;
+  /** Source entry relative to the repository (`streamlake:entry`). */
+  readonly entry?: string;
+}
+
+/** Everything the template declares that the local cloud creates, with physical names resolved. */
+export interface CloudPlan {
+  readonly streams: StreamPlan[];
+  readonly tables: TablePlan[];
+  readonly buckets: BucketPlan[];
+  readonly functions: FunctionPlan[];
+  readonly kinesisMappings: StreamMappingSettings[];
+  /** Mappings the local cloud cannot run yet (e.g. DynamoDB streams), named so nobody is surprised. */
+  readonly unsupportedMappings: string[];
+}
+
+/** Local physical names: `<stack>-<logical id>`, lower-cased where the service demands it. */
+const physicalName = (account: LocalAccount, logicalId: string, type: string): string => {
+  const name = `${account.stackName}-${logicalId}`;
+  return type === 'AWS::S3::Bucket' ? name.toLowerCase().replace(/[^a-z0-9.-]/g, '-').slice(0, 63) : name.slice(0, 128);
+};
+
+const arnOf = (account: LocalAccount, type: string, name: string): string => {
+  const { region, accountId } = account;
+  switch (type) {
+    case 'AWS::Kinesis::Stream':
+      return `arn:aws:kinesis:${region}:${accountId}:stream/${name}`;
+    case 'AWS::DynamoDB::Table':
+      return `arn:aws:dynamodb:${region}:${accountId}:table/${name}`;
+    case 'AWS::S3::Bucket':
+      return `arn:aws:s3:::${name}`;
+    case 'AWS::Lambda::Function':
+      return `arn:aws:lambda:${region}:${accountId}:function:${name}`;
+    case 'AWS::IAM::Role':
+      return `arn:aws:iam::${accountId}:role/${name}`;
+    default:
+      return `arn:aws:cloudformation:${region}:${accountId}:${type}/${name}`;
+  }
+};
+
+/** Reads a synthesized template into the plan the local cloud provisions. */
+export const planFromTemplate = (template: Template, account: LocalAccount): CloudPlan => {
+  const resources = template.Resources;
+  const nameOf = (logicalId: string): string => {
+    const resource = resources[logicalId];
+    if (!resource) throw new Error(`template refers to ${logicalId}, which it does not declare`);
+    const props = resource.Properties ?? {};
+    const explicit = props.StreamName ?? props.TableName ?? props.BucketName ?? props.FunctionName ?? props.RoleName;
+    return typeof explicit === 'string' ? explicit : physicalName(account, logicalId, resource.Type);
+  };
+  const resolve = (value: unknown): unknown => {
+    if (typeof value !== 'object' || value === null) return value;
+    if (Array.isArray(value)) return value.map(resolve);
+    const object = value as Record<string, unknown>;
+    if ('Ref' in object) {
+      const ref = String(object.Ref);
+      if (ref === 'AWS::Region') return account.region;
+      if (ref === 'AWS::AccountId') return account.accountId;
+      if (ref === 'AWS::Partition') return 'aws';
+      if (ref === 'AWS::URLSuffix') return 'amazonaws.com';
+      if (ref === 'AWS::StackName') return account.stackName;
+      return nameOf(ref);
+    }
+    if ('Fn::GetAtt' in object) {
+      const [logicalId, attribute] = object['Fn::GetAtt'] as [string, string];
+      const type = resources[logicalId]?.Type ?? '';
+      const name = nameOf(logicalId);
+      if (attribute === 'Arn') return arnOf(account, type, name);
+      if (attribute === 'StreamArn') return `${arnOf(account, type, name)}/stream/local`;
+      throw new Error(`Fn::GetAtt ${logicalId}.${attribute} is not supported by the local cloud`);
+    }
+    if ('Fn::Join' in object) {
+      const [separator, parts] = object['Fn::Join'] as [string, unknown[]];
+      return (resolve(parts) as unknown[]).join(separator);
+    }
+    return Object.fromEntries(Object.entries(object).map(([key, inner]) => [key, resolve(inner)]));
+  };
+  const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
+  const named = (logicalId: string, type: string) => {
+    const name = nameOf(logicalId);
+    return { logicalId, name, arn: arnOf(account, type, name) };
+  };
+
+  const streams = ofType('AWS::Kinesis::Stream').map(([id, r]) => ({
+    ...named(id, 'AWS::Kinesis::Stream'),
+    ...(typeof r.Properties?.ShardCount === 'number' ? { shardCount: r.Properties.ShardCount } : {}),
+  }));
+  const tables = ofType('AWS::DynamoDB::Table').map(([id, r]) => ({
+    ...named(id, 'AWS::DynamoDB::Table'),
+    properties: resolve(r.Properties ?? {}) as Record<string, unknown>,
+  }));
+  const buckets = ofType('AWS::S3::Bucket').map(([id]) => named(id, 'AWS::S3::Bucket'));
+  const functions = ofType('AWS::Lambda::Function').map(([id, r]): FunctionPlan => {
+    const props = r.Properties ?? {};
+    const variables = (props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+    const assetPath = r.Metadata?.['aws:asset:path'];
+    const entry = r.Metadata?.['streamlake:entry'];
+    return {
+      ...named(id, 'AWS::Lambda::Function'),
+      handler: String(props.Handler ?? 'index.handler'),
+      runtime: String(props.Runtime ?? ''),
+      timeoutSeconds: Number(props.Timeout ?? 3),
+      memoryMb: Number(props.MemorySize ?? 128),
+      roleArn: String(resolve(props.Role) ?? ''),
+      environment: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(resolve(v))])),
+      ...(typeof assetPath === 'string' ? { assetPath } : {}),
+      ...(typeof entry === 'string' ? { entry } : {}),
+    };
+  });
+
+  const kinesisMappings: StreamMappingSettings[] = [];
+  const unsupportedMappings: string[] = [];
+  for (const [id, resource] of ofType('AWS::Lambda::EventSourceMapping')) {
+    const props = resolve(resource.Properties ?? {}) as Record<string, unknown>;
+    const sourceArn = String(props.EventSourceArn ?? '');
+    const stream = streams.find((s) => s.arn === sourceArn);
+    if (!stream) {
+      unsupportedMappings.push(`${id} (${sourceArn})`);
+      continue;
+    }
+    const fn = functions.find((f) => f.name === props.FunctionName || f.arn === props.FunctionName);
+    if (!fn) throw new Error(`mapping ${id} targets ${String(props.FunctionName)}, which the template does not declare`);
+    const destination = (props.DestinationConfig as { OnFailure?: { Destination?: string } } | undefined)?.OnFailure
+      ?.Destination;
+    const bucket = buckets.find((b) => b.arn === destination);
+    if (destination && !bucket) unsupportedMappings.push(`${id} on-failure destination ${destination}`);
+    const number = (key: string, fallback: number) => (typeof props[key] === 'number' ? (props[key] as number) : fallback);
+    kinesisMappings.push({
+      id,
+      uuid: `00000000-0000-4000-8000-${Buffer.from(id).toString('hex').slice(0, 12).padEnd(12, '0')}`,
+      functionName: fn.name,
+      functionArn: fn.arn,
+      streamArn: stream.arn,
+      streamName: stream.name,
+      batchSize: number('BatchSize', MAPPING_DEFAULTS.batchSize),
+      maximumBatchingWindowMs:
+        number('MaximumBatchingWindowInSeconds', MAPPING_DEFAULTS.maximumBatchingWindowSeconds) * 1000,
+      startingPosition: (props.StartingPosition as StreamMappingSettings['startingPosition']) ?? 'LATEST',
+      ...(typeof props.StartingPositionTimestamp === 'number'
+        ? { startingPositionTimestamp: props.StartingPositionTimestamp * 1000 }
+        : {}),
+      reportBatchItemFailures: ((props.FunctionResponseTypes as string[] | undefined) ?? []).includes(
+        'ReportBatchItemFailures',
+      ),
+      bisectBatchOnFunctionError: props.BisectBatchOnFunctionError === true,
+      maximumRetryAttempts: number('MaximumRetryAttempts', MAPPING_DEFAULTS.maximumRetryAttempts),
+      maximumRecordAgeMs: ((age) => (age < 0 ? -1 : age * 1000))(
+        number('MaximumRecordAgeInSeconds', MAPPING_DEFAULTS.maximumRecordAgeSeconds),
+      ),
+      parallelizationFactor: number('ParallelizationFactor', MAPPING_DEFAULTS.parallelizationFactor),
+      ...(bucket ? { onFailureBucket: bucket.name, onFailureDestinationArn: bucket.arn } : {}),
+      enabled: props.Enabled !== false,
+    });
+  }
+  return { streams, tables, buckets, functions, kinesisMappings, unsupportedMappings };
+};

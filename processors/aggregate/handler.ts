@@ -1,0 +1,56 @@
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { dynamodb, s3 } from '../clients.ts';
+import { quarantine } from '../shared/quarantine.ts';
+import { classifyBatch } from './classify.ts';
+import { loadAggregateConfig } from './config.ts';
+import { indexBySchema, preaggregate } from './preaggregate.ts';
+import { writeRollups } from './rollup-writer.ts';
+import { ROLLUPS } from './rollups.ts';
+import { logger, publishBatchMetrics } from './telemetry.ts';
+
+const config = loadAggregateConfig();
+const rollupsFor = indexBySchema(ROLLUPS);
+
+/**
+ * Kinesis → rollups. Bad records go to the quarantine (written first, so a crash never loses
+ * them); good ones are pre-aggregated and each touched rollup item is written once, guarded by
+ * the shard's high-water mark. Items whose write failed are reported so Lambda retries from there.
+ */
+export const handler = async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
+  const batch = classifyBatch(event.Records, config.policy);
+  const first = event.Records[0]?.kinesis.sequenceNumber;
+  const last = event.Records[event.Records.length - 1]?.kinesis.sequenceNumber;
+  logger.appendKeys({ shardId: batch.shardId, firstSequenceNumber: first, lastSequenceNumber: last });
+
+  await quarantine({ client: s3, bucket: config.lakeBucket, prefix: config.quarantinePrefix }, batch.rejected);
+  const items = preaggregate(batch.accepted, ROLLUPS, rollupsFor);
+  const report = await writeRollups(
+    {
+      client: dynamodb,
+      tableName: config.rollupsTable,
+      retentionSeconds: config.retentionSeconds,
+      concurrency: config.writeConcurrency,
+    },
+    batch.shardId,
+    items,
+  );
+  publishBatchMetrics(event.Records.length, batch, report);
+  for (const failure of report.failed) {
+    logger.error('rollup write failed; reporting its first record for retry', {
+      pk: failure.item.pk,
+      sk: failure.item.sk,
+      sequenceNumber: failure.firstSequenceNumber,
+      error: failure.error,
+    });
+  }
+  logger.info('batch aggregated', {
+    batchSize: event.Records.length,
+    accepted: batch.accepted.length,
+    quarantined: batch.rejected.length,
+    items: report.items,
+    writes: report.writes,
+    duplicatesSkipped: report.duplicatesSkipped,
+  });
+  const failed = [...new Set(report.failed.map((f) => f.firstSequenceNumber))];
+  return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+};

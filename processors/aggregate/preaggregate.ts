@@ -1,0 +1,84 @@
+import type { AcceptedRecord } from './classify.ts';
+import { fieldOf, type Measure, measureAttribute, type RollupDefinition } from './rollups.ts';
+
+/** One rollup item a batch touches, with everything the batch contributes to it. */
+export interface RollupContribution {
+  readonly rollup: RollupDefinition;
+  /** `page_views#/home` — rollup name and dimension values. */
+  readonly pk: string;
+  /** Window start, ISO minute: `2026-11-22T05:06Z`. */
+  readonly sk: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly windowStartMs: number;
+  /** Contributing records in sequence order; kept so a conflict can re-apply only those past the mark. */
+  readonly records: AcceptedRecord[];
+  /** Attribute → value: counts and sums are added, min/max are folded. */
+  readonly totals: Record<string, number>;
+}
+
+const isoMinute = (ms: number) => new Date(ms).toISOString().slice(0, 16) + 'Z';
+
+/** Which rollups apply to each schema, computed once per rollup set. */
+export const indexBySchema = (rollups: readonly RollupDefinition[]) => {
+  const wildcard = rollups.filter((r) => r.schemas.includes('*'));
+  const bySchema = new Map<string, RollupDefinition[]>();
+  for (const rollup of rollups) {
+    for (const schema of rollup.schemas) {
+      if (schema === '*') continue;
+      bySchema.set(schema, [...(bySchema.get(schema) ?? wildcard), rollup]);
+    }
+  }
+  return (schema: string): readonly RollupDefinition[] => bySchema.get(schema) ?? wildcard;
+};
+
+const fold = (totals: Record<string, number>, measure: Measure, record: AcceptedRecord): void => {
+  const attribute = measureAttribute(measure);
+  if (measure.kind === 'count') {
+    totals[attribute] = (totals[attribute] ?? 0) + 1;
+    return;
+  }
+  const value = fieldOf(record.event, measure.field);
+  if (typeof value !== 'number') return;
+  const current = totals[attribute];
+  if (measure.kind === 'sum') totals[attribute] = (current ?? 0) + value;
+  else if (current === undefined) totals[attribute] = value;
+  else totals[attribute] = measure.kind === 'min' ? Math.min(current, value) : Math.max(current, value);
+};
+
+/** Totals of a set of records for one rollup: the same fold the batch pass uses. */
+export const totalsOf = (rollup: RollupDefinition, records: readonly AcceptedRecord[]): Record<string, number> => {
+  const totals: Record<string, number> = {};
+  for (const record of records) for (const measure of rollup.measures) fold(totals, measure, record);
+  return totals;
+};
+
+/**
+ * Groups a batch's accepted records by (rollup, dimensions, event-time window), so that each
+ * rollup item is written once per batch however many records touch it.
+ */
+export const preaggregate = (
+  records: readonly AcceptedRecord[],
+  rollups: readonly RollupDefinition[],
+  rollupsFor = indexBySchema(rollups),
+): RollupContribution[] => {
+  const items = new Map<string, RollupContribution>();
+  for (const record of records) {
+    for (const rollup of rollupsFor(record.event.schema)) {
+      const windowMs = rollup.windowSeconds * 1000;
+      const windowStartMs = record.eventTimeMs - (record.eventTimeMs % windowMs);
+      let pk = rollup.name;
+      for (const dimension of rollup.dimensions) pk += `#${String(fieldOf(record.event, dimension))}`;
+      const id = `${pk}\u0000${windowStartMs}`;
+      let item = items.get(id);
+      if (!item) {
+        const dimensions: Record<string, string> = {};
+        for (const dimension of rollup.dimensions) dimensions[dimension] = String(fieldOf(record.event, dimension));
+        item = { rollup, pk, sk: isoMinute(windowStartMs), dimensions, windowStartMs, records: [], totals: {} };
+        items.set(id, item);
+      }
+      item.records.push(record);
+      for (const measure of rollup.measures) fold(item.totals, measure, record);
+    }
+  }
+  return [...items.values()];
+};
