@@ -1,0 +1,44 @@
+import type { KinesisStreamEvent } from 'aws-lambda';
+import type { Invoke, PollerObserver } from '../../../infra/local/esm/kinesis-poller.ts';
+import type { LocalCloud } from '../../../infra/local/local-cloud.ts';
+import { eventually } from './local-cloud-fixture.ts';
+
+export interface DrainLog {
+  invocations: { records: number; outcome: string; events: KinesisStreamEvent }[];
+  discarded: { records: number; condition: string; key?: string }[];
+  handled: number;
+}
+
+/**
+ * Runs the cloud's event source mappings until `expected` records are checkpointed (handled or
+ * discarded), then stops them the way Ctrl-C does. `wrap` can stand between poller and function.
+ */
+export const runUntilDrained = async (
+  cloud: LocalCloud,
+  expected: number,
+  wrap?: (invoke: Invoke) => Invoke,
+  timeoutMs = 90_000,
+): Promise<DrainLog> => {
+  const log: DrainLog = { invocations: [], discarded: [], handled: 0 };
+  const controller = new AbortController();
+  const fn = cloud.functionNamed('Aggregate');
+  const real: Invoke = (event) => fn.invoke(event);
+  const wrapped = wrap ? wrap(real) : real;
+  let lastEvent: KinesisStreamEvent | undefined;
+  const observer: PollerObserver = {
+    onInvoke: (info) => log.invocations.push({ ...info, events: lastEvent as KinesisStreamEvent }),
+    onCheckpoint: (info) => (log.handled += info.records),
+    onDiscard: (info) => log.discarded.push(info),
+  };
+  const running = cloud.runMappings(controller.signal, observer, () => (event) => {
+    lastEvent = event;
+    return wrapped(event);
+  });
+  try {
+    await eventually(() => log.handled >= expected, timeoutMs, `${expected} records to be checkpointed`);
+  } finally {
+    controller.abort();
+    await running;
+  }
+  return log;
+};
