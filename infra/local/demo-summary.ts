@@ -1,0 +1,58 @@
+import type { ProducerProgress } from '../../producers/progress.ts';
+import type { DemoRun } from './run-demo.ts';
+import type { LocalCloud } from './local-cloud.ts';
+import type { PipelineStats } from './pipeline-stats.ts';
+
+const n = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 1 });
+
+/** The one live line: what went in, what came out, how far behind the consumer is. */
+export const liveLine = (producer: ProducerProgress, stats: PipelineStats, cloud: LocalCloud): string => {
+  const seconds = Math.max(producer.elapsedMs / 1000, 0.001);
+  return [
+    `${Math.round(seconds)}s`,
+    `sent ${n(producer.sent)} (${n(producer.sent / seconds)}/s)`,
+    `processed ${n(stats.processed)}`,
+    `quarantined ${n(cloud.metrics.get('RecordsQuarantined'))}`,
+    `rollup writes ${n(cloud.metrics.get('RollupWrites'))}`,
+    `iterator age ${n(stats.lastIteratorAgeMs / 1000)}s`,
+    producer.failed ? `UNSENT ${n(producer.failed)}` : '',
+  ]
+    .filter(Boolean)
+    .join(' | ');
+};
+
+/** The closing summary of `npm start`. */
+export const demoSummary = (run: DemoRun): string => {
+  const { cloud, stats, producers } = run;
+  const m = cloud.metrics;
+  const records = m.get('RecordsIn');
+  const writes = m.get('RollupWrites');
+  const quarantined = Object.entries(m.byDimension('QuarantinedByReason'))
+    .map(([reason, count]) => `${reason} ${n(count)}`)
+    .join(', ');
+  const table = cloud.plan.tables[0]?.name ?? '';
+  const lake = cloud.plan.buckets.find((b) => b.logicalId.startsWith('LakeBucket'))?.name ?? '';
+  const lines = [
+    '',
+    'streamlake demo summary',
+    `  events sent             ${n(producers.sent)} in ${n(producers.elapsedMs / 1000)}s (${Object.entries(producers.byDataset)
+      .map(([dataset, count]) => `${dataset} ${n(count)}`)
+      .join(', ')}; ${n(producers.poisonSent)} poison on purpose)`,
+    `  unsent                  ${n(producers.unsentCount)}${producers.unsentCount ? ` ${JSON.stringify(producers.unsentByError)}` : ''}`,
+    `  processed by aggregator ${n(stats.processed)} records in ${n(stats.invocations)} invocations${run.drained ? '' : ' (NOT caught up)'}`,
+    `  aggregated              ${n(m.get('RecordsAggregated'))}`,
+    `  quarantined             ${n(m.get('RecordsQuarantined'))}${quarantined ? ` (${quarantined})` : ''}`,
+    `  discarded to on-failure ${n(stats.discarded)}`,
+    `  rollup items written    ${n(m.get('RollupItems'))} (writes ${n(writes)}, conflict retries ${n(m.get('RollupConflictRetries'))}, min/max refinements ${n(m.get('RollupExtremesRefinements'))}, duplicates skipped ${n(m.get('DuplicatesSkipped'))})`,
+    `  DynamoDB writes / 1,000 ${records ? n((writes / records) * 1000) : '-'} (lower bound ${records ? n((m.get('RollupItems') / records) * 1000) : '-'})`,
+    `  max iterator age        ${n(stats.maxIteratorAgeMs / 1000)}s`,
+    '',
+    'where the data is',
+    `  rollups      DynamoDB table ${table} at ${cloud.endpoints.dynamodb}`,
+    `  quarantine   s3://${lake}/quarantine/ at ${cloud.endpoints.s3}`,
+    `  failures     s3://${lake}/aws/lambda/ (on-failure destination)`,
+    `  ground truth ${run.groundTruthPath}`,
+    `  state        ${cloud.state ?? '(in memory)'} — the next npm start continues from here; --fresh starts over`,
+  ];
+  return lines.join('\n');
+};

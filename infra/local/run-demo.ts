@@ -1,0 +1,88 @@
+import { readGroundTruth } from '../../producers/ground-truth.ts';
+import { createKinesisClient } from '../../producers/kinesis-client.ts';
+import type { ProducerProgress } from '../../producers/progress.ts';
+import { type ProducerSummary, runProducers } from '../../producers/run-producers.ts';
+import { compareSequence } from '../../processors/shared/sequence.ts';
+import { LocalCloud } from './local-cloud.ts';
+import { PipelineStats } from './pipeline-stats.ts';
+import type { StartOptions } from './start-options.ts';
+
+export interface DemoRun {
+  readonly cloud: LocalCloud;
+  readonly stats: PipelineStats;
+  readonly producers: ProducerSummary;
+  readonly drained: boolean;
+  readonly groundTruthPath: string;
+}
+
+export interface DemoHooks {
+  onReady?(cloud: LocalCloud): void;
+  onProgress?(producer: ProducerProgress, stats: PipelineStats, cloud: LocalCloud): void;
+}
+
+/** Highest accepted sequence number per shard, from the ground truth. */
+const lastSequencePerShard = async (path: string): Promise<Map<string, string>> => {
+  const last = new Map<string, string>();
+  for (const entry of await readGroundTruth(path)) {
+    const current = last.get(entry.shardId);
+    if (!current || compareSequence(entry.sequenceNumber, current) > 0) last.set(entry.shardId, entry.sequenceNumber);
+  }
+  return last;
+};
+
+const caughtUp = (stats: PipelineStats, targets: Map<string, string>) =>
+  [...targets].every(([shard, sequence]) => {
+    const done = stats.checkpoints.get(shard);
+    return done !== undefined && compareSequence(done, sequence) >= 0;
+  });
+
+/**
+ * The demo: local cloud up, mappings running, simulators producing; when they finish (or `stop`
+ * aborts), wait for the pipeline to catch up, then stop the mappings after their in-flight batch.
+ */
+export const runDemo = async (options: StartOptions, stop: AbortSignal, hooks: DemoHooks = {}): Promise<DemoRun> => {
+  const cloud = await LocalCloud.start({
+    stateDir: options.stateDir,
+    fresh: options.fresh,
+    basePort: options.basePort,
+    onDemandShards: options.shards,
+    context: { 'streamlake:aggregateBatchingWindowSeconds': options.batchingWindowSeconds },
+  });
+  hooks.onReady?.(cloud);
+  const stats = new PipelineStats();
+  const mappings = new AbortController();
+  const running = cloud.runMappings(mappings.signal, stats);
+  running.catch(() => mappings.abort());
+  const groundTruthPath = `${options.stateDir}/ground-truth.jsonl`;
+  let latest: ProducerProgress | undefined;
+  const ticker = setInterval(() => latest && hooks.onProgress?.(latest, stats, cloud), 1000);
+  try {
+    const stream = cloud.plan.streams[0];
+    if (!stream) throw new Error('the stack declares no Kinesis stream');
+    const producers = await runProducers({
+      client: createKinesisClient({ endpoint: cloud.endpoints.kinesis, region: 'us-east-1' }),
+      streamName: stream.name,
+      rate: options.rate,
+      durationSeconds: options.durationSeconds,
+      forever: options.forever,
+      seed: options.seed,
+      devices: options.devices,
+      poisonRate: options.poisonRate,
+      groundTruthPath,
+      signal: stop,
+      onProgress: (progress) => (latest = progress),
+    });
+    const targets = await lastSequencePerShard(groundTruthPath);
+    const deadline = Date.now() + 60_000 + options.batchingWindowSeconds * 2000;
+    while (!caughtUp(stats, targets) && Date.now() < deadline && !stop.aborted) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const drained = caughtUp(stats, targets);
+    if (latest) hooks.onProgress?.(latest, stats, cloud);
+    return { cloud, stats, producers, drained, groundTruthPath };
+  } finally {
+    clearInterval(ticker);
+    mappings.abort();
+    await running.catch(() => undefined);
+  }
+};

@@ -1,0 +1,56 @@
+import { demoSummary, liveLine } from './demo-summary.ts';
+import { runDemo } from './run-demo.ts';
+import { parseStartArgs, START_USAGE, StartUsageError } from './start-options.ts';
+
+// The AWS SDK warns once per process about Node 20; the demo's output is the pipeline's, not that.
+process.removeAllListeners('warning');
+
+const main = async (): Promise<number> => {
+  let options: ReturnType<typeof parseStartArgs>;
+  try {
+    options = parseStartArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof StartUsageError) {
+      console.error(`error: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+  if (!options) {
+    console.log(START_USAGE);
+    return 0;
+  }
+  const stop = new AbortController();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    process.stderr.write('\nstopping: finishing the in-flight batch and saving checkpoints (Ctrl-C again to force)\n');
+    stop.abort();
+  });
+  const tty = process.stderr.isTTY;
+  console.error(`streamlake: starting the local cloud in ${options.stateDir}${options.fresh ? ' (fresh)' : ''} …`);
+  const run = await runDemo(options, stop.signal, {
+    onReady: (cloud) =>
+      console.error(
+        `local cloud up: Kinesis ${cloud.endpoints.kinesis}, DynamoDB ${cloud.endpoints.dynamodb}, S3 ${cloud.endpoints.s3}\n` +
+          `producing ${options.rate} events/s ${options.forever ? 'until Ctrl-C' : `for ${options.durationSeconds}s`} …`,
+      ),
+    onProgress: (producer, stats, cloud) => {
+      const line = liveLine(producer, stats, cloud);
+      process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+    },
+  });
+  if (tty) process.stderr.write('\n');
+  console.log(demoSummary(run));
+  await run.cloud.stop();
+  return run.producers.unsentCount === 0 && (run.drained || stop.signal.aborted) ? 0 : 1;
+};
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(`streamlake: ${error.message}`);
+    process.exit(1);
+  },
+);
