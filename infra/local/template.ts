@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { MAPPING_DEFAULTS, type StreamMappingSettings } from './esm/settings.ts';
 
 /** A CloudFormation template as synthesized: only the parts the local cloud reads. */
@@ -46,6 +47,12 @@ export interface CloudPlan {
   /** Mappings the local cloud cannot run yet (e.g. DynamoDB streams), named so nobody is surprised. */
   readonly unsupportedMappings: string[];
 }
+
+/** A stable UUID per mapping, derived from its whole logical id (AWS assigns one at creation). */
+const mappingUuid = (logicalId: string): string => {
+  const h = createHash('sha256').update(logicalId).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
 
 /** Local physical names: `<stack>-<logical id>`, lower-cased where the service demands it. */
 const physicalName = (account: LocalAccount, logicalId: string, type: string): string => {
@@ -160,7 +167,7 @@ export const planFromTemplate = (template: Template, account: LocalAccount): Clo
     const number = (key: string, fallback: number) => (typeof props[key] === 'number' ? (props[key] as number) : fallback);
     kinesisMappings.push({
       id,
-      uuid: `00000000-0000-4000-8000-${Buffer.from(id).toString('hex').slice(0, 12).padEnd(12, '0')}`,
+      uuid: mappingUuid(id),
       functionName: fn.name,
       functionArn: fn.arn,
       streamArn: stream.arn,

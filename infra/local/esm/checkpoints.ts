@@ -13,12 +13,17 @@ export class CheckpointStore {
   }
 
   private static load(path: string): Record<string, string> {
+    let parsed: unknown;
     try {
-      return JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>;
+      parsed = JSON.parse(readFileSync(path, 'utf8'));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
       throw new Error(`checkpoint file ${path} is unreadable (${(error as Error).message}): fix or delete it`);
     }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new Error(`checkpoint file ${path} is unreadable (not a JSON object): fix or delete it`);
+    }
+    return parsed as Record<string, string>;
   }
 
   get(mappingId: string, shardId: string): string | undefined {

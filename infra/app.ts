@@ -1,0 +1,4 @@
+import { createStreamlakeApp } from './streamlake-app.ts';
+
+const { app } = createStreamlakeApp();
+app.synth();

@@ -1,0 +1,158 @@
+import { join } from 'node:path';
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import { Architecture, type CfnFunction, Runtime, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource, S3OnFailureDestination } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { DEFAULTS, REPO_ROOT } from '../defaults.ts';
+import { type AggregateTuning, resolveAggregateTuning } from './aggregate-tuning.ts';
+import { nagReference } from './nag-reference.ts';
+
+/** The handler is bundled as ESM; some dependencies still call `require`, which ESM does not define. */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+export interface AggregateStageProps extends AggregateTuning {
+  /** The stream the aggregator reads. */
+  readonly events: IStream;
+  /** The table the rollups are written to. */
+  readonly rollups: ITable;
+  /** The bucket for quarantined records and the event source mapping's on-failure records. */
+  readonly lake: IBucket;
+  /**
+   * Key prefix of quarantined records in the lake bucket; must end with "/".
+   *
+   * @default "quarantine/"
+   */
+  readonly quarantinePrefix?: string;
+}
+
+/**
+ * Stream → aggregate Lambda → rollups table: the aggregate function, its Kinesis event source mapping
+ * (one batch per shard at a time, partial batch responses, bisect on error, failures to S3), its
+ * least-privilege grants and its iterator-age alarm.
+ */
+export class AggregateStage extends Construct {
+  readonly function: NodejsFunction;
+  readonly eventSource: KinesisEventSource;
+  readonly iteratorAgeAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: AggregateStageProps) {
+    super(scope, id);
+    const tuning = resolveAggregateTuning(props);
+    const quarantinePrefix = props.quarantinePrefix ?? DEFAULTS.lakeBucket.quarantinePrefix;
+    if (!quarantinePrefix.endsWith('/')) {
+      throw new Error(`quarantinePrefix must end with "/" (given "${quarantinePrefix}")`);
+    }
+    const { entry, handler, memorySize, timeout, serviceName, metricsNamespace } = DEFAULTS.aggregate;
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(REPO_ROOT, entry),
+      handler,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      // Node 22 on Lambda runs the same code as the Node 20 dev machines; see the L1 acknowledgement below.
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize,
+      timeout,
+      environment: {
+        ROLLUPS_TABLE: props.rollups.tableName,
+        LAKE_BUCKET: props.lake.bucketName,
+        QUARANTINE_PREFIX: quarantinePrefix,
+        ALLOWED_LATENESS_SECONDS: String(tuning.allowedLateness.toSeconds()),
+        CLOCK_SKEW_SECONDS: String(tuning.clockSkew.toSeconds()),
+        MAX_EVENT_BYTES: String(tuning.maxEventBytes),
+        POWERTOOLS_SERVICE_NAME: serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        forceDockerBundling: false,
+      },
+    });
+    // The local cloud runs the TypeScript entry directly and names the handler by this path.
+    (this.function.node.defaultChild as CfnFunction).addMetadata('streamlake:entry', entry);
+
+    this.eventSource = new KinesisEventSource(props.events, {
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      batchSize: tuning.batchSize,
+      maxBatchingWindow: tuning.maxBatchingWindow,
+      bisectBatchOnError: true,
+      reportBatchItemFailures: true,
+      retryAttempts: tuning.retryAttempts,
+      maxRecordAge: tuning.maxRecordAge,
+      parallelizationFactor: DEFAULTS.aggregateEventSource.parallelizationFactor,
+      onFailure: new S3OnFailureDestination(props.lake),
+    });
+    this.function.addEventSource(this.eventSource);
+
+    // Rollups are read (to recover a high-water mark) and updated in place, never scanned, put or deleted.
+    props.rollups.grant(this.function, 'dynamodb:UpdateItem', 'dynamodb:GetItem');
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [props.lake.arnForObjects(`${quarantinePrefix}*`)],
+      }),
+    );
+
+    this.iteratorAgeAlarm = new Alarm(this, 'IteratorAgeAlarm', {
+      alarmDescription:
+        'The aggregator is falling behind the event stream: records wait longer than the threshold to be read.',
+      metric: this.function.metric('IteratorAge', { statistic: Stats.MAXIMUM, period: Duration.minutes(1) }),
+      threshold: tuning.iteratorAgeAlarmThreshold.toMilliseconds(),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: DEFAULTS.aggregate.iteratorAgeAlarmPeriods,
+      datapointsToAlarm: DEFAULTS.aggregate.iteratorAgeAlarmPeriods,
+      // No invocations means nothing is waiting, not that the aggregator is behind.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    this.acknowledgeNagFindings(props.lake, quarantinePrefix);
+  }
+
+  /** Every cdk-nag finding this stage accepts, one by one, with the reason. */
+  private acknowledgeNagFindings(lake: IBucket, quarantinePrefix: string): void {
+    const onFailureGrant =
+      'granted by the S3 on-failure destination of the event source mapping (S3OnFailureDestination grants ' +
+      'read/write on the lake bucket objects; Lambda picks the aws/lambda/... keys of the failure records itself).';
+    Validations.of(this).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          'AWSLambdaBasicExecutionRole only lets the function create and write its own CloudWatch Logs ' +
+          'streams; it is the AWS-maintained minimum for any Lambda function.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${nagReference(this, lake.arnForObjects(`${quarantinePrefix}*`))}]`,
+        reason:
+          'The aggregator writes one object per quarantined batch under the quarantine prefix, with keys not ' +
+          'known in advance; the statement allows s3:PutObject only.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${nagReference(this, lake.arnForObjects('*'))}]`,
+        reason: onFailureGrant,
+      },
+      ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) => ({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: `${action} is ${onFailureGrant}`,
+      })),
+      {
+        id: 'AwsSolutions-L1',
+        reason:
+          'Lambda Node 22 is the chosen runtime so code runs unchanged on the Node 20 dev machines and the ' +
+          'Node 22 Lambda runtime.',
+      },
+    );
+  }
+}

@@ -1,0 +1,89 @@
+import { type Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { DEFAULTS } from '../defaults.ts';
+import { assertDurationInRange } from './validate.ts';
+
+export interface LakeBucketProps {
+  /**
+   * How long quarantined records (under `quarantine/`) are kept for inspection and replay.
+   * Whole days, 1 to 3650.
+   *
+   * @default Duration.days(30)
+   */
+  readonly quarantineExpiration?: Duration;
+
+  /**
+   * How long overwritten or deleted object versions are kept. Whole days, 1 to 3650.
+   *
+   * @default Duration.days(30)
+   */
+  readonly noncurrentVersionExpiration?: Duration;
+
+  /**
+   * What happens to the buckets on `cdk destroy` (CloudFormation cannot delete a bucket that still holds objects).
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The data lake bucket.
+ *
+ * Holds `quarantine/` (bad records with their reason and raw bytes, written by the processors) and the
+ * on-failure records of the event source mappings. Lambda chooses those keys itself:
+ * `aws/lambda/<event source mapping UUID>/<shard id>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<random>`.
+ *
+ * Private, TLS-only, S3-managed encryption, versioned, with server access logs in a separate bucket.
+ */
+export class LakeBucket extends Construct {
+  readonly bucket: Bucket;
+  readonly accessLogs: Bucket;
+  readonly quarantinePrefix: string = DEFAULTS.lakeBucket.quarantinePrefix;
+
+  constructor(scope: Construct, id: string, props: LakeBucketProps = {}) {
+    super(scope, id);
+    const defaults = DEFAULTS.lakeBucket;
+    const quarantineExpiration = props.quarantineExpiration ?? defaults.quarantineExpiration;
+    const noncurrentVersionExpiration =
+      props.noncurrentVersionExpiration ?? defaults.noncurrentVersionExpiration;
+    assertDurationInRange('quarantineExpiration', quarantineExpiration, 'days', 1, 3650);
+    assertDurationInRange('noncurrentVersionExpiration', noncurrentVersionExpiration, 'days', 1, 3650);
+    const removalPolicy = props.removalPolicy ?? DEFAULTS.removalPolicy;
+
+    this.accessLogs = new Bucket(this, 'AccessLogs', {
+      ...securedBucket,
+      removalPolicy,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: defaults.accessLogsExpiration }],
+    });
+    Validations.of(this.accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'This is the server access log bucket of the lake bucket; logging it into itself (or a third bucket) ' +
+        'would only log the log deliveries.',
+    });
+
+    this.bucket = new Bucket(this, 'Bucket', {
+      ...securedBucket,
+      versioned: true,
+      removalPolicy,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'lake/',
+      lifecycleRules: [
+        { id: 'expire-quarantine', prefix: this.quarantinePrefix, expiration: quarantineExpiration },
+        {
+          id: 'expire-noncurrent-versions',
+          noncurrentVersionExpiration,
+          abortIncompleteMultipartUploadAfter: defaults.abortIncompleteMultipartUploadAfter,
+        },
+      ],
+    });
+  }
+}
+
+const securedBucket = {
+  encryption: BucketEncryption.S3_MANAGED,
+  enforceSSL: true,
+  blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+} as const;

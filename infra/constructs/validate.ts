@@ -1,0 +1,34 @@
+import { type Duration, Token } from 'aws-cdk-lib';
+
+/** Throws, naming the bad value, unless `value` is a whole number in [min, max]; tokens pass through. */
+export function assertWholeNumberInRange(name: string, value: number, min: number, max: number): void {
+  if (Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value)) throw new Error(`${name} must be a whole number (given ${value})`);
+  if (value < min || value > max) {
+    throw new Error(`${name} must be between ${min} and ${max} inclusive (given ${value})`);
+  }
+}
+
+/** Throws, naming the bad value, unless `duration` is a whole number of `unit` in [min, max]. */
+export function assertDurationInRange(
+  name: string,
+  duration: Duration,
+  unit: 'seconds' | 'hours' | 'days',
+  min: number,
+  max: number,
+): void {
+  if (duration.isUnresolved()) return;
+  const exact = { integral: false };
+  const amount =
+    unit === 'days'
+      ? duration.toDays(exact)
+      : unit === 'hours'
+        ? duration.toHours(exact)
+        : duration.toSeconds(exact);
+  if (!Number.isInteger(amount)) {
+    throw new Error(`${name} must be a whole number of ${unit} (given ${duration.toHumanString()})`);
+  }
+  if (amount < min || amount > max) {
+    throw new Error(`${name} must be between ${min} and ${max} ${unit} inclusive (given ${amount} ${unit})`);
+  }
+}
