@@ -1,5 +1,6 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { createStreamlakeApp } from '../streamlake-app.ts';
 import { type LocalClients, type LocalEndpoints, LOCAL_REGION, localAwsEnvironment, localClients } from './clients.ts';
@@ -28,6 +29,18 @@ export interface LocalCloudOptions {
 }
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
+
+/**
+ * The Node.js Lambda runtime provides the AWS SDK v3, so bundles leave `@aws-sdk/*` out. The local
+ * runtime provides the same — and only that — by linking the project's copy next to the assets.
+ */
+const provideRuntimeSdk = (assemblyDir: string): void => {
+  const sdk = dirname(dirname(createRequire(import.meta.url).resolve('@aws-sdk/client-dynamodb/package.json')));
+  const link = join(assemblyDir, 'node_modules', '@aws-sdk');
+  if (existsSync(link)) return;
+  mkdirSync(dirname(link), { recursive: true });
+  symlinkSync(sdk, link, 'dir');
+};
 
 /**
  * The local cloud: real AWS-compatible servers on 127.0.0.1, provisioned from the synthesized
@@ -62,6 +75,7 @@ export class LocalCloud {
     const { app, stack } = createStreamlakeApp({ outdir: assemblyDir, context: { 'streamlake:nag': false, ...options.context } });
     const template = app.synth().getStackByName(stack.stackName).template as Template;
     const plan = planFromTemplate(template, { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, stackName: 'streamlake' });
+    provideRuntimeSdk(assemblyDir);
 
     const servers: LocalServer[] = [];
     try {

@@ -101,7 +101,11 @@ export class LocalFunction {
         },
       );
       this.idle.push(worker);
-      if (!reply.ok) throw new FunctionError(this.fn.name, reply.error?.name ?? 'Error', reply.error?.message ?? '');
+      if (!reply.ok) {
+        // Lambda's runtime logs an unhandled error as one JSON line; so does the local one.
+        this.onLogLine(JSON.stringify({ level: 'ERROR', errorType: reply.error?.name, errorMessage: reply.error?.message }));
+        throw new FunctionError(this.fn.name, reply.error?.name ?? 'Error', reply.error?.message ?? '');
+      }
       return reply.result;
     } catch (error) {
       // A handler error leaves the environment reusable; a timeout or crash has already ended it.

@@ -14,8 +14,9 @@ export const tableOf = (cloud: LocalCloud) => cloud.plan.tables[0]?.name ?? '';
 export const lakeBucketOf = (cloud: LocalCloud) =>
   cloud.plan.buckets.find((b) => b.logicalId.startsWith('LakeBucket'))?.name ?? '';
 
-/** Puts raw records (one PutRecords per 500) and fails the test on any unsent entry. */
+/** Puts raw records (one PutRecords per 500), fails on any unsent entry, and returns the last sequence number per shard. */
 export const putRecords = async (cloud: LocalCloud, records: { data: string | Uint8Array; partitionKey: string }[]) => {
+  const last = new Map<string, string>();
   for (let i = 0; i < records.length; i += 500) {
     const chunk = records.slice(i, i + 500);
     const result = await cloud.clients.kinesis.send(
@@ -28,7 +29,9 @@ export const putRecords = async (cloud: LocalCloud, records: { data: string | Ui
       }),
     );
     if (result.FailedRecordCount) throw new Error(`${result.FailedRecordCount} records were not accepted`);
+    for (const entry of result.Records ?? []) last.set(entry.ShardId ?? '', entry.SequenceNumber ?? '');
   }
+  return last;
 };
 
 /** Reads every record of every shard from the start, as the poller would see them. */
