@@ -9,7 +9,9 @@ export class RecordTooLargeError extends Error {
     readonly limit: number,
     readonly what: string,
   ) {
-    super(`${what} is ${bytes} bytes, over the ${limit}-byte limit: shrink the event or split it into several events`);
+    super(
+      `${what} is ${bytes} bytes, over the ${limit}-byte limit: shrink the event or split it into several events`,
+    );
     this.name = 'RecordTooLargeError';
   }
 }

@@ -1,5 +1,5 @@
 import type { TObject } from '@sinclair/typebox';
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import type { ClickstreamEvent } from './clickstream.ts';
 import { CONTRACTS, contractKey } from './registry.ts';
 import type { TelemetryEvent } from './telemetry.ts';
@@ -16,7 +16,10 @@ export type ParseResult =
 const checkers = new Map<string, TypeCheck<TObject>>(
   CONTRACTS.map((schema) => {
     const props = schema.properties as Record<string, { const?: unknown }>;
-    return [contractKey(String(props.schema?.const), Number(props.version?.const)), TypeCompiler.Compile(schema)];
+    return [
+      contractKey(String(props.schema?.const), Number(props.version?.const)),
+      TypeCompiler.Compile(schema),
+    ];
   }),
 );
 
@@ -32,7 +35,9 @@ export const validateEvent = (value: unknown): ParseResult => {
   }
   const { schema, version } = value as { schema?: unknown; version?: unknown };
   const checker =
-    typeof schema === 'string' && typeof version === 'number' ? checkers.get(contractKey(schema, version)) : undefined;
+    typeof schema === 'string' && typeof version === 'number'
+      ? checkers.get(contractKey(schema, version))
+      : undefined;
   if (!checker) {
     return {
       ok: false,

@@ -1,7 +1,7 @@
 import type { ProducerProgress } from '../../producers/progress.ts';
-import type { DemoRun } from './run-demo.ts';
 import type { LocalCloud } from './local-cloud.ts';
 import type { PipelineStats } from './pipeline-stats.ts';
+import type { DemoRun } from './run-demo.ts';
 
 const n = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 1 });
 
@@ -35,7 +35,9 @@ export const demoSummary = (run: DemoRun): string => {
   const lines = [
     '',
     'streamlake demo summary',
-    `  events sent             ${n(producers.sent)} in ${n(producers.elapsedMs / 1000)}s (${Object.entries(producers.byDataset)
+    `  events sent             ${n(producers.sent)} in ${n(producers.elapsedMs / 1000)}s (${Object.entries(
+      producers.byDataset,
+    )
       .map(([dataset, count]) => `${dataset} ${n(count)}`)
       .join(', ')}; ${n(producers.poisonSent)} poison on purpose)`,
     `  unsent                  ${n(producers.unsentCount)}${producers.unsentCount ? ` ${JSON.stringify(producers.unsentByError)}` : ''}`,

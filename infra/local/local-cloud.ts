@@ -3,14 +3,20 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { createStreamlakeApp } from '../streamlake-app.ts';
-import { type LocalClients, type LocalEndpoints, LOCAL_REGION, localAwsEnvironment, localClients } from './clients.ts';
+import {
+  LOCAL_REGION,
+  type LocalClients,
+  type LocalEndpoints,
+  localAwsEnvironment,
+  localClients,
+} from './clients.ts';
 import { CheckpointStore } from './esm/checkpoints.ts';
 import { type Invoke, KinesisMappingPoller, type PollerObserver } from './esm/kinesis-poller.ts';
 import { handlerModule, LocalFunction } from './lambda/local-function.ts';
 import { MetricsSink } from './metrics-sink.ts';
 import { provision } from './provision.ts';
 import { startDynamoDb } from './servers/dynamodb-server.ts';
-import { startKinesis, type LocalServer } from './servers/kinesis-server.ts';
+import { type LocalServer, startKinesis } from './servers/kinesis-server.ts';
 import { assertPortFree, freePort } from './servers/ports.ts';
 import { startS3 } from './servers/s3-server.ts';
 import { type CloudPlan, planFromTemplate, type Template } from './template.ts';
@@ -35,7 +41,9 @@ export const LOCAL_ACCOUNT_ID = '000000000000';
  * runtime provides the same — and only that — by linking the project's copy next to the assets.
  */
 const provideRuntimeSdk = (assemblyDir: string): void => {
-  const sdk = dirname(dirname(createRequire(import.meta.url).resolve('@aws-sdk/client-dynamodb/package.json')));
+  const sdk = dirname(
+    dirname(createRequire(import.meta.url).resolve('@aws-sdk/client-dynamodb/package.json')),
+  );
   const link = join(assemblyDir, 'node_modules', '@aws-sdk');
   if (existsSync(link)) return;
   mkdirSync(dirname(link), { recursive: true });
@@ -72,9 +80,16 @@ export class LocalCloud {
     await assertPortFree(s3Port, 'S3');
 
     const assemblyDir = join(stateDir ?? join(process.cwd(), '.streamlake', 'tmp'), 'cdk.out');
-    const { app, stack } = createStreamlakeApp({ outdir: assemblyDir, context: { 'streamlake:nag': false, ...options.context } });
+    const { app, stack } = createStreamlakeApp({
+      outdir: assemblyDir,
+      context: { 'streamlake:nag': false, ...options.context },
+    });
     const template = app.synth().getStackByName(stack.stackName).template as Template;
-    const plan = planFromTemplate(template, { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, stackName: 'streamlake' });
+    const plan = planFromTemplate(template, {
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      stackName: 'streamlake',
+    });
     provideRuntimeSdk(assemblyDir);
 
     const servers: LocalServer[] = [];
@@ -117,7 +132,12 @@ export class LocalCloud {
       local = new LocalFunction(
         fn,
         handlerModule(this.assemblyDir, fn),
-        { ...fn.environment, ...localAwsEnvironment(this.endpoints), POWERTOOLS_DEV: 'false', NODE_OPTIONS: '' },
+        {
+          ...fn.environment,
+          ...localAwsEnvironment(this.endpoints),
+          POWERTOOLS_DEV: 'false',
+          NODE_OPTIONS: '',
+        },
         this.metrics.accept,
       );
       this.functions.set(fn.logicalId, local);
@@ -129,14 +149,19 @@ export class LocalCloud {
    * Runs every Kinesis event source mapping until `signal` aborts; the in-flight batch of each
    * shard finishes and is checkpointed first. `invokeOverride` lets tests wrap the handler.
    */
-  async runMappings(signal: AbortSignal, observer?: PollerObserver, invokeOverride?: (id: string) => Invoke | undefined) {
+  async runMappings(
+    signal: AbortSignal,
+    observer?: PollerObserver,
+    invokeOverride?: (id: string) => Invoke | undefined,
+  ) {
     const pollers = this.plan.kinesisMappings
       .filter((mapping) => mapping.enabled)
       .map((mapping) => {
         const fn = this.plan.functions.find((f) => f.name === mapping.functionName);
         const invoke =
           invokeOverride?.(mapping.id) ??
-          ((event: KinesisStreamEvent) => this.functionNamed(fn?.logicalId ?? mapping.functionName).invoke(event));
+          ((event: KinesisStreamEvent) =>
+            this.functionNamed(fn?.logicalId ?? mapping.functionName).invoke(event));
         return new KinesisMappingPoller(mapping, {
           kinesis: this.clients.kinesis,
           s3: this.clients.s3,

@@ -34,7 +34,10 @@ export class MetricsSink {
       for (const metric of directive.Metrics ?? []) {
         const raw = document[metric.Name];
         const values = Array.isArray(raw) ? raw : [raw];
-        const sum = values.reduce((total: number, value) => total + (typeof value === 'number' ? value : 0), 0);
+        const sum = values.reduce(
+          (total: number, value) => total + (typeof value === 'number' ? value : 0),
+          0,
+        );
         const key = `${metric.Name}${suffix}`;
         this.totals.set(key, (this.totals.get(key) ?? 0) + sum);
       }

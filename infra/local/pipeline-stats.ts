@@ -16,7 +16,12 @@ export class PipelineStats implements PollerObserver {
     if (info.outcome !== 'success') this.functionErrors++;
   };
 
-  onCheckpoint = (info: { shardId: string; sequenceNumber: string; iteratorAgeMs: number; records: number }) => {
+  onCheckpoint = (info: {
+    shardId: string;
+    sequenceNumber: string;
+    iteratorAgeMs: number;
+    records: number;
+  }) => {
     this.processed += info.records;
     this.lastIteratorAgeMs = info.iteratorAgeMs;
     this.maxIteratorAgeMs = Math.max(this.maxIteratorAgeMs, info.iteratorAgeMs);

@@ -32,12 +32,19 @@ const ignoreExisting = async (create: () => Promise<unknown>, isExisting: (error
 };
 
 /** Creates on the local servers what the plan declares; what already exists is kept, with its data. */
-export const provision = async (plan: CloudPlan, clients: LocalClients, options: ProvisionOptions): Promise<void> => {
+export const provision = async (
+  plan: CloudPlan,
+  clients: LocalClients,
+  options: ProvisionOptions,
+): Promise<void> => {
   for (const stream of plan.streams) {
     await ignoreExisting(
       () =>
         clients.kinesis.send(
-          new CreateStreamCommand({ StreamName: stream.name, ShardCount: stream.shardCount ?? options.onDemandShards }),
+          new CreateStreamCommand({
+            StreamName: stream.name,
+            ShardCount: stream.shardCount ?? options.onDemandShards,
+          }),
         ),
       (error) => error instanceof StreamInUseException,
     );
@@ -54,7 +61,12 @@ export const provision = async (plan: CloudPlan, clients: LocalClients, options:
             AttributeDefinitions: p.AttributeDefinitions as AttributeDefinition[],
             BillingMode: (p.BillingMode as BillingMode | undefined) ?? 'PAY_PER_REQUEST',
             ...(p.StreamSpecification
-              ? { StreamSpecification: { ...(p.StreamSpecification as StreamSpecification), StreamEnabled: true } }
+              ? {
+                  StreamSpecification: {
+                    ...(p.StreamSpecification as StreamSpecification),
+                    StreamEnabled: true,
+                  },
+                }
               : {}),
             ...(p.GlobalSecondaryIndexes
               ? { GlobalSecondaryIndexes: p.GlobalSecondaryIndexes as GlobalSecondaryIndex[] }

@@ -1,8 +1,8 @@
+import { compareSequence } from '../../processors/shared/sequence.ts';
 import { readGroundTruth } from '../../producers/ground-truth.ts';
 import { createKinesisClient } from '../../producers/kinesis-client.ts';
 import type { ProducerProgress } from '../../producers/progress.ts';
 import { type ProducerSummary, runProducers } from '../../producers/run-producers.ts';
-import { compareSequence } from '../../processors/shared/sequence.ts';
 import { LocalCloud } from './local-cloud.ts';
 import { PipelineStats } from './pipeline-stats.ts';
 import type { StartOptions } from './start-options.ts';
@@ -25,7 +25,8 @@ const lastSequencePerShard = async (path: string): Promise<Map<string, string>> 
   const last = new Map<string, string>();
   for (const entry of await readGroundTruth(path)) {
     const current = last.get(entry.shardId);
-    if (!current || compareSequence(entry.sequenceNumber, current) > 0) last.set(entry.shardId, entry.sequenceNumber);
+    if (!current || compareSequence(entry.sequenceNumber, current) > 0)
+      last.set(entry.shardId, entry.sequenceNumber);
   }
   return last;
 };
@@ -40,7 +41,11 @@ const caughtUp = (stats: PipelineStats, targets: Map<string, string>) =>
  * The demo: local cloud up, mappings running, simulators producing; when they finish (or `stop`
  * aborts), wait for the pipeline to catch up, then stop the mappings after their in-flight batch.
  */
-export const runDemo = async (options: StartOptions, stop: AbortSignal, hooks: DemoHooks = {}): Promise<DemoRun> => {
+export const runDemo = async (
+  options: StartOptions,
+  stop: AbortSignal,
+  hooks: DemoHooks = {},
+): Promise<DemoRun> => {
   const cloud = await LocalCloud.start({
     stateDir: options.stateDir,
     fresh: options.fresh,

@@ -37,11 +37,19 @@ export interface StartOptions {
 
 export class StartUsageError extends Error {}
 
-const number = (name: string, raw: string | undefined, fallback: number, min: number, max: number): number => {
+const number = (
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number => {
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
-    throw new StartUsageError(`--${name} must be a number between ${min} and ${max} (given ${JSON.stringify(raw)})`);
+    throw new StartUsageError(
+      `--${name} must be a number between ${min} and ${max} (given ${JSON.stringify(raw)})`,
+    );
   }
   return value;
 };

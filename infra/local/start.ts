@@ -25,11 +25,15 @@ const main = async (): Promise<number> => {
   process.on('SIGINT', () => {
     interrupts++;
     if (interrupts > 1) process.exit(130);
-    process.stderr.write('\nstopping: finishing the in-flight batch and saving checkpoints (Ctrl-C again to force)\n');
+    process.stderr.write(
+      '\nstopping: finishing the in-flight batch and saving checkpoints (Ctrl-C again to force)\n',
+    );
     stop.abort();
   });
   const tty = process.stderr.isTTY;
-  console.error(`streamlake: starting the local cloud in ${options.stateDir}${options.fresh ? ' (fresh)' : ''} …`);
+  console.error(
+    `streamlake: starting the local cloud in ${options.stateDir}${options.fresh ? ' (fresh)' : ''} …`,
+  );
   const run = await runDemo(options, stop.signal, {
     onReady: (cloud) =>
       console.error(

@@ -3,7 +3,10 @@ import { MAPPING_DEFAULTS, type StreamMappingSettings } from './esm/settings.ts'
 
 /** A CloudFormation template as synthesized: only the parts the local cloud reads. */
 export interface Template {
-  Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
+  Resources: Record<
+    string,
+    { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }
+  >;
 }
 
 export interface LocalAccount {
@@ -57,7 +60,12 @@ const mappingUuid = (logicalId: string): string => {
 /** Local physical names: `<stack>-<logical id>`, lower-cased where the service demands it. */
 const physicalName = (account: LocalAccount, logicalId: string, type: string): string => {
   const name = `${account.stackName}-${logicalId}`;
-  return type === 'AWS::S3::Bucket' ? name.toLowerCase().replace(/[^a-z0-9.-]/g, '-').slice(0, 63) : name.slice(0, 128);
+  return type === 'AWS::S3::Bucket'
+    ? name
+        .toLowerCase()
+        .replace(/[^a-z0-9.-]/g, '-')
+        .slice(0, 63)
+    : name.slice(0, 128);
 };
 
 const arnOf = (account: LocalAccount, type: string, name: string): string => {
@@ -85,7 +93,8 @@ export const planFromTemplate = (template: Template, account: LocalAccount): Clo
     const resource = resources[logicalId];
     if (!resource) throw new Error(`template refers to ${logicalId}, which it does not declare`);
     const props = resource.Properties ?? {};
-    const explicit = props.StreamName ?? props.TableName ?? props.BucketName ?? props.FunctionName ?? props.RoleName;
+    const explicit =
+      props.StreamName ?? props.TableName ?? props.BucketName ?? props.FunctionName ?? props.RoleName;
     return typeof explicit === 'string' ? explicit : physicalName(account, logicalId, resource.Type);
   };
   const resolve = (value: unknown): unknown => {
@@ -132,7 +141,8 @@ export const planFromTemplate = (template: Template, account: LocalAccount): Clo
   const buckets = ofType('AWS::S3::Bucket').map(([id]) => named(id, 'AWS::S3::Bucket'));
   const functions = ofType('AWS::Lambda::Function').map(([id, r]): FunctionPlan => {
     const props = r.Properties ?? {};
-    const variables = (props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+    const variables =
+      (props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
     const assetPath = r.Metadata?.['aws:asset:path'];
     const entry = r.Metadata?.['streamlake:entry'];
     return {
@@ -159,12 +169,16 @@ export const planFromTemplate = (template: Template, account: LocalAccount): Clo
       continue;
     }
     const fn = functions.find((f) => f.name === props.FunctionName || f.arn === props.FunctionName);
-    if (!fn) throw new Error(`mapping ${id} targets ${String(props.FunctionName)}, which the template does not declare`);
-    const destination = (props.DestinationConfig as { OnFailure?: { Destination?: string } } | undefined)?.OnFailure
-      ?.Destination;
+    if (!fn)
+      throw new Error(
+        `mapping ${id} targets ${String(props.FunctionName)}, which the template does not declare`,
+      );
+    const destination = (props.DestinationConfig as { OnFailure?: { Destination?: string } } | undefined)
+      ?.OnFailure?.Destination;
     const bucket = buckets.find((b) => b.arn === destination);
     if (destination && !bucket) unsupportedMappings.push(`${id} on-failure destination ${destination}`);
-    const number = (key: string, fallback: number) => (typeof props[key] === 'number' ? (props[key] as number) : fallback);
+    const number = (key: string, fallback: number) =>
+      typeof props[key] === 'number' ? (props[key] as number) : fallback;
     kinesisMappings.push({
       id,
       uuid: mappingUuid(id),

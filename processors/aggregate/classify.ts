@@ -61,13 +61,18 @@ const reject = (record: KinesisStreamRecord, reason: QuarantineReason, detail: s
  * Decides, for every record of a batch, whether it is counted or quarantined. Lateness is judged
  * against the record's arrival time, not the clock, so a re-delivery decides exactly as before.
  */
-export const classifyBatch = (records: readonly KinesisStreamRecord[], policy: AcceptancePolicy): ClassifiedBatch => {
+export const classifyBatch = (
+  records: readonly KinesisStreamRecord[],
+  policy: AcceptancePolicy,
+): ClassifiedBatch => {
   const accepted: AcceptedRecord[] = [];
   const rejected: RejectedRecord[] = [];
   for (const record of records) {
     const bytes = Buffer.from(record.kinesis.data, 'base64');
     if (bytes.byteLength > policy.maxEventBytes) {
-      rejected.push(reject(record, 'oversize', `${bytes.byteLength} bytes, over the ${policy.maxEventBytes}-byte limit`));
+      rejected.push(
+        reject(record, 'oversize', `${bytes.byteLength} bytes, over the ${policy.maxEventBytes}-byte limit`),
+      );
       continue;
     }
     if (!isUtf8(bytes)) {
@@ -94,10 +99,16 @@ export const classifyBatch = (records: readonly KinesisStreamRecord[], policy: A
     }
     if (result.eventTimeMs > arrivalMs + policy.clockSkewMs) {
       const ahead = Math.round((result.eventTimeMs - arrivalMs) / 1000);
-      rejected.push(reject(record, 'future-dated', `event time ${result.event.eventTime} is ${ahead}s after arrival`));
+      rejected.push(
+        reject(record, 'future-dated', `event time ${result.event.eventTime} is ${ahead}s after arrival`),
+      );
       continue;
     }
-    accepted.push({ sequenceNumber: record.kinesis.sequenceNumber, event: result.event, eventTimeMs: result.eventTimeMs });
+    accepted.push({
+      sequenceNumber: record.kinesis.sequenceNumber,
+      event: result.event,
+      eventTimeMs: result.eventTimeMs,
+    });
   }
   const first = records[0];
   return { shardId: first ? shardIdOf(first.eventID) : '', accepted, rejected };

@@ -22,7 +22,10 @@ export const handler = async (event: KinesisStreamEvent): Promise<KinesisStreamB
   const last = event.Records[event.Records.length - 1]?.kinesis.sequenceNumber;
   logger.appendKeys({ shardId: batch.shardId, firstSequenceNumber: first, lastSequenceNumber: last });
 
-  await quarantine({ client: s3, bucket: config.lakeBucket, prefix: config.quarantinePrefix }, batch.rejected);
+  await quarantine(
+    { client: s3, bucket: config.lakeBucket, prefix: config.quarantinePrefix },
+    batch.rejected,
+  );
   const items = preaggregate(batch.accepted, ROLLUPS, rollupsFor);
   const report = await writeRollups(
     {

@@ -16,7 +16,7 @@ export interface RollupContribution {
   readonly totals: Record<string, number>;
 }
 
-const isoMinute = (ms: number) => new Date(ms).toISOString().slice(0, 16) + 'Z';
+const isoMinute = (ms: number) => `${new Date(ms).toISOString().slice(0, 16)}Z`;
 
 /** Which rollups apply to each schema, computed once per rollup set. */
 export const indexBySchema = (rollups: readonly RollupDefinition[]) => {
@@ -46,7 +46,10 @@ const fold = (totals: Record<string, number>, measure: Measure, record: Accepted
 };
 
 /** Totals of a set of records for one rollup: the same fold the batch pass uses. */
-export const totalsOf = (rollup: RollupDefinition, records: readonly AcceptedRecord[]): Record<string, number> => {
+export const totalsOf = (
+  rollup: RollupDefinition,
+  records: readonly AcceptedRecord[],
+): Record<string, number> => {
   const totals: Record<string, number> = {};
   for (const record of records) for (const measure of rollup.measures) fold(totals, measure, record);
   return totals;
@@ -72,8 +75,17 @@ export const preaggregate = (
       let item = items.get(id);
       if (!item) {
         const dimensions: Record<string, string> = {};
-        for (const dimension of rollup.dimensions) dimensions[dimension] = String(fieldOf(record.event, dimension));
-        item = { rollup, pk, sk: isoMinute(windowStartMs), dimensions, windowStartMs, records: [], totals: {} };
+        for (const dimension of rollup.dimensions)
+          dimensions[dimension] = String(fieldOf(record.event, dimension));
+        item = {
+          rollup,
+          pk,
+          sk: isoMinute(windowStartMs),
+          dimensions,
+          windowStartMs,
+          records: [],
+          totals: {},
+        };
         items.set(id, item);
       }
       item.records.push(record);

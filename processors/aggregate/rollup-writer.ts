@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { padSequence } from '../shared/sequence.ts';
 import { mapWithConcurrency } from '../shared/concurrency.ts';
+import { padSequence } from '../shared/sequence.ts';
 import type { RollupContribution } from './preaggregate.ts';
 import { totalsOf } from './preaggregate.ts';
 import { buildExtremesRefinement, buildRollupUpdate, highWaterMarkAttribute } from './update-expression.ts';
@@ -119,7 +119,8 @@ export const writeRollups = async (
       await writeItem(item);
     } catch (error) {
       const first = item.records[0];
-      if (first) report.failed.push({ item, firstSequenceNumber: first.sequenceNumber, error: error as Error });
+      if (first)
+        report.failed.push({ item, firstSequenceNumber: first.sequenceNumber, error: error as Error });
     }
   });
   return report;

@@ -63,4 +63,5 @@ export const measureAttribute = (measure: Measure): string =>
   measure.kind === 'count' ? 'count' : `${measure.field}_${measure.kind}`;
 
 /** Reads a dimension or measure field; events are flat JSON objects. */
-export const fieldOf = (event: StreamlakeEvent, field: string): unknown => (event as unknown as Record<string, unknown>)[field];
+export const fieldOf = (event: StreamlakeEvent, field: string): unknown =>
+  (event as unknown as Record<string, unknown>)[field];

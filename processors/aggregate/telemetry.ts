@@ -7,7 +7,11 @@ export const logger = new Logger({ serviceName: 'streamlake-aggregate' });
 export const metrics = new Metrics({ namespace: 'Streamlake', serviceName: 'streamlake-aggregate' });
 
 /** Publishes one batch's counters as CloudWatch embedded-metric-format lines. */
-export const publishBatchMetrics = (records: number, batch: ClassifiedBatch, report: RollupWriteReport): void => {
+export const publishBatchMetrics = (
+  records: number,
+  batch: ClassifiedBatch,
+  report: RollupWriteReport,
+): void => {
   metrics.addMetric('RecordsIn', MetricUnit.Count, records);
   metrics.addMetric('RecordsAggregated', MetricUnit.Count, batch.accepted.length);
   metrics.addMetric('RecordsQuarantined', MetricUnit.Count, batch.rejected.length);

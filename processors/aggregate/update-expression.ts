@@ -36,7 +36,12 @@ export const buildRollupUpdate = (update: RollupUpdate): UpdateCommandInput => {
     ':windowStart': item.sk,
     ':expiresAt': update.expiresAt,
   };
-  const sets = ['#hwm = :last', '#rollup = :rollup', '#windowStart = :windowStart', '#expiresAt = :expiresAt'];
+  const sets = [
+    '#hwm = :last',
+    '#rollup = :rollup',
+    '#windowStart = :windowStart',
+    '#expiresAt = :expiresAt',
+  ];
   const adds: string[] = [];
   Object.entries(item.dimensions).forEach(([dimension, value], i) => {
     names[`#d${i}`] = dimension;

@@ -11,7 +11,9 @@ export const numberEnv = (name: string, fallback: number): number => {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0) {
-    throw new Error(`environment variable ${name} must be a non-negative number (given ${JSON.stringify(raw)})`);
+    throw new Error(
+      `environment variable ${name} must be a non-negative number (given ${JSON.stringify(raw)})`,
+    );
   }
   return value;
 };

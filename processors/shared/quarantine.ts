@@ -14,7 +14,7 @@ export const quarantineKey = (prefix: string, records: readonly RejectedRecord[]
 };
 
 export const quarantineLines = (records: readonly RejectedRecord[]): string =>
-  records.map((record) => JSON.stringify(record)).join('\n') + '\n';
+  `${records.map((record) => JSON.stringify(record)).join('\n')}\n`;
 
 export interface QuarantineTarget {
   readonly client: S3Client;

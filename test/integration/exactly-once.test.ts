@@ -2,8 +2,8 @@ import type { KinesisStreamBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kinesisEvent, type PolledRecord } from '../../infra/local/esm/kinesis-event.ts';
 import { LocalCloud } from '../../infra/local/local-cloud.ts';
-import { expectedRollups, rollupDifferences } from './support/expected-rollups.ts';
 import { asRecords, sampleEvents } from './support/events.ts';
+import { expectedRollups, rollupDifferences } from './support/expected-rollups.ts';
 import { putRecords, readShards, scanRollups } from './support/local-cloud-fixture.ts';
 
 describe('aggregate function on the local cloud: exactly-once rollups', () => {
@@ -60,7 +60,8 @@ describe('aggregate function on the local cloud: exactly-once rollups', () => {
     // Assess: conflicts only come from re-deliveries, refinements only from min/max improvements.
     const writes = cloud.metrics.get('RollupWrites');
     const items = cloud.metrics.get('RollupItems');
-    const overhead = cloud.metrics.get('RollupConflictRetries') + cloud.metrics.get('RollupExtremesRefinements');
+    const overhead =
+      cloud.metrics.get('RollupConflictRetries') + cloud.metrics.get('RollupExtremesRefinements');
     expect(writes).toBe(items + overhead);
   });
 });

@@ -2,9 +2,15 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalCloud } from '../../infra/local/local-cloud.ts';
-import { expectedRollups, rollupDifferences } from './support/expected-rollups.ts';
 import { asRecords, sampleEvents } from './support/events.ts';
-import { lakeBucketOf, putRecords, quarantinedRecords, scanRollups, streamOf } from './support/local-cloud-fixture.ts';
+import { expectedRollups, rollupDifferences } from './support/expected-rollups.ts';
+import {
+  lakeBucketOf,
+  putRecords,
+  quarantinedRecords,
+  scanRollups,
+  streamOf,
+} from './support/local-cloud-fixture.ts';
 import { runUntilDrained } from './support/run-until-drained.ts';
 
 const FAST = { 'streamlake:aggregateBatchingWindowSeconds': 1, 'streamlake:aggregateRetryAttempts': 2 };
@@ -29,7 +35,7 @@ describe('the local event source mapping under faults', () => {
       { data: JSON.stringify({ ...good[0], eventTime: '2099-01-01T00:00:00.000Z' }), partitionKey: 's-6' },
       { data: Buffer.from([0xff, 0xfe, 0x00]), partitionKey: 's-7' },
     ];
-    const records = asRecords(good);
+    const records: { data: string | Uint8Array; partitionKey: string }[] = asRecords(good);
     records.splice(100, 0, ...poison.slice(0, 4));
     records.push(...poison.slice(4));
     await putRecords(cloud, records);
@@ -38,11 +44,22 @@ describe('the local event source mapping under faults', () => {
     // Assess
     const reasons = (await quarantinedRecords(cloud)).map((r) => r.reason).sort();
     expect(reasons).toEqual(
-      ['future-dated', 'invalid-json', 'oversize', 'schema-violation', 'too-late', 'undecodable', 'unknown-schema'].sort(),
+      [
+        'future-dated',
+        'invalid-json',
+        'oversize',
+        'schema-violation',
+        'too-late',
+        'undecodable',
+        'unknown-schema',
+      ].sort(),
     );
     expect(log.discarded).toEqual([]);
     expect(rollupDifferences(expectedRollups(good), await scanRollups(cloud))).toEqual([]);
-    expect(cloud.metrics.byDimension('QuarantinedByReason')).toMatchObject({ 'invalid-json': 1, 'too-late': 1 });
+    expect(cloud.metrics.byDimension('QuarantinedByReason')).toMatchObject({
+      'invalid-json': 1,
+      'too-late': 1,
+    });
   });
 
   it('a handler that crashes mid-batch is retried and bisected, and nothing is lost or counted twice', async () => {
@@ -85,7 +102,9 @@ describe('the local event source mapping under faults', () => {
     expect(log.discarded).toHaveLength(1);
     const key = log.discarded[0]?.key ?? '';
     expect(key).toMatch(/^aws\/lambda\/[0-9a-f-]{36}\/shardId-\d+\/\d{4}\/\d{2}\/\d{2}\//);
-    const object = await cloud.clients.s3.send(new GetObjectCommand({ Bucket: lakeBucketOf(cloud), Key: key }));
+    const object = await cloud.clients.s3.send(
+      new GetObjectCommand({ Bucket: lakeBucketOf(cloud), Key: key }),
+    );
     const record = JSON.parse((await object.Body?.transformToString()) ?? '{}');
     expect(record).toMatchObject({
       requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 },
@@ -94,7 +113,9 @@ describe('the local event source mapping under faults', () => {
       KinesisBatchInfo: { batchSize: 1, streamArn: streamOf(cloud).arn },
     });
     const payload = JSON.parse(record.payload) as KinesisStreamEvent;
-    expect(Buffer.from((payload.Records[0] as KinesisStreamRecord).kinesis.data, 'base64').toString()).toContain(bomb);
+    expect(
+      Buffer.from((payload.Records[0] as KinesisStreamRecord).kinesis.data, 'base64').toString(),
+    ).toContain(bomb);
     const survivors = events.filter((e) => e.eventId !== bomb);
     expect(rollupDifferences(expectedRollups(survivors), await scanRollups(cloud))).toEqual([]);
   });

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalCloud } from '../../infra/local/local-cloud.ts';
 import { compareSequence } from '../../processors/shared/sequence.ts';
-import { expectedRollups, rollupDifferences } from './support/expected-rollups.ts';
 import { asRecords, sampleEvents } from './support/events.ts';
+import { expectedRollups, rollupDifferences } from './support/expected-rollups.ts';
 import { eventually, putRecords, scanRollups } from './support/local-cloud-fixture.ts';
 
 const FAST = { 'streamlake:aggregateBatchingWindowSeconds': 1 };
@@ -45,8 +45,7 @@ describe('the local cloud restarted mid-stream', () => {
         onCheckpoint: ({ shardId, sequenceNumber }) => caughtUp.set(shardId, sequenceNumber),
       });
       await eventually(
-        () =>
-          [...targets].every(([shard, last]) => compareSequence(caughtUp.get(shard) ?? '0', last) >= 0),
+        () => [...targets].every(([shard, last]) => compareSequence(caughtUp.get(shard) ?? '0', last) >= 0),
         90_000,
         'the restarted pipeline to catch up',
       );

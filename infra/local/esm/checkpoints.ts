@@ -18,7 +18,9 @@ export class CheckpointStore {
       parsed = JSON.parse(readFileSync(path, 'utf8'));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw new Error(`checkpoint file ${path} is unreadable (${(error as Error).message}): fix or delete it`);
+      throw new Error(
+        `checkpoint file ${path} is unreadable (${(error as Error).message}): fix or delete it`,
+      );
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new Error(`checkpoint file ${path} is unreadable (not a JSON object): fix or delete it`);

@@ -19,7 +19,8 @@ export const toPolledRecord = (record: _Record): PolledRecord => ({
 });
 
 /** Bytes a record adds to the invocation payload: its data plus the JSON around it. */
-export const payloadBytesOf = (record: PolledRecord): number => record.data.length + record.partitionKey.length + 420;
+export const payloadBytesOf = (record: PolledRecord): number =>
+  record.data.length + record.partitionKey.length + 420;
 
 /** Builds the event exactly as Lambda hands it to a Kinesis-triggered function. */
 export const kinesisEvent = (

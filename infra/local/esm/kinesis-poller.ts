@@ -19,7 +19,12 @@ export type Invoke = (event: KinesisStreamEvent) => Promise<unknown>;
 /** What the poller reports as it goes; the local cloud turns these into progress and metrics. */
 export interface PollerObserver {
   onInvoke?(info: { shardId: string; records: number; outcome: string }): void;
-  onCheckpoint?(info: { shardId: string; sequenceNumber: string; iteratorAgeMs: number; records: number }): void;
+  onCheckpoint?(info: {
+    shardId: string;
+    sequenceNumber: string;
+    iteratorAgeMs: number;
+    records: number;
+  }): void;
   onDiscard?(info: { shardId: string; records: number; condition: string; key?: string }): void;
 }
 
@@ -67,7 +72,9 @@ export class KinesisMappingPoller {
   }
 
   async run(): Promise<void> {
-    const listed = await this.deps.kinesis.send(new ListShardsCommand({ StreamName: this.settings.streamName }));
+    const listed = await this.deps.kinesis.send(
+      new ListShardsCommand({ StreamName: this.settings.streamName }),
+    );
     await Promise.all((listed.Shards ?? []).map((shard) => this.runShard(shard.ShardId ?? '')));
   }
 
@@ -100,7 +107,10 @@ export class KinesisMappingPoller {
       if (iterator && buffer.length < batchSize && bufferBytes < MAX_PAYLOAD_BYTES) {
         try {
           const result = await this.deps.kinesis.send(
-            new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(10_000, batchSize - buffer.length) }),
+            new GetRecordsCommand({
+              ShardIterator: iterator,
+              Limit: Math.min(10_000, batchSize - buffer.length),
+            }),
           );
           iterator = result.NextShardIterator;
           for (const record of result.Records ?? []) {
@@ -137,7 +147,8 @@ export class KinesisMappingPoller {
     let bytes = 0;
     for (const record of buffer) {
       const size = payloadBytesOf(record);
-      if (batch.length >= this.settings.batchSize || (batch.length > 0 && bytes + size > MAX_PAYLOAD_BYTES)) break;
+      if (batch.length >= this.settings.batchSize || (batch.length > 0 && bytes + size > MAX_PAYLOAD_BYTES))
+        break;
       batch.push(record);
       bytes += size;
     }
@@ -262,7 +273,12 @@ export class KinesisMappingPoller {
     );
     const key = failureObjectKey(this.settings.uuid, shardId, now);
     await this.deps.s3.send(
-      new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(body), ContentType: 'application/json' }),
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: JSON.stringify(body),
+        ContentType: 'application/json',
+      }),
     );
     this.deps.observer?.onDiscard?.({ shardId, records: records.length, condition, key });
   }

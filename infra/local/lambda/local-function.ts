@@ -21,7 +21,9 @@ export class FunctionError extends Error {
 /** Where the bundled handler of a function lives in the cloud assembly: `index.handler` → index.mjs. */
 export const handlerModule = (assemblyDir: string, fn: FunctionPlan) => {
   if (!fn.assetPath) {
-    throw new Error(`function ${fn.logicalId} has no aws:asset:path metadata: synthesize with asset metadata enabled`);
+    throw new Error(
+      `function ${fn.logicalId} has no aws:asset:path metadata: synthesize with asset metadata enabled`,
+    );
   }
   const dot = fn.handler.lastIndexOf('.');
   const base = join(assemblyDir, fn.assetPath, fn.handler.slice(0, dot));
@@ -73,43 +75,61 @@ export class LocalFunction {
     const worker = this.idle.pop() ?? this.spawn();
     const id = this.nextId++;
     try {
-      const reply = await new Promise<{ ok: boolean; result?: unknown; error?: { name: string; message: string } }>(
-        (resolve, reject) => {
-          const detach = () => {
-            worker.removeListener('message', onMessage);
-            worker.removeListener('error', onError);
-          };
-          const timer = setTimeout(() => {
-            detach();
-            void worker.terminate();
-            reject(new FunctionError(this.fn.name, 'Sandbox.Timedout', `Task timed out after ${this.fn.timeoutSeconds}s`));
-          }, this.fn.timeoutSeconds * 1000);
-          const onMessage = (message: { id: number; ok: boolean }) => {
-            if (message.id !== id) return;
-            clearTimeout(timer);
-            detach();
-            resolve(message);
-          };
-          const onError = (error: Error) => {
-            clearTimeout(timer);
-            detach();
-            reject(new FunctionError(this.fn.name, 'Runtime.ExitError', error.message));
-          };
-          worker.on('message', onMessage);
-          worker.on('error', onError);
-          worker.postMessage({ id, event });
-        },
-      );
+      const reply = await new Promise<{
+        ok: boolean;
+        result?: unknown;
+        error?: { name: string; message: string };
+      }>((resolve, reject) => {
+        const detach = () => {
+          worker.removeListener('message', onMessage);
+          worker.removeListener('error', onError);
+        };
+        const timer = setTimeout(() => {
+          detach();
+          void worker.terminate();
+          reject(
+            new FunctionError(
+              this.fn.name,
+              'Sandbox.Timedout',
+              `Task timed out after ${this.fn.timeoutSeconds}s`,
+            ),
+          );
+        }, this.fn.timeoutSeconds * 1000);
+        const onMessage = (message: { id: number; ok: boolean }) => {
+          if (message.id !== id) return;
+          clearTimeout(timer);
+          detach();
+          resolve(message);
+        };
+        const onError = (error: Error) => {
+          clearTimeout(timer);
+          detach();
+          reject(new FunctionError(this.fn.name, 'Runtime.ExitError', error.message));
+        };
+        worker.on('message', onMessage);
+        worker.on('error', onError);
+        worker.postMessage({ id, event });
+      });
       this.idle.push(worker);
       if (!reply.ok) {
         // Lambda's runtime logs an unhandled error as one JSON line; so does the local one.
-        this.onLogLine(JSON.stringify({ level: 'ERROR', errorType: reply.error?.name, errorMessage: reply.error?.message }));
+        this.onLogLine(
+          JSON.stringify({
+            level: 'ERROR',
+            errorType: reply.error?.name,
+            errorMessage: reply.error?.message,
+          }),
+        );
         throw new FunctionError(this.fn.name, reply.error?.name ?? 'Error', reply.error?.message ?? '');
       }
       return reply.result;
     } catch (error) {
       // A handler error leaves the environment reusable; a timeout or crash has already ended it.
-      if (error instanceof FunctionError && error.errorType !== 'Sandbox.Timedout' && error.errorType !== 'Runtime.ExitError') {
+      if (
+        error instanceof FunctionError &&
+        error.errorType !== 'Sandbox.Timedout' &&
+        error.errorType !== 'Runtime.ExitError'
+      ) {
         if (!this.idle.includes(worker)) this.idle.push(worker);
       }
       throw error;

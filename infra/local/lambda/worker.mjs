@@ -25,7 +25,8 @@ parentPort.on('message', async ({ id, event }) => {
   };
   try {
     const handler = (await loaded)[exportName];
-    if (typeof handler !== 'function') throw new Error(`${modulePath} does not export a function named ${exportName}`);
+    if (typeof handler !== 'function')
+      throw new Error(`${modulePath} does not export a function named ${exportName}`);
     const result = await handler(event, context);
     parentPort.postMessage({ id, ok: true, result });
   } catch (error) {

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
+import { resolve as resolvePath } from 'node:path';
 import type { LocalServer } from './kinesis-server.ts';
 import { waitUntil } from './ports.ts';
 
@@ -18,14 +18,19 @@ export const assertJava = (): void => {
   }
   const version = /version "(\d+)/.exec(probe.stderr)?.[1];
   if (version && Number(version) < 17) {
-    throw new Error(`DynamoDB Local needs Java 17 or newer, but java -version reports ${version}: install Java 17+`);
+    throw new Error(
+      `DynamoDB Local needs Java 17 or newer, but java -version reports ${version}: install Java 17+`,
+    );
   }
 };
 
 const portAnswers = (port: number) =>
   new Promise<boolean>((resolve) => {
     const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 
@@ -46,7 +51,9 @@ export const startDynamoDb = async (port: number, path?: string): Promise<LocalS
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
   let exited = false;
-  child.once('exit', () => (exited = true));
+  child.once('exit', () => {
+    exited = true;
+  });
   try {
     await waitUntil(async () => exited || (await portAnswers(port)), 60_000, 'DynamoDB Local');
   } catch (error) {

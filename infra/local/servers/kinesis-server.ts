@@ -15,7 +15,13 @@ export interface LocalServer {
  */
 export const startKinesis = async (port: number, path?: string): Promise<LocalServer> => {
   const kinesalite = require('kinesalite') as (options: object) => Server;
-  const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100, ...(path ? { path } : {}) });
+  const server = kinesalite({
+    createStreamMs: 0,
+    deleteStreamMs: 0,
+    updateStreamMs: 0,
+    shardLimit: 100,
+    ...(path ? { path } : {}),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());

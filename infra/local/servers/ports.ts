@@ -29,7 +29,11 @@ export const freePort = (): Promise<number> =>
   });
 
 /** Polls `check` until it resolves true or `timeoutMs` passes. */
-export const waitUntil = async (check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> => {
+export const waitUntil = async (
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check().catch(() => false)) return;

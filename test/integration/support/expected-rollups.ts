@@ -13,8 +13,10 @@ export const expectedRollups = (events: readonly StreamlakeEvent[]): Map<string,
     const fields = event as unknown as Record<string, unknown>;
     for (const rollup of ROLLUPS) {
       if (!rollup.schemas.includes('*') && !rollup.schemas.includes(event.schema)) continue;
-      const minute = new Date(Math.floor(Date.parse(event.eventTime) / 60_000) * 60_000).toISOString().slice(0, 16);
-      const key = [rollup.name, ...rollup.dimensions.map((d) => String(fields[d]))].join('#') + ` ${minute}Z`;
+      const minute = new Date(Math.floor(Date.parse(event.eventTime) / 60_000) * 60_000)
+        .toISOString()
+        .slice(0, 16);
+      const key = `${[rollup.name, ...rollup.dimensions.map((d) => String(fields[d]))].join('#')} ${minute}Z`;
       const values = expected.get(key) ?? {};
       for (const measure of rollup.measures) {
         if (measure.kind === 'count') {

@@ -1,4 +1,9 @@
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListShardsCommand,
+  PutRecordsCommand,
+} from '@aws-sdk/client-kinesis';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { type PolledRecord, toPolledRecord } from '../../../infra/local/esm/kinesis-event.ts';
@@ -15,7 +20,10 @@ export const lakeBucketOf = (cloud: LocalCloud) =>
   cloud.plan.buckets.find((b) => b.logicalId.startsWith('LakeBucket'))?.name ?? '';
 
 /** Puts raw records (one PutRecords per 500), fails on any unsent entry, and returns the last sequence number per shard. */
-export const putRecords = async (cloud: LocalCloud, records: { data: string | Uint8Array; partitionKey: string }[]) => {
+export const putRecords = async (
+  cloud: LocalCloud,
+  records: { data: string | Uint8Array; partitionKey: string }[],
+) => {
   const last = new Map<string, string>();
   for (let i = 0; i < records.length; i += 500) {
     const chunk = records.slice(i, i + 500);
@@ -43,7 +51,9 @@ export const readShards = async (cloud: LocalCloud): Promise<Map<string, PolledR
   for (const shard of shards) {
     const ShardId = shard.ShardId ?? '';
     let iterator = (
-      await kinesis.send(new GetShardIteratorCommand({ StreamName, ShardId, ShardIteratorType: 'TRIM_HORIZON' }))
+      await kinesis.send(
+        new GetShardIteratorCommand({ StreamName, ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+      )
     ).ShardIterator;
     const records: PolledRecord[] = [];
     while (iterator) {
@@ -62,7 +72,9 @@ export const scanRollups = async (cloud: LocalCloud): Promise<Map<string, Rollup
   const items = new Map<string, RollupValues>();
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await cloud.clients.documents.send(new ScanCommand({ TableName: tableOf(cloud), ExclusiveStartKey }));
+    const page = await cloud.clients.documents.send(
+      new ScanCommand({ TableName: tableOf(cloud), ExclusiveStartKey }),
+    );
     for (const item of page.Items ?? []) {
       const values: RollupValues = {};
       for (const [name, value] of Object.entries(item)) {
@@ -89,7 +101,11 @@ export const quarantinedRecords = async (cloud: LocalCloud) => {
 };
 
 /** Waits until `check` holds, polling; fails with `what` after `timeoutMs`. */
-export const eventually = async (check: () => Promise<boolean> | boolean, timeoutMs: number, what: string) => {
+export const eventually = async (
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+) => {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;

@@ -24,14 +24,16 @@ export const runUntilDrained = async (
   const fn = cloud.functionNamed('Aggregate');
   const real: Invoke = (event) => fn.invoke(event);
   const wrapped = wrap ? wrap(real) : real;
-  let lastEvent: KinesisStreamEvent | undefined;
+  // One batch at a time per shard, so the shard's latest event is the one this outcome belongs to.
+  const latestByShard = new Map<string, KinesisStreamEvent>();
   const observer: PollerObserver = {
-    onInvoke: (info) => log.invocations.push({ ...info, events: lastEvent as KinesisStreamEvent }),
+    onInvoke: (info) =>
+      log.invocations.push({ ...info, events: latestByShard.get(info.shardId) as KinesisStreamEvent }),
     onCheckpoint: (info) => (log.handled += info.records),
     onDiscard: (info) => log.discarded.push(info),
   };
   const running = cloud.runMappings(controller.signal, observer, () => (event) => {
-    lastEvent = event;
+    latestByShard.set(event.Records[0]?.eventID.split(':')[0] ?? '', event);
     return wrapped(event);
   });
   try {

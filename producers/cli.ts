@@ -1,0 +1,58 @@
+import { parseCliArgs, USAGE, UsageError } from './cli-options.ts';
+import { createKinesisClient } from './kinesis-client.ts';
+import { ProgressDisplay } from './progress.ts';
+import { runProducers } from './run-producers.ts';
+import { formatSummary } from './summary-text.ts';
+
+const main = async (): Promise<number> => {
+  let parsed: ReturnType<typeof parseCliArgs>;
+  try {
+    parsed = parseCliArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`error: ${error.message}\n`);
+    return 2;
+  }
+  if (parsed.kind === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const { options } = parsed;
+  const client = createKinesisClient(options.endpoint ? { endpoint: options.endpoint } : {});
+  const stop = new AbortController();
+  const onSignal = () => {
+    // A second Ctrl-C means "now", even if retries are still under way.
+    if (stop.signal.aborted) process.exit(130);
+    process.stderr.write('\nstopping: sending what is in flight (Ctrl-C again to quit at once)\n');
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const display = new ProgressDisplay();
+  try {
+    const summary = await runProducers({
+      client,
+      streamName: options.stream,
+      rate: options.rate,
+      durationSeconds: options.durationSeconds,
+      forever: options.forever,
+      seed: options.seed,
+      devices: options.devices,
+      poisonRate: options.poisonRate,
+      ...(options.groundTruthPath ? { groundTruthPath: options.groundTruthPath } : {}),
+      signal: stop.signal,
+      onProgress: (progress) => display.update(progress),
+    });
+    display.close();
+    process.stdout.write(`${formatSummary(summary)}\n`);
+    if (options.groundTruthPath) process.stdout.write(`ground truth: ${options.groundTruthPath}\n`);
+    return summary.unsentCount > 0 || summary.fatalError ? 1 : 0;
+  } finally {
+    display.close();
+    client.destroy();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+};
+
+process.exitCode = await main();
