@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { createStreamlakeApp } from '../streamlake-app.ts';
@@ -66,6 +67,7 @@ export class LocalCloud {
     private readonly servers: LocalServer[],
     private readonly assemblyDir: string,
     private readonly stateDir?: string,
+    private readonly ephemeralDir?: string,
   ) {}
 
   static async start(options: LocalCloudOptions = {}): Promise<LocalCloud> {
@@ -79,7 +81,9 @@ export class LocalCloud {
     await assertPortFree(dynamoPort, 'DynamoDB Local');
     await assertPortFree(s3Port, 'S3');
 
-    const assemblyDir = join(stateDir ?? join(process.cwd(), '.streamlake', 'tmp'), 'cdk.out');
+    // Without a state folder everything is ephemeral: servers in memory, files in a temporary folder.
+    const scratchDir = stateDir ?? mkdtempSync(join(tmpdir(), 'streamlake-'));
+    const assemblyDir = join(scratchDir, 'cdk.out');
     const { app, stack } = createStreamlakeApp({
       outdir: assemblyDir,
       context: { 'streamlake:nag': false, ...options.context },
@@ -96,7 +100,7 @@ export class LocalCloud {
     try {
       servers.push(await startKinesis(kinesisPort, stateDir && join(stateDir, 'kinesis')));
       servers.push(await startDynamoDb(dynamoPort, stateDir && join(stateDir, 'dynamodb')));
-      servers.push(await startS3(s3Port, join(stateDir ?? join(process.cwd(), '.streamlake', 'tmp'), 's3')));
+      servers.push(await startS3(s3Port, join(scratchDir, 's3')));
     } catch (error) {
       await Promise.all(servers.map((server) => server.stop()));
       throw error;
@@ -113,6 +117,7 @@ export class LocalCloud {
       servers,
       assemblyDir,
       stateDir,
+      stateDir ? undefined : scratchDir,
     );
     try {
       await provision(plan, clients, { onDemandShards: options.onDemandShards ?? 2 });
@@ -183,5 +188,6 @@ export class LocalCloud {
   async stop(): Promise<void> {
     await Promise.all([...this.functions.values()].map((fn) => fn.stop()));
     await Promise.allSettled(this.servers.map((server) => server.stop()));
+    if (this.ephemeralDir) rmSync(this.ephemeralDir, { recursive: true, force: true });
   }
 }

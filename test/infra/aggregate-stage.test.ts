@@ -40,6 +40,7 @@ describe('AggregateStage function', () => {
           MAX_EVENT_BYTES: '65536',
           POWERTOOLS_SERVICE_NAME: 'streamlake-aggregate',
           POWERTOOLS_METRICS_NAMESPACE: 'Streamlake',
+          NODE_OPTIONS: '--enable-source-maps',
         },
       },
     });
@@ -181,6 +182,43 @@ describe('AggregateStage permissions', () => {
       Action: 's3:PutObject',
       Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/quarantine/*']] },
     });
+  });
+
+  it('may put objects in the lake bucket under quarantine/ and aws/lambda/ only, and list the bucket', () => {
+    const { stack } = aggregateStageStack();
+    const bucketArn = {
+      'Fn::GetAtt': [stack.getLogicalId(stack.node.findChild('Lake').node.defaultChild as CfnBucket), 'Arn'],
+    };
+
+    const s3Statements = policyStatements(stack).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+
+    expect(s3Statements).toHaveLength(3);
+    expect(s3Statements).toEqual(
+      expect.arrayContaining([
+        {
+          Effect: 'Allow',
+          Action: 's3:PutObject',
+          Resource: { 'Fn::Join': ['', [bucketArn, '/aws/lambda/*']] },
+        },
+        {
+          Effect: 'Allow',
+          Action: 's3:PutObject',
+          Resource: { 'Fn::Join': ['', [bucketArn, '/quarantine/*']] },
+        },
+        { Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn },
+      ]),
+    );
+  });
+
+  it('may not read or delete lake objects or use s3 wildcard actions', () => {
+    const { stack } = aggregateStageStack();
+
+    const s3Actions = policyStatements(stack)
+      .flatMap(actionsOf)
+      .filter((a) => a.startsWith('s3:'));
+
+    expect(s3Actions.filter((a) => a.includes('*'))).toEqual([]);
+    expect(s3Actions.filter((a) => /^s3:(DeleteObject|GetObject)/.test(a))).toEqual([]);
   });
 });
 
