@@ -1,0 +1,73 @@
+import type { KinesisStreamRecord } from 'aws-lambda';
+import { classifyBatch } from '../../processors/aggregate/classify.ts';
+import { indexBySchema, preaggregate } from '../../processors/aggregate/preaggregate.ts';
+import { ROLLUPS } from '../../processors/aggregate/rollups.ts';
+import { buildRollupUpdate } from '../../processors/aggregate/update-expression.ts';
+import { WebSessionSimulator } from '../../producers/web-sessions.ts';
+
+/** 10,000 simulated clickstream events as Lambda delivers them: base64 JSON, arrival = event time. */
+export const clickstreamBatch = (size: number): KinesisStreamRecord[] => {
+  const simulator = new WebSessionSimulator({ seed: 1 });
+  const start = Date.parse('2026-11-22T05:00:00.000Z');
+  return Array.from({ length: size }, (_, i) => {
+    const now = start + i * 2;
+    const event = simulator.next(now);
+    const sequenceNumber = (49_680_450_000_000_000_000_000n + BigInt(i)).toString().padEnd(56, '0');
+    return {
+      kinesis: {
+        kinesisSchemaVersion: '1.0',
+        partitionKey: 'k',
+        sequenceNumber,
+        data: Buffer.from(JSON.stringify(event)).toString('base64'),
+        approximateArrivalTimestamp: now / 1000 + 0.5,
+      },
+      eventSource: 'aws:kinesis',
+      eventVersion: '1.0',
+      eventID: `shardId-000000000000:${sequenceNumber}`,
+      eventName: 'aws:kinesis:record',
+      invokeIdentityArn: 'arn:aws:iam::000000000000:role/bench',
+      awsRegion: 'us-east-1',
+      eventSourceARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/bench',
+    };
+  });
+};
+
+const policy = { allowedLatenessMs: 3_600_000, clockSkewMs: 300_000, maxEventBytes: 65_536 };
+const rollupsFor = indexBySchema(ROLLUPS);
+
+/** The baseline: nothing but decoding and parsing each record. */
+export const bareDecode = (records: readonly KinesisStreamRecord[]): number => {
+  let fields = 0;
+  for (const record of records) fields += Object.keys(JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString('utf8'))).length;
+  return fields;
+};
+
+/** The aggregate handler's work short of the network: classify, pre-aggregate, build every update. */
+export const aggregateBatch = (records: KinesisStreamRecord[]): number => {
+  const batch = classifyBatch(records, policy);
+  const items = preaggregate(batch.accepted, ROLLUPS, rollupsFor);
+  for (const item of items) {
+    buildRollupUpdate({
+      tableName: 't',
+      shardId: batch.shardId,
+      item,
+      totals: item.totals,
+      firstSequenceNumber: item.records[0]?.sequenceNumber ?? '0',
+      lastSequenceNumber: item.records.at(-1)?.sequenceNumber ?? '0',
+      expiresAt: 0,
+    });
+  }
+  return items.length;
+};
+
+/** Median seconds of `runs` timed calls, after warm-up. */
+export const medianSeconds = (work: () => unknown, runs = 15): number => {
+  for (let i = 0; i < 5; i++) work();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    work();
+    times.push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)] as number;
+};
