@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -119,6 +119,16 @@ export class LocalCloud {
       stateDir,
       stateDir ? undefined : scratchDir,
     );
+    if (stateDir) {
+      // What tools like `npm run rollups` need to find the data after the servers stop.
+      const names = {
+        rollupsTable: plan.tables[0]?.name,
+        streams: plan.streams.map((s) => s.name),
+        buckets: plan.buckets.map((b) => b.name),
+      };
+      mkdirSync(stateDir, { recursive: true });
+      writeFileSync(join(stateDir, 'cloud.json'), JSON.stringify({ ...names, endpoints }, null, 2));
+    }
     try {
       await provision(plan, clients, { onDemandShards: options.onDemandShards ?? 2 });
     } catch (error) {

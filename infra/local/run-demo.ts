@@ -51,7 +51,10 @@ export const runDemo = async (
     fresh: options.fresh,
     basePort: options.basePort,
     onDemandShards: options.shards,
-    context: { 'streamlake:aggregateBatchingWindowSeconds': options.batchingWindowSeconds },
+    context:
+      options.batchingWindowSeconds === undefined
+        ? {}
+        : { 'streamlake:aggregateBatchingWindowSeconds': options.batchingWindowSeconds },
   });
   hooks.onReady?.(cloud);
   const stats = new PipelineStats();
@@ -78,7 +81,8 @@ export const runDemo = async (
       onProgress: (progress) => (latest = progress),
     });
     const targets = await lastSequencePerShard(groundTruthPath);
-    const deadline = Date.now() + 60_000 + options.batchingWindowSeconds * 2000;
+    const window = cloud.plan.kinesisMappings[0]?.maximumBatchingWindowMs ?? 0;
+    const deadline = Date.now() + 60_000 + window * 2;
     while (!caughtUp(stats, targets) && Date.now() < deadline && !stop.aborted) {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

@@ -12,7 +12,7 @@ Options:
   --seed N              simulator seed; same seed, same events (default 42)
   --devices N           simulated IoT devices (default 50)
   --poison-rate F       share of records spoiled on purpose to show the quarantine, 0..1 (default 0.002)
-  --batching-window S   the aggregator's MaximumBatchingWindowInSeconds for this run (default 2)
+  --batching-window S   override the aggregator's MaximumBatchingWindowInSeconds (default: the stack's, 5)
   --shards N            shards of the on-demand stream locally (default 2)
   --state-dir DIR       where servers keep data, checkpoints and logs (default .streamlake)
   --fresh               delete the state first instead of continuing where the last run stopped
@@ -28,7 +28,8 @@ export interface StartOptions {
   readonly seed: number;
   readonly devices: number;
   readonly poisonRate: number;
-  readonly batchingWindowSeconds: number;
+  /** Overrides the stack's batching window; undefined keeps the template's value. */
+  readonly batchingWindowSeconds?: number;
   readonly shards: number;
   readonly stateDir: string;
   readonly fresh: boolean;
@@ -91,7 +92,9 @@ export const parseStartArgs = (argv: readonly string[]): StartOptions | undefine
     seed: number('seed', v.seed, 42, 0, 2 ** 32 - 1),
     devices: number('devices', v.devices, 50, 1, 100_000),
     poisonRate: number('poison-rate', v['poison-rate'], 0.002, 0, 1),
-    batchingWindowSeconds: number('batching-window', v['batching-window'], 2, 0, 300),
+    ...(v['batching-window'] === undefined
+      ? {}
+      : { batchingWindowSeconds: number('batching-window', v['batching-window'], 5, 0, 300) }),
     shards: number('shards', v.shards, 2, 1, 64),
     stateDir: v['state-dir'] ?? '.streamlake',
     fresh: v.fresh ?? false,

@@ -38,7 +38,8 @@ const rollupsFor = indexBySchema(ROLLUPS);
 /** The baseline: nothing but decoding and parsing each record. */
 export const bareDecode = (records: readonly KinesisStreamRecord[]): number => {
   let fields = 0;
-  for (const record of records) fields += Object.keys(JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString('utf8'))).length;
+  for (const record of records)
+    fields += Object.keys(JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString('utf8'))).length;
   return fields;
 };
 

@@ -18,7 +18,7 @@ export interface LocalRun {
 }
 
 /** Runs the whole local pipeline (fresh state) at one rate and reads how it coped. */
-export const runLocalPipeline = async (rate: number, durationSeconds: number, batchingWindowSeconds = 2) => {
+export const runLocalPipeline = async (rate: number, durationSeconds: number, batchingWindowSeconds = 5) => {
   const stateDir = mkdtempSync(join(tmpdir(), 'streamlake-bench-'));
   const options: StartOptions = {
     rate,
@@ -36,7 +36,8 @@ export const runLocalPipeline = async (rate: number, durationSeconds: number, ba
   const ages: { at: number; age: number }[] = [];
   const started = Date.now();
   const run = await runDemo(options, new AbortController().signal, {
-    onProgress: (_producer, stats) => ages.push({ at: Date.now() - started, age: stats.lastIteratorAgeMs / 1000 }),
+    onProgress: (_producer, stats) =>
+      ages.push({ at: Date.now() - started, age: stats.lastIteratorAgeMs / 1000 }),
   });
   await run.cloud.stop();
   rmSync(stateDir, { recursive: true, force: true });

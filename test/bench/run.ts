@@ -7,7 +7,8 @@ const quick = process.argv.includes('--quick');
 const n = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits });
 
 const records = clickstreamBatch(10_000);
-const meanBytes = records.reduce((s, r) => s + Buffer.from(r.kinesis.data, 'base64').length, 0) / records.length;
+const meanBytes =
+  records.reduce((s, r) => s + Buffer.from(r.kinesis.data, 'base64').length, 0) / records.length;
 const bare = medianSeconds(() => bareDecode(records));
 const aggregate = medianSeconds(() => aggregateBatch(records));
 const items = aggregateBatch(records);
@@ -18,14 +19,17 @@ console.log(`aggregate (no network)     ${n(records.length / aggregate)} records
 console.log(`ratio aggregate / bare     ${n(bare / aggregate, 2)}  (bar ≥ 0.5)`);
 
 const duration = quick ? 10 : 30;
-console.log(`\n## Local pipeline (fresh local cloud per rate, ${duration}s each, 2 shards, 2s batching window)`);
+console.log(
+  `\n## Local pipeline (fresh local cloud per rate, ${duration}s each, 2 shards, the stack's 5 s batching window)`,
+);
 const demo = await runLocalPipeline(1000, duration);
 console.log(
   `demo load 1,000 events/s: DynamoDB writes per 1,000 records ${n((demo.writes / demo.records) * 1000, 1)}` +
     ` (lower bound, distinct items per batch: ${n((demo.items / demo.records) * 1000, 1)}; bar ≤ 50)`,
 );
 const runs: LocalRun[] = [demo];
-for (const rate of quick ? [5000] : [3000, 5000, 6000, 7000]) runs.push(await runLocalPipeline(rate, duration));
+for (const rate of quick ? [5000] : [3000, 5000, 6000, 7000])
+  runs.push(await runLocalPipeline(rate, duration));
 console.log('target/s  achieved/s  iterator age max 2nd quarter → 4th  drained  sustained');
 for (const r of runs) {
   console.log(
