@@ -47,20 +47,27 @@ describe('padSequence', () => {
     expect(padded).toBe(sequenceNumber);
   });
 
-  it.each(['', 'abc', '12a', '-1', '1.5', ' 42', '42 ', '1e9', '٣'])(
-    'refuses %j because it is not decimal digits, naming the value',
-    (value) => {
-      // Prepare
-      const named = JSON.stringify(value);
+  it.each([
+    '',
+    'abc',
+    '12a',
+    '-1',
+    '1.5',
+    ' 42',
+    '42 ',
+    '1e9',
+    '٣',
+  ])('refuses %j because it is not decimal digits, naming the value', (value) => {
+    // Prepare
+    const named = JSON.stringify(value);
 
-      // Act
-      const act = () => padSequence(value);
+    // Act
+    const act = () => padSequence(value);
 
-      // Assess
-      expect(act).toThrow('sequence number must be decimal digits');
-      expect(act).toThrow(named);
-    },
-  );
+    // Assess
+    expect(act).toThrow('sequence number must be decimal digits');
+    expect(act).toThrow(named);
+  });
 
   it('refuses a sequence number longer than 64 digits, naming it and its length', () => {
     // Prepare
