@@ -39,7 +39,8 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-const number = (
+/** Parses a numeric option, naming the flag, the range and the given text when it is wrong. */
+export const numberOption = (
   flag: string,
   text: string | undefined,
   fallback: number,
@@ -63,6 +64,32 @@ const number = (
   return value;
 };
 
+/** The simulation options `npm run produce` and `npm start` share. */
+export const SIMULATION_OPTIONS = {
+  rate: { type: 'string' },
+  duration: { type: 'string' },
+  forever: { type: 'boolean' },
+  seed: { type: 'string' },
+  devices: { type: 'string' },
+  'poison-rate': { type: 'string' },
+} as const;
+
+/** Reads the shared simulation options from parsed values, with their defaults and ranges. */
+export const simulationSettings = (
+  values: Record<string, string | boolean | undefined>,
+  defaultPoisonRate: number,
+) => {
+  const text = (name: string) => values[name] as string | undefined;
+  return {
+    rate: numberOption('--rate', text('rate'), 1000, 1, 1_000_000),
+    durationSeconds: numberOption('--duration', text('duration'), 60, 0, 31_536_000),
+    forever: values.forever === true,
+    seed: numberOption('--seed', text('seed'), 42, 0, 4_294_967_295, true),
+    devices: numberOption('--devices', text('devices'), 50, 1, 100_000, true),
+    poisonRate: numberOption('--poison-rate', text('poison-rate'), defaultPoisonRate, 0, 1),
+  };
+};
+
 /** Parses the produce command line; throws UsageError on anything wrong. */
 export const parseCliArgs = (argv: readonly string[]): CliParse => {
   let values: Record<string, string | boolean | undefined>;
@@ -74,12 +101,7 @@ export const parseCliArgs = (argv: readonly string[]): CliParse => {
       options: {
         stream: { type: 'string' },
         endpoint: { type: 'string' },
-        rate: { type: 'string' },
-        duration: { type: 'string' },
-        forever: { type: 'boolean' },
-        seed: { type: 'string' },
-        devices: { type: 'string' },
-        'poison-rate': { type: 'string' },
+        ...SIMULATION_OPTIONS,
         'ground-truth': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -107,12 +129,7 @@ export const parseCliArgs = (argv: readonly string[]): CliParse => {
     options: {
       stream,
       ...(endpoint ? { endpoint } : {}),
-      rate: number('--rate', text('rate'), 1000, 1, 1_000_000),
-      durationSeconds: number('--duration', text('duration'), 60, 0, 31_536_000),
-      forever: values.forever === true,
-      seed: number('--seed', text('seed'), 42, 0, 4_294_967_295, true),
-      devices: number('--devices', text('devices'), 50, 1, 100_000, true),
-      poisonRate: number('--poison-rate', text('poison-rate'), 0, 0, 1),
+      ...simulationSettings(values, 0),
       ...(groundTruthPath ? { groundTruthPath } : {}),
     },
   };

@@ -1,4 +1,10 @@
 import { parseArgs } from 'node:util';
+import {
+  numberOption,
+  SIMULATION_OPTIONS,
+  simulationSettings,
+  UsageError,
+} from '../../producers/cli-options.ts';
 
 export const START_USAGE = `npm start -- [options]
 
@@ -36,39 +42,15 @@ export interface StartOptions {
   readonly basePort: number;
 }
 
-export class StartUsageError extends Error {}
-
-const number = (
-  name: string,
-  raw: string | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-): number => {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
-    throw new StartUsageError(
-      `--${name} must be a number between ${min} and ${max} (given ${JSON.stringify(raw)})`,
-    );
-  }
-  return value;
-};
-
-/** Parses `npm start` arguments; undefined means --help was asked for. */
+/** Parses `npm start` arguments; undefined means --help was asked for. Throws UsageError naming a bad value. */
 export const parseStartArgs = (argv: readonly string[]): StartOptions | undefined => {
-  let parsed: ReturnType<typeof parse>;
-  function parse() {
-    return parseArgs({
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
       args: [...argv],
       strict: true,
       options: {
-        rate: { type: 'string' },
-        duration: { type: 'string' },
-        forever: { type: 'boolean' },
-        seed: { type: 'string' },
-        devices: { type: 'string' },
-        'poison-rate': { type: 'string' },
+        ...SIMULATION_OPTIONS,
         'batching-window': { type: 'string' },
         shards: { type: 'string' },
         'state-dir': { type: 'string' },
@@ -76,28 +58,20 @@ export const parseStartArgs = (argv: readonly string[]): StartOptions | undefine
         'base-port': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  }
-  try {
-    parsed = parse();
+    }));
   } catch (error) {
-    throw new StartUsageError(`${(error as Error).message}; see npm start -- --help`);
+    throw new UsageError(`${(error as Error).message}; see npm start -- --help`);
   }
-  const v = parsed.values;
-  if (v.help) return undefined;
+  if (values.help) return undefined;
+  const text = (name: string) => values[name] as string | undefined;
   return {
-    rate: number('rate', v.rate, 1000, 1, 100_000),
-    durationSeconds: number('duration', v.duration, 60, 1, 86_400),
-    forever: v.forever ?? false,
-    seed: number('seed', v.seed, 42, 0, 2 ** 32 - 1),
-    devices: number('devices', v.devices, 50, 1, 100_000),
-    poisonRate: number('poison-rate', v['poison-rate'], 0.002, 0, 1),
-    ...(v['batching-window'] === undefined
+    ...simulationSettings(values, 0.002),
+    ...(text('batching-window') === undefined
       ? {}
-      : { batchingWindowSeconds: number('batching-window', v['batching-window'], 5, 0, 300) }),
-    shards: number('shards', v.shards, 2, 1, 64),
-    stateDir: v['state-dir'] ?? '.streamlake',
-    fresh: v.fresh ?? false,
-    basePort: number('base-port', v['base-port'], 4567, 1024, 65_000),
+      : { batchingWindowSeconds: numberOption('--batching-window', text('batching-window'), 5, 0, 300) }),
+    shards: numberOption('--shards', text('shards'), 2, 1, 64, true),
+    stateDir: text('state-dir') ?? '.streamlake',
+    fresh: values.fresh === true,
+    basePort: numberOption('--base-port', text('base-port'), 4567, 1024, 65_000, true),
   };
 };

@@ -1,6 +1,7 @@
+import { UsageError } from '../../producers/cli-options.ts';
 import { demoSummary, liveLine } from './demo-summary.ts';
 import { runDemo } from './run-demo.ts';
-import { parseStartArgs, START_USAGE, StartUsageError } from './start-options.ts';
+import { parseStartArgs, START_USAGE } from './start-options.ts';
 
 // The AWS SDK warns once per process about Node 20; the demo's output is the pipeline's, not that.
 process.removeAllListeners('warning');
@@ -10,7 +11,7 @@ const main = async (): Promise<number> => {
   try {
     options = parseStartArgs(process.argv.slice(2));
   } catch (error) {
-    if (error instanceof StartUsageError) {
+    if (error instanceof UsageError) {
       console.error(`error: ${error.message}`);
       return 2;
     }

@@ -33,7 +33,7 @@ describe('npm start', () => {
   it('a bad value is refused with the value named and exit code 2', () => {
     const result = spawnSync(process.execPath, [...START, '--rate', 'fast'], { encoding: 'utf8' });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('--rate must be a number between 1 and 100000 (given "fast")');
+    expect(result.stderr).toContain('--rate must be a number between 1 and 1000000 (given "fast")');
   });
 
   it('Ctrl-C finishes the in-flight batch, saves checkpoints, prints the summary and stops every server', async () => {

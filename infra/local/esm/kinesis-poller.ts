@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import {
   ExpiredIteratorException,
   GetRecordsCommand,
@@ -43,16 +44,8 @@ export interface PollerDependencies {
   readonly retryDelayMs?: (attempt: number) => number;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const wake = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', wake);
-      resolve();
-    };
-    const timer = setTimeout(wake, ms);
-    signal?.addEventListener('abort', wake, { once: true });
-  });
+/** Waits `ms`, or less when `signal` aborts; never rejects. */
+const sleep = (ms: number, signal?: AbortSignal) => wait(ms, undefined, { signal }).catch(() => undefined);
 
 /**
  * Emulates one Kinesis event source mapping: per shard, in order, one batch at a time, with the
