@@ -1,5 +1,5 @@
+import type { AcceptancePolicy } from '../shared/classify.ts';
 import { numberEnv, requiredEnv } from '../shared/env.ts';
-import type { AcceptancePolicy } from './classify.ts';
 
 /** The aggregate function's settings, all from its environment (set by the stack). */
 export const loadAggregateConfig = () => {

@@ -1,7 +1,7 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { dynamodb, s3 } from '../clients.ts';
+import { classifyBatch } from '../shared/classify.ts';
 import { quarantine } from '../shared/quarantine.ts';
-import { classifyBatch } from './classify.ts';
 import { loadAggregateConfig } from './config.ts';
 import { indexBySchema, preaggregate } from './preaggregate.ts';
 import { writeRollups } from './rollup-writer.ts';
@@ -23,7 +23,7 @@ export const handler = async (event: KinesisStreamEvent): Promise<KinesisStreamB
   logger.appendKeys({ shardId: batch.shardId, firstSequenceNumber: first, lastSequenceNumber: last });
 
   await quarantine(
-    { client: s3, bucket: config.lakeBucket, prefix: config.quarantinePrefix },
+    { client: s3, bucket: config.lakeBucket, prefix: config.quarantinePrefix, consumer: 'aggregate' },
     batch.rejected,
   );
   const items = preaggregate(batch.accepted, ROLLUPS, rollupsFor);

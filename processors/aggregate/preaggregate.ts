@@ -1,4 +1,4 @@
-import type { AcceptedRecord } from './classify.ts';
+import type { AcceptedRecord } from '../shared/classify.ts';
 import { fieldOf, type Measure, measureAttribute, type RollupDefinition } from './rollups.ts';
 
 /** One rollup item a batch touches, with everything the batch contributes to it. */

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { ClassifiedBatch } from './classify.ts';
+import type { ClassifiedBatch } from '../shared/classify.ts';
 import type { RollupWriteReport } from './rollup-writer.ts';
 
 export const logger = new Logger({ serviceName: 'streamlake-aggregate' });

@@ -1,8 +1,8 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { classifyBatch } from '../../processors/aggregate/classify.ts';
 import { indexBySchema, preaggregate } from '../../processors/aggregate/preaggregate.ts';
 import { ROLLUPS } from '../../processors/aggregate/rollups.ts';
 import { buildRollupUpdate } from '../../processors/aggregate/update-expression.ts';
+import { classifyBatch } from '../../processors/shared/classify.ts';
 import { WebSessionSimulator } from '../../producers/web-sessions.ts';
 
 /** 10,000 simulated clickstream events as Lambda delivers them: base64 JSON, arrival = event time. */

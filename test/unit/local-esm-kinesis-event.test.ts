@@ -7,7 +7,7 @@ import {
   toPolledRecord,
 } from '../../infra/local/esm/kinesis-event.ts';
 import type { StreamMappingSettings } from '../../infra/local/esm/settings.ts';
-import { classifyBatch } from '../../processors/aggregate/classify.ts';
+import { classifyBatch } from '../../processors/shared/classify.ts';
 import { pageView, reading, STREAM_ARN, sequence } from './support/kinesis-records.ts';
 
 const REGION = 'eu-west-1';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type AcceptancePolicy, classifyBatch, shardIdOf } from '../../processors/aggregate/classify.ts';
+import { type AcceptancePolicy, classifyBatch, shardIdOf } from '../../processors/shared/classify.ts';
 import {
   kinesisRecord,
   pageView,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RejectedRecord } from '../../processors/aggregate/classify.ts';
+import type { RejectedRecord } from '../../processors/shared/classify.ts';
 import { quarantineKey, quarantineLines } from '../../processors/shared/quarantine.ts';
 import { SHARD, sequence } from './support/kinesis-records.ts';
 
@@ -15,15 +15,15 @@ const rejected = (n: number, overrides: Partial<RejectedRecord> = {}): RejectedR
 });
 
 describe('quarantineKey', () => {
-  it('names the arrival date, shard and first and last sequence numbers', () => {
+  it('names the arrival date, consumer, shard and first and last sequence numbers', () => {
     // Prepare
     const records = [rejected(1), rejected(2), rejected(3)];
 
     // Act
-    const key = quarantineKey('quarantine/', records);
+    const key = quarantineKey('quarantine/', records, 'archive');
 
     // Assess
-    expect(key).toBe(`quarantine/dt=2026-11-22/${SHARD}/${sequence(1)}-${sequence(3)}.jsonl`);
+    expect(key).toBe(`quarantine/dt=2026-11-22/archive/${SHARD}/${sequence(1)}-${sequence(3)}.jsonl`);
   });
 
   it('gives the same key for the same records, so a retried batch overwrites its own file', () => {

@@ -1,5 +1,5 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
-import type { AcceptedRecord } from '../../../processors/aggregate/classify.ts';
+import type { AcceptedRecord } from '../../../processors/shared/classify.ts';
 import type { PageView, Purchase, Reading, StatusChange, StreamlakeEvent } from '../../../schemas/index.ts';
 
 export const SHARD = 'shardId-000000000001';
