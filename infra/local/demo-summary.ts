@@ -6,7 +6,8 @@ import type { DemoRun } from './run-demo.ts';
 const n = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 1 });
 
 /** The one live line: what went in, what came out, how far behind the consumer is. */
-export const liveLine = (producer: ProducerProgress, stats: PipelineStats, cloud: LocalCloud): string => {
+export const liveLine = (producer: ProducerProgress, pipeline: PipelineStats, cloud: LocalCloud): string => {
+  const stats = pipeline.mapping(cloud.mappingIdOf('Aggregate'));
   const seconds = Math.max(producer.elapsedMs / 1000, 0.001);
   return [
     `${Math.round(seconds)}s`,
@@ -23,7 +24,8 @@ export const liveLine = (producer: ProducerProgress, stats: PipelineStats, cloud
 
 /** The closing summary of `npm start`. */
 export const demoSummary = (run: DemoRun): string => {
-  const { cloud, stats, producers } = run;
+  const { cloud, producers } = run;
+  const stats = run.stats.mapping(cloud.mappingIdOf('Aggregate'));
   const m = cloud.metrics;
   const records = m.get('RecordsIn');
   const writes = m.get('RollupWrites');

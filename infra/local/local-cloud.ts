@@ -122,6 +122,8 @@ export class LocalCloud {
     if (stateDir) {
       // What tools like `npm run rollups` need to find the data after the servers stop.
       const names = {
+        lakeBucket: plan.buckets.find((b) => b.logicalId.startsWith('LakeBucket'))?.name,
+        s3Directory: join(stateDir, 's3'),
         rollupsTable: plan.tables[0]?.name,
         streams: plan.streams.map((s) => s.name),
         buckets: plan.buckets.map((b) => b.name),
@@ -158,6 +160,14 @@ export class LocalCloud {
       this.functions.set(fn.logicalId, local);
     }
     return local;
+  }
+
+  /** The id of the (first) mapping that invokes the function whose logical id starts with the prefix. */
+  mappingIdOf(logicalIdPrefix: string): string {
+    const fn = this.plan.functions.find((f) => f.logicalId.startsWith(logicalIdPrefix));
+    const mapping = this.plan.kinesisMappings.find((m) => m.functionName === fn?.name);
+    if (!mapping) throw new Error(`no event source mapping invokes a function named ${logicalIdPrefix}…`);
+    return mapping.id;
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { PollerObserver } from './esm/kinesis-poller.ts';
 
-/** What the event source mappings did during one run, fed by the pollers. */
-export class PipelineStats implements PollerObserver {
+/** What one event source mapping did during a run. */
+export class MappingStats {
   processed = 0;
   discarded = 0;
   invocations = 0;
@@ -10,25 +10,42 @@ export class PipelineStats implements PollerObserver {
   lastIteratorAgeMs = 0;
   /** Highest checkpointed sequence number per shard. */
   readonly checkpoints = new Map<string, string>();
+}
 
-  onInvoke = (info: { outcome: string }) => {
-    this.invocations++;
-    if (info.outcome !== 'success') this.functionErrors++;
+/** What the event source mappings did during one run, fed by the pollers, per mapping. */
+export class PipelineStats implements PollerObserver {
+  readonly mappings = new Map<string, MappingStats>();
+
+  mapping(id: string): MappingStats {
+    let stats = this.mappings.get(id);
+    if (!stats) {
+      stats = new MappingStats();
+      this.mappings.set(id, stats);
+    }
+    return stats;
+  }
+
+  onInvoke = (info: { mappingId: string; outcome: string }) => {
+    const stats = this.mapping(info.mappingId);
+    stats.invocations++;
+    if (info.outcome !== 'success') stats.functionErrors++;
   };
 
   onCheckpoint = (info: {
+    mappingId: string;
     shardId: string;
     sequenceNumber: string;
     iteratorAgeMs: number;
     records: number;
   }) => {
-    this.processed += info.records;
-    this.lastIteratorAgeMs = info.iteratorAgeMs;
-    this.maxIteratorAgeMs = Math.max(this.maxIteratorAgeMs, info.iteratorAgeMs);
-    this.checkpoints.set(info.shardId, info.sequenceNumber);
+    const stats = this.mapping(info.mappingId);
+    stats.processed += info.records;
+    stats.lastIteratorAgeMs = info.iteratorAgeMs;
+    stats.maxIteratorAgeMs = Math.max(stats.maxIteratorAgeMs, info.iteratorAgeMs);
+    stats.checkpoints.set(info.shardId, info.sequenceNumber);
   };
 
-  onDiscard = (info: { records: number }) => {
-    this.discarded += info.records;
+  onDiscard = (info: { mappingId: string; records: number }) => {
+    this.mapping(info.mappingId).discarded += info.records;
   };
 }

@@ -31,11 +31,16 @@ const lastSequencePerShard = async (path: string): Promise<Map<string, string>> 
   return last;
 };
 
-const caughtUp = (stats: PipelineStats, targets: Map<string, string>) =>
-  [...targets].every(([shard, sequence]) => {
-    const done = stats.checkpoints.get(shard);
-    return done !== undefined && compareSequence(done, sequence) >= 0;
-  });
+/** Every running mapping has checkpointed, on every shard, at least up to the target. */
+const caughtUp = (cloud: LocalCloud, stats: PipelineStats, targets: Map<string, string>) =>
+  cloud.plan.kinesisMappings
+    .filter((mapping) => mapping.enabled)
+    .every((mapping) =>
+      [...targets].every(([shard, sequence]) => {
+        const done = stats.mapping(mapping.id).checkpoints.get(shard);
+        return done !== undefined && compareSequence(done, sequence) >= 0;
+      }),
+    );
 
 /**
  * The demo: local cloud up, mappings running, simulators producing; when they finish (or `stop`
@@ -83,10 +88,10 @@ export const runDemo = async (
     const targets = await lastSequencePerShard(groundTruthPath);
     const window = cloud.plan.kinesisMappings[0]?.maximumBatchingWindowMs ?? 0;
     const deadline = Date.now() + 60_000 + window * 2;
-    while (!caughtUp(stats, targets) && Date.now() < deadline && !stop.aborted) {
+    while (!caughtUp(cloud, stats, targets) && Date.now() < deadline && !stop.aborted) {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    const drained = caughtUp(stats, targets);
+    const drained = caughtUp(cloud, stats, targets);
     if (latest) hooks.onProgress?.(latest, stats, cloud);
     return { cloud, stats, producers, drained, groundTruthPath };
   } finally {

@@ -36,8 +36,11 @@ export const runLocalPipeline = async (rate: number, durationSeconds: number, ba
   const ages: { at: number; age: number }[] = [];
   const started = Date.now();
   const run = await runDemo(options, new AbortController().signal, {
-    onProgress: (_producer, stats) =>
-      ages.push({ at: Date.now() - started, age: stats.lastIteratorAgeMs / 1000 }),
+    onProgress: (_producer, stats, cloud) =>
+      ages.push({
+        at: Date.now() - started,
+        age: stats.mapping(cloud.mappingIdOf('Aggregate')).lastIteratorAgeMs / 1000,
+      }),
   });
   await run.cloud.stop();
   rmSync(stateDir, { recursive: true, force: true });

@@ -19,14 +19,21 @@ export type Invoke = (event: KinesisStreamEvent) => Promise<unknown>;
 
 /** What the poller reports as it goes; the local cloud turns these into progress and metrics. */
 export interface PollerObserver {
-  onInvoke?(info: { shardId: string; records: number; outcome: string }): void;
+  onInvoke?(info: { mappingId: string; shardId: string; records: number; outcome: string }): void;
   onCheckpoint?(info: {
+    mappingId: string;
     shardId: string;
     sequenceNumber: string;
     iteratorAgeMs: number;
     records: number;
   }): void;
-  onDiscard?(info: { shardId: string; records: number; condition: string; key?: string }): void;
+  onDiscard?(info: {
+    mappingId: string;
+    shardId: string;
+    records: number;
+    condition: string;
+    key?: string;
+  }): void;
 }
 
 export interface PollerDependencies {
@@ -163,6 +170,7 @@ export class KinesisMappingPoller {
       invocations = 0;
       deps.checkpoints.set(settings.id, shardId, last.sequenceNumber);
       deps.observer?.onCheckpoint?.({
+        mappingId: settings.id,
         shardId,
         sequenceNumber: last.sequenceNumber,
         iteratorAgeMs: Date.now() - last.arrivalMs,
@@ -198,7 +206,12 @@ export class KinesisMappingPoller {
       } catch (error) {
         outcome = { kind: 'error', message: (error as Error).message };
       }
-      deps.observer?.onInvoke?.({ shardId, records: batch.length, outcome: outcome.kind });
+      deps.observer?.onInvoke?.({
+        mappingId: settings.id,
+        shardId,
+        records: batch.length,
+        outcome: outcome.kind,
+      });
       if (outcome.kind === 'success') {
         finish(batch);
         pending.shift();
@@ -241,7 +254,12 @@ export class KinesisMappingPoller {
     if (!first || !last) return;
     const bucket = this.settings.onFailureBucket;
     if (!bucket) {
-      this.deps.observer?.onDiscard?.({ shardId, records: records.length, condition });
+      this.deps.observer?.onDiscard?.({
+        mappingId: this.settings.id,
+        shardId,
+        records: records.length,
+        condition,
+      });
       return;
     }
     const now = Date.now();
@@ -273,6 +291,12 @@ export class KinesisMappingPoller {
         ContentType: 'application/json',
       }),
     );
-    this.deps.observer?.onDiscard?.({ shardId, records: records.length, condition, key });
+    this.deps.observer?.onDiscard?.({
+      mappingId: this.settings.id,
+      shardId,
+      records: records.length,
+      condition,
+      key,
+    });
   }
 }

@@ -20,6 +20,7 @@ export const runUntilDrained = async (
   timeoutMs = 90_000,
 ): Promise<DrainLog> => {
   const log: DrainLog = { invocations: [], discarded: [], handled: 0 };
+  const aggregate = cloud.mappingIdOf('Aggregate');
   const controller = new AbortController();
   const fn = cloud.functionNamed('Aggregate');
   const real: Invoke = (event) => fn.invoke(event);
@@ -27,15 +28,25 @@ export const runUntilDrained = async (
   // One batch at a time per shard, so the shard's latest event is the one this outcome belongs to.
   const latestByShard = new Map<string, KinesisStreamEvent>();
   const observer: PollerObserver = {
-    onInvoke: (info) =>
-      log.invocations.push({ ...info, events: latestByShard.get(info.shardId) as KinesisStreamEvent }),
-    onCheckpoint: (info) => (log.handled += info.records),
-    onDiscard: (info) => log.discarded.push(info),
+    onInvoke: (info) => {
+      if (info.mappingId !== aggregate) return;
+      log.invocations.push({ ...info, events: latestByShard.get(info.shardId) as KinesisStreamEvent });
+    },
+    onCheckpoint: (info) => {
+      if (info.mappingId === aggregate) log.handled += info.records;
+    },
+    onDiscard: (info) => {
+      if (info.mappingId === aggregate) log.discarded.push(info);
+    },
   };
-  const running = cloud.runMappings(controller.signal, observer, () => (event) => {
-    latestByShard.set(event.Records[0]?.eventID.split(':')[0] ?? '', event);
-    return wrapped(event);
-  });
+  const running = cloud.runMappings(controller.signal, observer, (id) =>
+    id !== aggregate
+      ? undefined
+      : (event) => {
+          latestByShard.set(event.Records[0]?.eventID.split(':')[0] ?? '', event);
+          return wrapped(event);
+        },
+  );
   try {
     await eventually(() => log.handled >= expected, timeoutMs, `${expected} records to be checkpointed`);
   } finally {
