@@ -31,18 +31,38 @@ export const indexBySchema = (rollups: readonly RollupDefinition[]) => {
   return (schema: string): readonly RollupDefinition[] => bySchema.get(schema) ?? wildcard;
 };
 
-const fold = (totals: Record<string, number>, measure: Measure, record: AcceptedRecord): void => {
-  const attribute = measureAttribute(measure);
-  if (measure.kind === 'count') {
-    totals[attribute] = (totals[attribute] ?? 0) + 1;
-    return;
+/** Attribute names per measure, computed once per rollup rather than once per record. */
+const attributesOf = new WeakMap<RollupDefinition, string[]>();
+const measureAttributes = (rollup: RollupDefinition): string[] => {
+  let attributes = attributesOf.get(rollup);
+  if (!attributes) {
+    attributes = rollup.measures.map(measureAttribute);
+    attributesOf.set(rollup, attributes);
   }
-  const value = fieldOf(record.event, measure.field);
-  if (typeof value !== 'number') return;
-  const current = totals[attribute];
-  if (measure.kind === 'sum') totals[attribute] = (current ?? 0) + value;
-  else if (current === undefined) totals[attribute] = value;
-  else totals[attribute] = measure.kind === 'min' ? Math.min(current, value) : Math.max(current, value);
+  return attributes;
+};
+
+const foldRecord = (
+  totals: Record<string, number>,
+  rollup: RollupDefinition,
+  record: AcceptedRecord,
+): void => {
+  const attributes = measureAttributes(rollup);
+  const measures = rollup.measures;
+  for (let i = 0; i < measures.length; i++) {
+    const measure = measures[i] as Measure;
+    const attribute = attributes[i] as string;
+    if (measure.kind === 'count') {
+      totals[attribute] = (totals[attribute] ?? 0) + 1;
+      continue;
+    }
+    const value = fieldOf(record.event, measure.field);
+    if (typeof value !== 'number') continue;
+    const current = totals[attribute];
+    if (measure.kind === 'sum') totals[attribute] = (current ?? 0) + value;
+    else if (current === undefined) totals[attribute] = value;
+    else totals[attribute] = measure.kind === 'min' ? Math.min(current, value) : Math.max(current, value);
+  }
 };
 
 /** Totals of a set of records for one rollup: the same fold the batch pass uses. */
@@ -51,7 +71,7 @@ export const totalsOf = (
   records: readonly AcceptedRecord[],
 ): Record<string, number> => {
   const totals: Record<string, number> = {};
-  for (const record of records) for (const measure of rollup.measures) fold(totals, measure, record);
+  for (const record of records) foldRecord(totals, rollup, record);
   return totals;
 };
 
@@ -89,7 +109,7 @@ export const preaggregate = (
         items.set(id, item);
       }
       item.records.push(record);
-      for (const measure of rollup.measures) fold(item.totals, measure, record);
+      foldRecord(item.totals, rollup, record);
     }
   }
   return [...items.values()];
