@@ -1,6 +1,9 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import type { AggregateTuning } from './constructs/aggregate-tuning.ts';
+import type { AnalyticsSettings } from './constructs/analytics-catalog.ts';
+import type { ArchiveTuning } from './constructs/archive-tuning.ts';
+import type { LakeBucketProps } from './constructs/lake-bucket.ts';
 
 /**
  * CDK context keys that tune a deployment without code changes, e.g.
@@ -19,6 +22,21 @@ export const CONTEXT_KEYS = {
   aggregateAllowedLatenessSeconds: 'streamlake:aggregateAllowedLatenessSeconds',
   aggregateClockSkewSeconds: 'streamlake:aggregateClockSkewSeconds',
   aggregateMaxEventBytes: 'streamlake:aggregateMaxEventBytes',
+  archiveBatchSize: 'streamlake:archiveBatchSize',
+  /** The local demo shortens the archiver's 60-second window so files appear within seconds. */
+  archiveBatchingWindowSeconds: 'streamlake:archiveBatchingWindowSeconds',
+  archiveRetryAttempts: 'streamlake:archiveRetryAttempts',
+  archiveMaxRecordAgeSeconds: 'streamlake:archiveMaxRecordAgeSeconds',
+  archiveIteratorAgeAlarmSeconds: 'streamlake:archiveIteratorAgeAlarmSeconds',
+  archiveAllowedLatenessSeconds: 'streamlake:archiveAllowedLatenessSeconds',
+  archiveClockSkewSeconds: 'streamlake:archiveClockSkewSeconds',
+  archiveMaxEventBytes: 'streamlake:archiveMaxEventBytes',
+  quarantineExpirationDays: 'streamlake:quarantineExpirationDays',
+  onFailureExpirationDays: 'streamlake:onFailureExpirationDays',
+  noncurrentVersionExpirationDays: 'streamlake:noncurrentVersionExpirationDays',
+  analyticsDatabaseName: 'streamlake:analyticsDatabaseName',
+  analyticsWorkGroupName: 'streamlake:analyticsWorkGroupName',
+  queryResultsExpirationDays: 'streamlake:queryResultsExpirationDays',
 } as const;
 
 /** Context values given with `-c key=value` arrive as strings, those from cdk.json or code as numbers. */
@@ -30,6 +48,12 @@ export function numberFromContext(node: Node, key: string): number | undefined {
     throw new Error(`context ${key} must be a number (given ${JSON.stringify(value)})`);
   }
   return parsed;
+}
+
+export function stringFromContext(node: Node, key: string): string | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || typeof value === 'string') return value;
+  throw new Error(`context ${key} must be a string (given ${JSON.stringify(value)})`);
 }
 
 export function booleanFromContext(node: Node, key: string): boolean | undefined {
@@ -48,11 +72,14 @@ export function removalPolicyFromContext(node: Node): RemovalPolicy | undefined 
   throw new Error(`context ${key} must be "retain" or "destroy" (given ${JSON.stringify(value)})`);
 }
 
+function durationFromContext(node: Node, key: string, unit: 'seconds' | 'days'): Duration | undefined {
+  const value = numberFromContext(node, key);
+  if (value === undefined) return undefined;
+  return unit === 'days' ? Duration.days(value) : Duration.seconds(value);
+}
+
 export function aggregateTuningFromContext(node: Node): AggregateTuning {
-  const seconds = (key: string) => {
-    const value = numberFromContext(node, key);
-    return value === undefined ? undefined : Duration.seconds(value);
-  };
+  const seconds = (key: string) => durationFromContext(node, key, 'seconds');
   return {
     batchSize: numberFromContext(node, CONTEXT_KEYS.aggregateBatchSize),
     maxBatchingWindow: seconds(CONTEXT_KEYS.aggregateBatchingWindowSeconds),
@@ -62,5 +89,38 @@ export function aggregateTuningFromContext(node: Node): AggregateTuning {
     allowedLateness: seconds(CONTEXT_KEYS.aggregateAllowedLatenessSeconds),
     clockSkew: seconds(CONTEXT_KEYS.aggregateClockSkewSeconds),
     maxEventBytes: numberFromContext(node, CONTEXT_KEYS.aggregateMaxEventBytes),
+  };
+}
+
+export function archiveTuningFromContext(node: Node): ArchiveTuning {
+  const seconds = (key: string) => durationFromContext(node, key, 'seconds');
+  return {
+    batchSize: numberFromContext(node, CONTEXT_KEYS.archiveBatchSize),
+    maxBatchingWindow: seconds(CONTEXT_KEYS.archiveBatchingWindowSeconds),
+    retryAttempts: numberFromContext(node, CONTEXT_KEYS.archiveRetryAttempts),
+    maxRecordAge: seconds(CONTEXT_KEYS.archiveMaxRecordAgeSeconds),
+    iteratorAgeAlarmThreshold: seconds(CONTEXT_KEYS.archiveIteratorAgeAlarmSeconds),
+    allowedLateness: seconds(CONTEXT_KEYS.archiveAllowedLatenessSeconds),
+    clockSkew: seconds(CONTEXT_KEYS.archiveClockSkewSeconds),
+    maxEventBytes: numberFromContext(node, CONTEXT_KEYS.archiveMaxEventBytes),
+  };
+}
+
+export function lakeLifecycleFromContext(
+  node: Node,
+): Pick<LakeBucketProps, 'quarantineExpiration' | 'onFailureExpiration' | 'noncurrentVersionExpiration'> {
+  const days = (key: string) => durationFromContext(node, key, 'days');
+  return {
+    quarantineExpiration: days(CONTEXT_KEYS.quarantineExpirationDays),
+    onFailureExpiration: days(CONTEXT_KEYS.onFailureExpirationDays),
+    noncurrentVersionExpiration: days(CONTEXT_KEYS.noncurrentVersionExpirationDays),
+  };
+}
+
+export function analyticsSettingsFromContext(node: Node): AnalyticsSettings {
+  return {
+    databaseName: stringFromContext(node, CONTEXT_KEYS.analyticsDatabaseName),
+    workGroupName: stringFromContext(node, CONTEXT_KEYS.analyticsWorkGroupName),
+    resultsExpiration: durationFromContext(node, CONTEXT_KEYS.queryResultsExpirationDays, 'days'),
   };
 }

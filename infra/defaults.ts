@@ -17,8 +17,12 @@ export const DEFAULTS = {
     timeToLiveAttribute: 'expiresAt',
   },
   lakeBucket: {
+    /** Parquet files of the archive stage: `lake/<dataset>/dt=YYYY-MM-DD/hour=HH/`. */
+    lakePrefix: 'lake/',
     quarantinePrefix: 'quarantine/',
     quarantineExpiration: Duration.days(30),
+    /** On-failure records of the event source mappings, under `aws/lambda/`. */
+    onFailureExpiration: Duration.days(30),
     noncurrentVersionExpiration: Duration.days(30),
     accessLogsExpiration: Duration.days(90),
     abortIncompleteMultipartUploadAfter: Duration.days(7),
@@ -44,5 +48,41 @@ export const DEFAULTS = {
     maxRecordAge: Duration.hours(1),
     /** One batch per shard at a time, in sequence order: the high-water-mark scheme relies on it. */
     parallelizationFactor: 1,
+  },
+  archive: {
+    entry: 'processors/archive/handler.ts',
+    handler: 'handler',
+    memorySize: 1024,
+    timeout: Duration.seconds(120),
+    serviceName: 'streamlake-archive',
+    metricsNamespace: 'Streamlake',
+    /** Loaded by parquet-wasm at run time from beside the bundle. */
+    filesBesideBundle: ['parquet-wasm/node/parquet_wasm_bg.wasm'],
+    allowedLateness: Duration.hours(1),
+    clockSkew: Duration.minutes(5),
+    maxEventBytes: 65_536,
+    /** Above the 60-second batching window, which alone lets records wait a minute before they are read. */
+    iteratorAgeAlarmThreshold: Duration.minutes(5),
+    iteratorAgeAlarmPeriods: 3,
+  },
+  /** Kinesis event source mapping of the archiver: large, infrequent batches make fewer, larger Parquet files. */
+  archiveEventSource: {
+    batchSize: 10_000,
+    maxBatchingWindow: Duration.seconds(60),
+    retryAttempts: 10,
+    maxRecordAge: Duration.hours(1),
+    parallelizationFactor: 1,
+    /** A retried whole batch rewrites the same object keys; bisected halves would write different ones. */
+    bisectBatchOnError: false,
+  },
+  analytics: {
+    databaseName: 'streamlake',
+    workGroupName: 'streamlake',
+    /** First day partition projection enumerates; earlier `dt` values are never scanned. */
+    projectionStartDate: '2024-01-01',
+    resultsExpiration: Duration.days(30),
+    resultsNoncurrentVersionExpiration: Duration.days(1),
+    abortIncompleteMultipartUploadAfter: Duration.days(7),
+    resultsAccessLogsPrefix: 'query-results/',
   },
 } as const;

@@ -13,6 +13,19 @@ export const PageViewV1 = contractSchema(
   { dataset: 'clickstream', type: 'page_view', version: 1 },
   { ...identity, page, referrer: Type.Optional(Type.String({ maxLength: 2048 })) },
 );
+/**
+ * v2 adds the time the visitor spent on the previous page, measured by the client as it navigates
+ * away (absent on a landing). Capped at a day: longer is a tab left open, not attention.
+ */
+export const PageViewV2 = contractSchema(
+  { dataset: 'clickstream', type: 'page_view', version: 2 },
+  {
+    ...identity,
+    page,
+    referrer: Type.Optional(Type.String({ maxLength: 2048 })),
+    durationMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400_000 })),
+  },
+);
 export const ClickV1 = contractSchema(
   { dataset: 'clickstream', type: 'click', version: 1 },
   { ...identity, page, element: Type.String({ minLength: 1, maxLength: 128 }) },
@@ -48,8 +61,10 @@ export const ClientErrorV1 = contractSchema(
 );
 
 export type PageView = Static<typeof PageViewV1>;
+/** `clickstream.page_view` v2: a page view with the time spent on the previous page. */
+export type PageViewWithDuration = Static<typeof PageViewV2>;
 export type Click = Static<typeof ClickV1>;
 export type AddToCart = Static<typeof AddToCartV1>;
 export type Purchase = Static<typeof PurchaseV1>;
 export type ClientError = Static<typeof ClientErrorV1>;
-export type ClickstreamEvent = PageView | Click | AddToCart | Purchase | ClientError;
+export type ClickstreamEvent = PageView | PageViewWithDuration | Click | AddToCart | Purchase | ClientError;

@@ -1,4 +1,5 @@
 export * from './clickstream.ts';
+export * from './columns.ts';
 export * from './envelope.ts';
 export * from './limits.ts';
 export * from './registry.ts';

@@ -1,25 +1,21 @@
-import { join } from 'node:path';
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
-import { Architecture, type CfnFunction, Runtime, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { DEFAULTS, REPO_ROOT } from '../defaults.ts';
+import { DEFAULTS } from '../defaults.ts';
 import { type AggregateTuning, resolveAggregateTuning } from './aggregate-tuning.ts';
+import { HandlerFunction } from './handler-function.ts';
 import {
   LeastPrivilegeS3OnFailureDestination,
   ON_FAILURE_KEY_PREFIX,
 } from './least-privilege-s3-on-failure.ts';
 import { nagReference } from './nag-reference.ts';
-
-/** The handler is bundled as ESM; some dependencies still call `require`, which ESM does not define. */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+import { assertKeyPrefix } from './validate.ts';
 
 export interface AggregateStageProps extends AggregateTuning {
   /** The stream the aggregator reads. */
@@ -42,7 +38,7 @@ export interface AggregateStageProps extends AggregateTuning {
  * least-privilege grants and its iterator-age alarm.
  */
 export class AggregateStage extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: HandlerFunction;
   readonly eventSource: KinesisEventSource;
   readonly iteratorAgeAlarm: Alarm;
 
@@ -50,19 +46,12 @@ export class AggregateStage extends Construct {
     super(scope, id);
     const tuning = resolveAggregateTuning(props);
     const quarantinePrefix = props.quarantinePrefix ?? DEFAULTS.lakeBucket.quarantinePrefix;
-    if (!quarantinePrefix.endsWith('/')) {
-      throw new Error(`quarantinePrefix must end with "/" (given "${quarantinePrefix}")`);
-    }
+    assertKeyPrefix('quarantinePrefix', quarantinePrefix);
     const { entry, handler, memorySize, timeout, serviceName, metricsNamespace } = DEFAULTS.aggregate;
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: join(REPO_ROOT, entry),
+    this.function = new HandlerFunction(this, 'Function', {
+      entry,
       handler,
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-      // Node 22 on Lambda runs the same code as the Node 20 dev machines; see the L1 acknowledgement below.
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
       memorySize,
       timeout,
       environment: {
@@ -74,21 +63,8 @@ export class AggregateStage extends Construct {
         MAX_EVENT_BYTES: String(tuning.maxEventBytes),
         POWERTOOLS_SERVICE_NAME: serviceName,
         POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
-        // The bundle ships its source map; stack traces then point at the TypeScript.
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        forceDockerBundling: false,
       },
     });
-    // The local cloud runs the TypeScript entry directly and names the handler by this path.
-    (this.function.node.defaultChild as CfnFunction).addMetadata('streamlake:entry', entry);
 
     this.eventSource = new KinesisEventSource(props.events, {
       startingPosition: StartingPosition.TRIM_HORIZON,

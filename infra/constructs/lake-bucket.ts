@@ -2,6 +2,7 @@ import { type Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.ts';
+import { ON_FAILURE_KEY_PREFIX } from './least-privilege-s3-on-failure.ts';
 import { assertDurationInRange } from './validate.ts';
 
 export interface LakeBucketProps {
@@ -12,6 +13,15 @@ export interface LakeBucketProps {
    * @default Duration.days(30)
    */
   readonly quarantineExpiration?: Duration;
+
+  /**
+   * How long the event source mappings' on-failure records (under `aws/lambda/`) are kept for inspection
+   * and replay. Whole days, 1 to 3650; keep it at least as long as the quarantine, since both hold
+   * records the pipeline did not process.
+   *
+   * @default Duration.days(30)
+   */
+  readonly onFailureExpiration?: Duration;
 
   /**
    * How long overwritten or deleted object versions are kept. Whole days, 1 to 3650.
@@ -31,24 +41,30 @@ export interface LakeBucketProps {
 /**
  * The data lake bucket.
  *
- * Holds `quarantine/` (bad records with their reason and raw bytes, written by the processors) and the
- * on-failure records of the event source mappings. Lambda chooses those keys itself:
+ * Holds `lake/` (the archiver's Parquet files, `lake/<dataset>/dt=YYYY-MM-DD/hour=HH/`, kept), `quarantine/`
+ * (bad records with their reason and raw bytes, written by the processors) and the on-failure records of
+ * the event source mappings. Lambda chooses those keys itself:
  * `aws/lambda/<event source mapping UUID>/<shard id>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<random>`.
+ * Quarantined and on-failure records expire; so do noncurrent versions, which the archiver leaves behind
+ * when a retried batch overwrites its own files.
  *
  * Private, TLS-only, S3-managed encryption, versioned, with server access logs in a separate bucket.
  */
 export class LakeBucket extends Construct {
   readonly bucket: Bucket;
   readonly accessLogs: Bucket;
+  readonly lakePrefix: string = DEFAULTS.lakeBucket.lakePrefix;
   readonly quarantinePrefix: string = DEFAULTS.lakeBucket.quarantinePrefix;
 
   constructor(scope: Construct, id: string, props: LakeBucketProps = {}) {
     super(scope, id);
     const defaults = DEFAULTS.lakeBucket;
     const quarantineExpiration = props.quarantineExpiration ?? defaults.quarantineExpiration;
+    const onFailureExpiration = props.onFailureExpiration ?? defaults.onFailureExpiration;
     const noncurrentVersionExpiration =
       props.noncurrentVersionExpiration ?? defaults.noncurrentVersionExpiration;
     assertDurationInRange('quarantineExpiration', quarantineExpiration, 'days', 1, 3650);
+    assertDurationInRange('onFailureExpiration', onFailureExpiration, 'days', 1, 3650);
     assertDurationInRange('noncurrentVersionExpiration', noncurrentVersionExpiration, 'days', 1, 3650);
     const removalPolicy = props.removalPolicy ?? DEFAULTS.removalPolicy;
 
@@ -72,6 +88,7 @@ export class LakeBucket extends Construct {
       serverAccessLogsPrefix: 'lake/',
       lifecycleRules: [
         { id: 'expire-quarantine', prefix: this.quarantinePrefix, expiration: quarantineExpiration },
+        { id: 'expire-on-failure-records', prefix: ON_FAILURE_KEY_PREFIX, expiration: onFailureExpiration },
         {
           id: 'expire-noncurrent-versions',
           noncurrentVersionExpiration,
@@ -82,7 +99,8 @@ export class LakeBucket extends Construct {
   }
 }
 
-const securedBucket = {
+/** Private, TLS-only, S3-managed encryption: the settings every streamlake bucket shares. */
+export const securedBucket = {
   encryption: BucketEncryption.S3_MANAGED,
   enforceSSL: true,
   blockPublicAccess: BlockPublicAccess.BLOCK_ALL,

@@ -32,3 +32,9 @@ export function assertDurationInRange(
     throw new Error(`${name} must be between ${min} and ${max} ${unit} inclusive (given ${amount} ${unit})`);
   }
 }
+
+/** Throws, naming the bad value, unless `prefix` is a relative S3 key prefix ending with "/". */
+export function assertKeyPrefix(name: string, prefix: string): void {
+  if (!prefix.endsWith('/')) throw new Error(`${name} must end with "/" (given "${prefix}")`);
+  if (prefix.startsWith('/')) throw new Error(`${name} must not start with "/" (given "${prefix}")`);
+}

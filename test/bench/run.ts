@@ -1,5 +1,6 @@
 import { aggregateBatch, bareDecode, clickstreamBatch, interleavedRatio } from './aggregate-throughput.ts';
 import { type LocalRun, runLocalPipeline } from './local-throughput.ts';
+import { BASELINE_COMPRESSION, measureParquetEncoding } from './parquet-encoding.ts';
 
 // `npm run bench` — every ratio below is measured against a baseline taken in this same run.
 process.removeAllListeners('warning');
@@ -42,4 +43,19 @@ for (const r of runs) {
 }
 const best = Math.max(0, ...runs.filter((r) => r.sustained).map((r) => r.achievedRate));
 console.log(`highest sustained rate: ${n(best)} events/s (bar ≥ 5,000)`);
+const parquet = await measureParquetEncoding(100_000, quick ? 3 : 5);
+console.log(
+  `\n## Parquet encoding, ${n(parquet.events)} simulated events (one file per dataset, median of ${parquet.runs} interleaved runs)`,
+);
+for (const [label, r] of [
+  ['apache-arrow + parquet-wasm (ZSTD)', parquet.arrow],
+  [`parquetjs-lite (${BASELINE_COMPRESSION})`, parquet.parquetjs],
+] as const) {
+  console.log(
+    `${label.padEnd(36)} ${n(r.rowsPerSecond).padStart(9)} rows/s  ${n(r.bytesPerRow, 1).padStart(5)} bytes/row`,
+  );
+}
+console.log(
+  `ratio rows/s ${n(parquet.arrow.rowsPerSecond / parquet.parquetjs.rowsPerSecond, 1)}× (bar ≥ 10×); bytes ${n(parquet.arrow.bytesPerRow / parquet.parquetjs.bytesPerRow, 2)}× (bar ≤ 0.25×)`,
+);
 process.exit(0);

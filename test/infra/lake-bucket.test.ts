@@ -105,9 +105,47 @@ describe('LakeBucket', () => {
     });
   });
 
+  it("expires the event source mappings' on-failure records under aws/lambda/ after 30 days by default", () => {
+    const { template } = lakeIn(emptyStack());
+
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Prefix: 'aws/lambda/', ExpirationInDays: 30, Status: 'Enabled' }),
+        ]),
+      },
+    });
+  });
+
+  it('expires on-failure records after the days it is given', () => {
+    const { template } = lakeIn(emptyStack(), { onFailureExpiration: Duration.days(14) });
+
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Prefix: 'aws/lambda/', ExpirationInDays: 14 })]),
+      },
+    });
+  });
+
+  it('never expires the Parquet files under lake/', () => {
+    const { template, lakeId } = lakeIn(emptyStack());
+
+    const rules: Array<{ Prefix?: string; ExpirationInDays?: number }> =
+      template.toJSON().Resources[lakeId].Properties.LifecycleConfiguration.Rules;
+
+    expect(rules.filter((rule) => rule.ExpirationInDays !== undefined && !rule.Prefix)).toEqual([]);
+    expect(rules.filter((rule) => rule.Prefix?.startsWith('lake/'))).toEqual([]);
+  });
+
   it('fails if quarantineExpiration is 0 days', () => {
     expect(() => new LakeBucket(emptyStack(), 'Lake', { quarantineExpiration: Duration.days(0) })).toThrow(
       'quarantineExpiration must be between 1 and 3650 days inclusive (given 0 days)',
+    );
+  });
+
+  it('fails if onFailureExpiration is longer than 3650 days', () => {
+    expect(() => new LakeBucket(emptyStack(), 'Lake', { onFailureExpiration: Duration.days(3651) })).toThrow(
+      'onFailureExpiration must be between 1 and 3650 days inclusive (given 3651 days)',
     );
   });
 

@@ -6,6 +6,8 @@ import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Stream } from 'aws-cdk-lib/aws-kinesis';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AggregateStage, type AggregateStageProps } from '../../infra/constructs/aggregate-stage.ts';
+import { AnalyticsCatalog, type AnalyticsCatalogProps } from '../../infra/constructs/analytics-catalog.ts';
+import { ArchiveStage, type ArchiveStageProps } from '../../infra/constructs/archive-stage.ts';
 import { createStreamlakeApp } from '../../infra/streamlake-app.ts';
 
 /** Skips esbuild bundling: the template is the same apart from the asset hash, and synth takes milliseconds. */
@@ -29,6 +31,34 @@ export function aggregateStageStack(tuning: Partial<AggregateStageProps> = {}): 
     ...tuning,
   });
   return { stack, stage };
+}
+
+/** A fresh stack holding only an ArchiveStage over a plain stream and bucket. */
+export function archiveStageStack(tuning: Partial<ArchiveStageProps> = {}): {
+  stack: Stack;
+  stage: ArchiveStage;
+} {
+  const stack = emptyStack();
+  const stage = new ArchiveStage(stack, 'Archive', {
+    events: new Stream(stack, 'Events'),
+    lake: new Bucket(stack, 'Lake'),
+    ...tuning,
+  });
+  return { stack, stage };
+}
+
+/** A fresh stack holding only an AnalyticsCatalog over a plain lake bucket and access-logs bucket. */
+export function analyticsCatalogStack(settings: Partial<AnalyticsCatalogProps> = {}): {
+  stack: Stack;
+  catalog: AnalyticsCatalog;
+} {
+  const stack = emptyStack();
+  const catalog = new AnalyticsCatalog(stack, 'Analytics', {
+    lake: new Bucket(stack, 'Lake'),
+    accessLogs: new Bucket(stack, 'AccessLogs'),
+    ...settings,
+  });
+  return { stack, catalog };
 }
 
 /** The whole app as `cdk synth` builds it, with extra context; bundling is off unless asked for. */

@@ -32,10 +32,10 @@ describe('the Streamlake app, synthesized with bundling as `cdk synth` does', ()
     expect(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
   });
 
-  it('marks the function with the path of its bundled code asset', () => {
+  it('marks each function with the path of its bundled code asset', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
 
-    expect(functions).toHaveLength(1);
+    expect(functions).toHaveLength(2);
     for (const fn of functions) {
       const assetPath: string = fn.Metadata['aws:asset:path'];
       expect(assetPath).toMatch(/^asset\./);
@@ -53,6 +53,18 @@ describe('the Streamlake app, synthesized with bundling as `cdk synth` does', ()
       code.startsWith("import { createRequire } from 'node:module'; const require = createRequire("),
     ).toBe(true);
     expect(existsSync(`${bundle}.map`)).toBe(true);
+  });
+
+  it('ships the parquet-wasm module beside the archive bundle, where the ESM bundle finds it', () => {
+    const archive = template.findResources('AWS::Lambda::Function', {
+      Metadata: { 'streamlake:entry': 'processors/archive/handler.ts' },
+    });
+    const assetDir = join(outdir, Object.values(archive)[0]?.Metadata['aws:asset:path']);
+
+    expect(existsSync(join(assetDir, 'parquet_wasm_bg.wasm'))).toBe(true);
+    expect(readFileSync(join(assetDir, 'index.mjs'), 'utf8')).toContain(
+      'const __dirname = import.meta.dirname;',
+    );
   });
 });
 

@@ -1,5 +1,7 @@
-import { App, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { App, type CfnElement, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { StreamlakeStack } from '../../infra/streamlake-stack.ts';
 import { streamlakeApp, WITHOUT_BUNDLING } from './stacks.ts';
@@ -13,17 +15,61 @@ function stackWith(
 }
 
 describe('StreamlakeStack', () => {
-  it('wires one stream, one rollups table, the lake and its access-logs bucket, and the aggregator', () => {
+  it('wires one stream, one rollups table, the lake, its access-logs and query-results buckets, the aggregator, the archiver and the catalog', () => {
     const { stack } = streamlakeApp();
 
     const template = Template.fromStack(stack);
 
     template.resourceCountIs('AWS::Kinesis::Stream', 1);
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
-    template.resourceCountIs('AWS::S3::Bucket', 2);
-    template.resourceCountIs('AWS::Lambda::Function', 1);
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    template.resourceCountIs('AWS::S3::Bucket', 3);
+    template.resourceCountIs('AWS::Lambda::Function', 2);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    template.resourceCountIs('AWS::Glue::Database', 1);
+    template.resourceCountIs('AWS::Glue::Table', 2);
+    template.resourceCountIs('AWS::Athena::WorkGroup', 1);
+  });
+
+  it('has the aggregator and the archiver read the same stream, each with its own mapping', () => {
+    const { stack } = streamlakeApp();
+    const idOf = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+
+    const mappings = Object.values(
+      Template.fromStack(stack).findResources('AWS::Lambda::EventSourceMapping'),
+    );
+
+    const streamArn = { 'Fn::GetAtt': [idOf(stack.events.stream), 'Arn'] };
+    expect(mappings.map((m) => m.Properties)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          EventSourceArn: streamArn,
+          FunctionName: { Ref: idOf(stack.aggregate.function) },
+        }),
+        expect.objectContaining({
+          EventSourceArn: streamArn,
+          FunctionName: { Ref: idOf(stack.archive.function) },
+        }),
+      ]),
+    );
+  });
+
+  it('points the catalog tables at the lake bucket the archiver writes to', () => {
+    const { stack } = streamlakeApp();
+    const lakeId = stack.getLogicalId(stack.lake.bucket.node.defaultChild as CfnBucket);
+
+    const template = Template.fromStack(stack);
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ LAKE_BUCKET: { Ref: lakeId }, LAKE_PREFIX: 'lake/' }) },
+    });
+    template.hasResourceProperties('AWS::Glue::Table', {
+      TableInput: Match.objectLike({
+        StorageDescriptor: Match.objectLike({
+          Location: { 'Fn::Join': ['', ['s3://', { Ref: lakeId }, '/lake/clickstream/']] },
+        }),
+      }),
+    });
   });
 
   it('outputs the stream name and ARN, the table name and the bucket name', () => {
@@ -37,6 +83,19 @@ describe('StreamlakeStack', () => {
     });
     template.hasOutput('RollupsTableName', { Value: { Ref: Match.stringLikeRegexp('^RollupsTable') } });
     template.hasOutput('LakeBucketName', { Value: { Ref: Match.stringLikeRegexp('^LakeBucket') } });
+  });
+
+  it('outputs the archive function, the Glue database, the Athena workgroup and its results bucket', () => {
+    const { stack } = streamlakeApp();
+
+    const template = Template.fromStack(stack);
+
+    template.hasOutput('ArchiveFunctionName', { Value: { Ref: Match.stringLikeRegexp('^ArchiveFunction') } });
+    template.hasOutput('GlueDatabaseName', { Value: 'streamlake' });
+    template.hasOutput('AthenaWorkGroupName', { Value: 'streamlake' });
+    template.hasOutput('AthenaResultsBucketName', {
+      Value: { Ref: Match.stringLikeRegexp('^AnalyticsResultsBucket') },
+    });
   });
 
   it('is environment-agnostic, so it synthesizes with no AWS account', () => {
@@ -82,6 +141,84 @@ describe('StreamlakeStack', () => {
     });
   });
 
+  it("takes archive settings from context, apart from the aggregator's", () => {
+    const stack = stackWith({
+      'streamlake:archiveBatchSize': '500',
+      'streamlake:archiveBatchingWindowSeconds': '2',
+      'streamlake:archiveRetryAttempts': 3,
+      'streamlake:archiveMaxRecordAgeSeconds': 600,
+      'streamlake:archiveIteratorAgeAlarmSeconds': 30,
+      'streamlake:archiveAllowedLatenessSeconds': 60,
+      'streamlake:archiveClockSkewSeconds': 5,
+      'streamlake:archiveMaxEventBytes': 2048,
+    });
+
+    const template = Template.fromStack(stack);
+    const archiveFunction = { Ref: Match.stringLikeRegexp('^ArchiveFunction') };
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: archiveFunction,
+      BatchSize: 500,
+      MaximumBatchingWindowInSeconds: 2,
+      MaximumRetryAttempts: 3,
+      MaximumRecordAgeInSeconds: 600,
+      BisectBatchOnFunctionError: false,
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^AggregateFunction') },
+      BatchSize: 10_000,
+      MaximumBatchingWindowInSeconds: 5,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Dimensions: [{ Name: 'FunctionName', Value: archiveFunction }],
+      Threshold: 30_000,
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          POWERTOOLS_SERVICE_NAME: 'streamlake-archive',
+          ALLOWED_LATENESS_SECONDS: '60',
+          CLOCK_SKEW_SECONDS: '5',
+          MAX_EVENT_BYTES: '2048',
+        }),
+      },
+    });
+  });
+
+  it('takes catalog names and lifecycle settings from context', () => {
+    const stack = stackWith({
+      'streamlake:analyticsDatabaseName': 'lake_dev',
+      'streamlake:analyticsWorkGroupName': 'streamlake-dev',
+      'streamlake:queryResultsExpirationDays': '7',
+      'streamlake:quarantineExpirationDays': '3',
+      'streamlake:onFailureExpirationDays': 14,
+      'streamlake:noncurrentVersionExpirationDays': 2,
+    });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Glue::Database', {
+      DatabaseInput: Match.objectLike({ Name: 'lake_dev' }),
+    });
+    template.hasResourceProperties('AWS::Glue::Table', { DatabaseName: 'lake_dev' });
+    template.hasResourceProperties('AWS::Athena::WorkGroup', { Name: 'streamlake-dev' });
+    template.hasOutput('GlueDatabaseName', { Value: 'lake_dev' });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: [
+          Match.objectLike({ ExpirationInDays: 7, NoncurrentVersionExpiration: { NoncurrentDays: 1 } }),
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Prefix: 'quarantine/', ExpirationInDays: 3 }),
+          Match.objectLike({ Prefix: 'aws/lambda/', ExpirationInDays: 14 }),
+          Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 2 } }),
+        ]),
+      },
+    });
+  });
+
   it('lets stack props win over context', () => {
     const stack = stackWith(
       { 'streamlake:aggregateBatchSize': '100', 'streamlake:aggregateBatchingWindowSeconds': '1' },
@@ -92,6 +229,45 @@ describe('StreamlakeStack', () => {
       BatchSize: 500,
       MaximumBatchingWindowInSeconds: 1,
     });
+  });
+
+  it('lets archive, catalog and lifecycle props win over context', () => {
+    const stack = stackWith(
+      {
+        'streamlake:archiveBatchSize': '100',
+        'streamlake:analyticsWorkGroupName': 'from-context',
+        'streamlake:onFailureExpirationDays': '14',
+      },
+      {
+        archive: { batchSize: 2000 },
+        analytics: { workGroupName: 'from-props' },
+        onFailureExpiration: Duration.days(60),
+      },
+    );
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^ArchiveFunction') },
+      BatchSize: 2000,
+    });
+    template.hasResourceProperties('AWS::Athena::WorkGroup', { Name: 'from-props' });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Prefix: 'aws/lambda/', ExpirationInDays: 60 })]),
+      },
+    });
+  });
+
+  it('fails if a context value is not a string, naming the key and the value', () => {
+    expect(() => stackWith({ 'streamlake:analyticsDatabaseName': 7 })).toThrow(
+      'context streamlake:analyticsDatabaseName must be a string (given 7)',
+    );
+  });
+
+  it('fails if an archive context value is out of range, like the prop it sets', () => {
+    expect(() => stackWith({ 'streamlake:archiveBatchingWindowSeconds': '301' })).toThrow(
+      'maxBatchingWindow must be between 0 and 300 seconds inclusive (given 301 seconds)',
+    );
   });
 
   it('fails if a context value is not a number, naming the key and the value', () => {

@@ -1,0 +1,155 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { DEFAULTS } from '../defaults.ts';
+import { type ArchiveTuning, resolveArchiveTuning } from './archive-tuning.ts';
+import { HandlerFunction } from './handler-function.ts';
+import {
+  LeastPrivilegeS3OnFailureDestination,
+  ON_FAILURE_KEY_PREFIX,
+} from './least-privilege-s3-on-failure.ts';
+import { nagReference } from './nag-reference.ts';
+import { assertKeyPrefix } from './validate.ts';
+
+export interface ArchiveStageProps extends ArchiveTuning {
+  /** The stream the archiver reads (beside the aggregator, with its own event source mapping). */
+  readonly events: IStream;
+  /** The bucket for the Parquet files, quarantined records and the mapping's on-failure records. */
+  readonly lake: IBucket;
+  /**
+   * Key prefix of the Parquet files: `<lakePrefix><dataset>/dt=YYYY-MM-DD/hour=HH/`. Must end with "/".
+   *
+   * @default "lake/"
+   */
+  readonly lakePrefix?: string;
+  /**
+   * Key prefix of quarantined records in the lake bucket; must end with "/".
+   *
+   * @default "quarantine/"
+   */
+  readonly quarantinePrefix?: string;
+}
+
+/**
+ * Stream → archive Lambda → Parquet in the lake: the archive function, its Kinesis event source mapping
+ * (one batch per shard at a time, large batches, partial batch responses, never bisected, failures to S3),
+ * its least-privilege grants and its iterator-age alarm.
+ */
+export class ArchiveStage extends Construct {
+  readonly function: HandlerFunction;
+  readonly eventSource: KinesisEventSource;
+  readonly iteratorAgeAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: ArchiveStageProps) {
+    super(scope, id);
+    const tuning = resolveArchiveTuning(props);
+    const lakePrefix = props.lakePrefix ?? DEFAULTS.lakeBucket.lakePrefix;
+    const quarantinePrefix = props.quarantinePrefix ?? DEFAULTS.lakeBucket.quarantinePrefix;
+    assertKeyPrefix('lakePrefix', lakePrefix);
+    assertKeyPrefix('quarantinePrefix', quarantinePrefix);
+    const archive = DEFAULTS.archive;
+    const source = DEFAULTS.archiveEventSource;
+
+    this.function = new HandlerFunction(this, 'Function', {
+      entry: archive.entry,
+      handler: archive.handler,
+      memorySize: archive.memorySize,
+      timeout: archive.timeout,
+      filesBesideBundle: archive.filesBesideBundle,
+      environment: {
+        LAKE_BUCKET: props.lake.bucketName,
+        LAKE_PREFIX: lakePrefix,
+        QUARANTINE_PREFIX: quarantinePrefix,
+        ALLOWED_LATENESS_SECONDS: String(tuning.allowedLateness.toSeconds()),
+        CLOCK_SKEW_SECONDS: String(tuning.clockSkew.toSeconds()),
+        MAX_EVENT_BYTES: String(tuning.maxEventBytes),
+        POWERTOOLS_SERVICE_NAME: archive.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: archive.metricsNamespace,
+      },
+    });
+
+    this.eventSource = new KinesisEventSource(props.events, {
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      batchSize: tuning.batchSize,
+      maxBatchingWindow: tuning.maxBatchingWindow,
+      // Object keys are derived from the batch's first and last sequence numbers; see ArchiveTuning.
+      bisectBatchOnError: source.bisectBatchOnError,
+      reportBatchItemFailures: true,
+      retryAttempts: tuning.retryAttempts,
+      maxRecordAge: tuning.maxRecordAge,
+      parallelizationFactor: source.parallelizationFactor,
+      // Not S3OnFailureDestination: that grants read/write/delete on the whole bucket.
+      onFailure: new LeastPrivilegeS3OnFailureDestination(props.lake),
+    });
+    this.function.addEventSource(this.eventSource);
+
+    // Parquet files and quarantined records are written, never read, listed or deleted by the archiver.
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [
+          props.lake.arnForObjects(`${lakePrefix}*`),
+          props.lake.arnForObjects(`${quarantinePrefix}*`),
+        ],
+      }),
+    );
+
+    this.iteratorAgeAlarm = new Alarm(this, 'IteratorAgeAlarm', {
+      alarmDescription:
+        'The archiver is falling behind the event stream: records wait longer than the threshold to be read.',
+      metric: this.function.metric('IteratorAge', { statistic: Stats.MAXIMUM, period: Duration.minutes(1) }),
+      threshold: tuning.iteratorAgeAlarmThreshold.toMilliseconds(),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: archive.iteratorAgeAlarmPeriods,
+      datapointsToAlarm: archive.iteratorAgeAlarmPeriods,
+      // No invocations means nothing is waiting, not that the archiver is behind.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    this.acknowledgeNagFindings(props.lake, lakePrefix, quarantinePrefix);
+  }
+
+  /** Every cdk-nag finding this stage accepts, one by one, with the reason. */
+  private acknowledgeNagFindings(lake: IBucket, lakePrefix: string, quarantinePrefix: string): void {
+    const objects = (prefix: string) =>
+      `AwsSolutions-IAM5[Resource::${nagReference(this, lake.arnForObjects(`${prefix}*`))}]`;
+    Validations.of(this).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          'AWSLambdaBasicExecutionRole only lets the function create and write its own CloudWatch Logs ' +
+          'streams; it is the AWS-maintained minimum for any Lambda function.',
+      },
+      {
+        id: objects(lakePrefix),
+        reason:
+          'The archiver writes one Parquet object per batch, dataset and hour under the lake prefix ' +
+          '(<dataset>/dt=<day>/hour=<hour>/<shard>-<first>-<last>.parquet), keys not known in advance; ' +
+          'the statement allows s3:PutObject only.',
+      },
+      {
+        id: objects(quarantinePrefix),
+        reason:
+          'The archiver writes one object per quarantined batch under the quarantine prefix, with keys not ' +
+          'known in advance; the statement allows s3:PutObject only.',
+      },
+      {
+        id: objects(ON_FAILURE_KEY_PREFIX),
+        reason:
+          'Lambda writes the on-failure records of the event source mapping with the function role under ' +
+          'aws/lambda/<mapping UUID>/<shard id>/..., keys it picks itself; the statement allows s3:PutObject only.',
+      },
+      {
+        id: 'AwsSolutions-L1',
+        reason:
+          'Lambda Node 22 is the chosen runtime so code runs unchanged on the Node 20 dev machines and the ' +
+          'Node 22 Lambda runtime.',
+      },
+    );
+  }
+}

@@ -1,0 +1,51 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadAggregateConfig } from '../../../processors/aggregate/config.ts';
+import type { AcceptancePolicy } from '../../../processors/shared/classify.ts';
+
+interface TemplateResource {
+  Type: string;
+  Properties?: { Environment?: { Variables?: Record<string, unknown> } };
+}
+
+/** The aggregate function's environment in the template `npm start` synthesized, if there is one. */
+const aggregateEnvironment = (stateDir: string): Record<string, string> | undefined => {
+  const assembly = join(stateDir, 'cdk.out');
+  if (!existsSync(assembly)) return undefined;
+  const file = readdirSync(assembly).find((name) => name.endsWith('.template.json'));
+  if (!file) return undefined;
+  const { Resources } = JSON.parse(readFileSync(join(assembly, file), 'utf8')) as {
+    Resources: Record<string, TemplateResource>;
+  };
+  const fn = Object.entries(Resources).find(
+    ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('Aggregate'),
+  )?.[1];
+  const variables = fn?.Properties?.Environment?.Variables ?? {};
+  return Object.fromEntries(
+    Object.entries(variables).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
+};
+
+/**
+ * The aggregate function's acceptance policy, read by the function's own config loader from the
+ * environment the deployed template gives it (its defaults when `npm start` left no template).
+ */
+export const aggregatePolicy = (stateDir: string): { policy: AcceptancePolicy; source: string } => {
+  const environment = aggregateEnvironment(stateDir);
+  const scoped = { ROLLUPS_TABLE: 'unused', LAKE_BUCKET: 'unused', ...environment };
+  const saved = Object.fromEntries(Object.keys(scoped).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, scoped);
+  try {
+    return {
+      policy: loadAggregateConfig().policy,
+      source: environment
+        ? `the aggregate function's environment in ${stateDir}/cdk.out`
+        : "the aggregate function's defaults",
+    };
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+};

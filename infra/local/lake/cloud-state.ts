@@ -1,0 +1,37 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** What `npm start` leaves in `<stateDir>/cloud.json` for tools that run after the servers stop. */
+export interface CloudState {
+  readonly lakeBucket: string;
+  /** s3rver's folder: an object is `<s3Directory>/<bucket>/<key>._S3rver_object`. */
+  readonly s3Directory: string;
+  readonly rollupsTable: string;
+  readonly streams: readonly string[];
+}
+
+export const DEFAULT_STATE_DIR = '.streamlake';
+
+/** Reads `<stateDir>/cloud.json`, or throws saying to run `npm start` first. */
+export const readCloudState = (stateDir: string): CloudState => {
+  const file = join(stateDir, 'cloud.json');
+  if (!existsSync(file)) {
+    throw new Error(
+      `no local cloud state in ${stateDir} (${file} is missing): run npm start first, or pass --state-dir`,
+    );
+  }
+  const state = JSON.parse(readFileSync(file, 'utf8')) as Partial<CloudState>;
+  if (!state.lakeBucket || !state.s3Directory || !state.rollupsTable) {
+    throw new Error(
+      `${file} lacks lakeBucket, s3Directory or rollupsTable (given ${JSON.stringify(state)}); run npm start again`,
+    );
+  }
+  return { streams: [], ...state } as CloudState;
+};
+
+/** s3rver keeps an object's bytes in `<key>._S3rver_object` beside metadata files. */
+export const S3RVER_OBJECT_SUFFIX = '._S3rver_object';
+
+/** The folder holding the objects of `bucket` under `prefix` (which ends with "/"). */
+export const objectFolder = (state: Pick<CloudState, 's3Directory' | 'lakeBucket'>, prefix: string) =>
+  join(state.s3Directory, state.lakeBucket, prefix);

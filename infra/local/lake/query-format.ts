@@ -1,0 +1,52 @@
+import type { QueryResult } from './lake-views.ts';
+
+export const OUTPUT_FORMATS = ['table', 'csv', 'json'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+const text = (value: unknown): string =>
+  value === null || value === undefined
+    ? ''
+    : typeof value === 'object'
+      ? JSON.stringify(value)
+      : String(value);
+
+const isNumeric = (value: unknown) => typeof value === 'number';
+
+/** Columns padded to their widest value, numbers right-aligned, and a row count like a SQL shell. */
+export const formatTable = ({ columns, rows }: QueryResult): string => {
+  const cells = rows.map((row) => row.map((value) => (value === null ? 'NULL' : text(value))));
+  const widths = columns.map((name, i) =>
+    Math.max(name.length, ...cells.map((row) => (row[i] ?? '').length)),
+  );
+  const line = (values: string[], right: (i: number) => boolean) =>
+    values.map((v, i) => (right(i) ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0))).join(' │ ');
+  const numericColumn = (i: number) =>
+    rows.length > 0 && rows.every((row) => row[i] === null || isNumeric(row[i]));
+  const out = [
+    line(columns, numericColumn),
+    widths.map((w) => '─'.repeat(w)).join('─┼─'),
+    ...cells.map((row) => line(row, numericColumn)),
+    `(${rows.length} row${rows.length === 1 ? '' : 's'})`,
+  ];
+  return out.map((l) => l.trimEnd()).join('\n');
+};
+
+const csvField = (value: unknown): string => {
+  const s = text(value);
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+};
+
+/** RFC 4180: a header line, then one line per row; NULL is an empty field. */
+export const formatCsv = ({ columns, rows }: QueryResult): string =>
+  [columns, ...rows].map((row) => row.map(csvField).join(',')).join('\n');
+
+/** One JSON array of row objects. */
+export const formatJson = ({ columns, rows }: QueryResult): string =>
+  JSON.stringify(
+    rows.map((row) => Object.fromEntries(columns.map((name, i) => [name, row[i] ?? null]))),
+    null,
+    2,
+  );
+
+export const formatResult = (result: QueryResult, format: OutputFormat): string =>
+  format === 'csv' ? formatCsv(result) : format === 'json' ? formatJson(result) : formatTable(result);
