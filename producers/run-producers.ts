@@ -36,6 +36,8 @@ export interface RunProducersOptions {
   readonly clickstreamShare?: number;
   /** JSON-lines file receiving every accepted record (truncated first). @default none */
   readonly groundTruthPath?: string;
+  /** Append to the ground truth instead of truncating it, so it covers every run on the same stream. @default false */
+  readonly appendGroundTruth?: boolean;
   /** Aborting stops generating; records already generated are still sent (with retries) before resolving. */
   readonly signal?: AbortSignal;
   /** Called about every tick and once at the end. */
@@ -109,7 +111,7 @@ export const runProducers = async (options: RunProducersOptions): Promise<Produc
     ...(options.backoff ? { backoff: options.backoff } : {}),
   });
   const groundTruth = options.groundTruthPath
-    ? await GroundTruthWriter.open(options.groundTruthPath)
+    ? await GroundTruthWriter.open(options.groundTruthPath, { append: options.appendGroundTruth === true })
     : undefined;
   const tally = new OutcomeTally();
   let fatalError: string | undefined;

@@ -3,6 +3,9 @@ import type { LocalCloud } from './local-cloud.ts';
 import type { PipelineStats } from './pipeline-stats.ts';
 import type { DemoRun } from './run-demo.ts';
 
+const AGGREGATE = 'streamlake-aggregate';
+const ARCHIVE = 'streamlake-archive';
+
 const n = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 1 });
 
 /** The one live line: what went in, what came out, how far behind the consumer is. */
@@ -13,8 +16,9 @@ export const liveLine = (producer: ProducerProgress, pipeline: PipelineStats, cl
     `${Math.round(seconds)}s`,
     `sent ${n(producer.sent)} (${n(producer.sent / seconds)}/s)`,
     `processed ${n(stats.processed)}`,
-    `quarantined ${n(cloud.metrics.get('RecordsQuarantined'))}`,
+    `quarantined ${n(cloud.metrics.get('RecordsQuarantined', AGGREGATE))}`,
     `rollup writes ${n(cloud.metrics.get('RollupWrites'))}`,
+    `parquet files ${n(cloud.metrics.get('ParquetFiles', ARCHIVE))}`,
     `iterator age ${n(stats.lastIteratorAgeMs / 1000)}s`,
     producer.failed ? `UNSENT ${n(producer.failed)}` : '',
   ]
@@ -27,9 +31,9 @@ export const demoSummary = (run: DemoRun): string => {
   const { cloud, producers } = run;
   const stats = run.stats.mapping(cloud.mappingIdOf('Aggregate'));
   const m = cloud.metrics;
-  const records = m.get('RecordsIn');
+  const records = m.get('RecordsIn', AGGREGATE);
   const writes = m.get('RollupWrites');
-  const quarantined = Object.entries(m.byDimension('QuarantinedByReason'))
+  const quarantined = Object.entries(m.byDimension('QuarantinedByReason', AGGREGATE))
     .map(([reason, count]) => `${reason} ${n(count)}`)
     .join(', ');
   const table = cloud.plan.tables[0]?.name ?? '';
@@ -44,16 +48,18 @@ export const demoSummary = (run: DemoRun): string => {
       .join(', ')}; ${n(producers.poisonSent)} poison on purpose)`,
     `  unsent                  ${n(producers.unsentCount)}${producers.unsentCount ? ` ${JSON.stringify(producers.unsentByError)}` : ''}`,
     `  processed by aggregator ${n(stats.processed)} records in ${n(stats.invocations)} invocations${run.drained ? '' : ' (NOT caught up)'}`,
-    `  aggregated              ${n(m.get('RecordsAggregated'))}`,
-    `  quarantined             ${n(m.get('RecordsQuarantined'))}${quarantined ? ` (${quarantined})` : ''}`,
+    `  aggregated              ${n(m.get('RecordsAggregated', AGGREGATE))}`,
+    `  quarantined             ${n(m.get('RecordsQuarantined', AGGREGATE))}${quarantined ? ` (${quarantined})` : ''}`,
     `  discarded to on-failure ${n(stats.discarded)}`,
     `  rollup items written    ${n(m.get('RollupItems'))} (writes ${n(writes)}, conflict retries ${n(m.get('RollupConflictRetries'))}, min/max refinements ${n(m.get('RollupExtremesRefinements'))}, duplicates skipped ${n(m.get('DuplicatesSkipped'))})`,
     `  DynamoDB writes / 1,000 ${records ? n((writes / records) * 1000) : '-'} (lower bound ${records ? n((m.get('RollupItems') / records) * 1000) : '-'})`,
     `  max iterator age        ${n(stats.maxIteratorAgeMs / 1000)}s`,
+    `  archived to the lake    ${n(m.get('RecordsArchived', ARCHIVE))} records in ${n(m.get('ParquetFiles', ARCHIVE))} Parquet files (${n(m.get('ParquetBytes', ARCHIVE) / 1024)} KiB)`,
     '',
     'where the data is',
-    `  rollups      DynamoDB table ${table} at ${cloud.endpoints.dynamodb}`,
-    `  quarantine   s3://${lake}/quarantine/ at ${cloud.endpoints.s3}`,
+    `  rollups      DynamoDB table ${table} at ${cloud.endpoints.dynamodb} — npm run rollups`,
+    `  lake         s3://${lake}/lake/<dataset>/dt=…/hour=…/ — npm run query -- "SELECT dt, hour, count(*) FROM clickstream GROUP BY ALL"`,
+    `  quarantine   s3://${lake}/quarantine/ at ${cloud.endpoints.s3} — npm run replay -- --dry-run`,
     `  failures     s3://${lake}/aws/lambda/ (on-failure destination)`,
     `  ground truth ${run.groundTruthPath}`,
     `  state        ${cloud.state ?? '(in memory)'} — the next npm start continues from here; --fresh starts over`,

@@ -7,10 +7,12 @@ interface EmfDocument {
 }
 
 /**
- * Collects what functions print: CloudWatch embedded-metric-format lines become counters
- * (`RecordsIn`, `QuarantinedByReason{reason=too-late}`), every line goes to the log file.
+ * Collects what functions print: CloudWatch embedded-metric-format lines become counters per
+ * service (`streamlake-aggregate` `RecordsIn`, `QuarantinedByReason{reason=too-late}`), and
+ * every line goes to the log file.
  */
 export class MetricsSink {
+  /** `<service>/<metric>{<dimension>=<value>}` → sum. */
   readonly totals = new Map<string, number>();
 
   constructor(private readonly logFile?: string) {
@@ -26,6 +28,7 @@ export class MetricsSink {
     } catch {
       return;
     }
+    const service = String(document.service ?? 'unknown');
     for (const directive of document._aws?.CloudWatchMetrics ?? []) {
       const dimensions = (directive.Dimensions?.[0] ?? []).filter((d) => d !== 'service');
       const suffix = dimensions.length
@@ -38,22 +41,33 @@ export class MetricsSink {
           (total: number, value) => total + (typeof value === 'number' ? value : 0),
           0,
         );
-        const key = `${metric.Name}${suffix}`;
+        const key = `${service}/${metric.Name}${suffix}`;
         this.totals.set(key, (this.totals.get(key) ?? 0) + sum);
       }
     }
   };
 
-  get(name: string): number {
-    return this.totals.get(name) ?? 0;
+  /** A counter of one service, or summed over all services when none is named. */
+  get(name: string, service?: string): number {
+    let sum = 0;
+    for (const [key, value] of this.totals) {
+      const slash = key.indexOf('/');
+      if (key.slice(slash + 1) === name && (service === undefined || key.slice(0, slash) === service))
+        sum += value;
+    }
+    return sum;
   }
 
-  /** Counters whose name starts with `prefix{`, by their dimension value. */
-  byDimension(prefix: string): Record<string, number> {
+  /** Counters named `name{…}` of one service (or all), by their dimension value. */
+  byDimension(name: string, service?: string): Record<string, number> {
     const result: Record<string, number> = {};
     for (const [key, value] of this.totals) {
-      const match = key.startsWith(`${prefix}{`) ? /=([^}]*)\}$/.exec(key) : null;
-      if (match?.[1]) result[match[1]] = value;
+      const slash = key.indexOf('/');
+      const metric = key.slice(slash + 1);
+      if (!metric.startsWith(`${name}{`) || (service !== undefined && key.slice(0, slash) !== service))
+        continue;
+      const dimension = /=([^}]*)\}$/.exec(metric)?.[1];
+      if (dimension) result[dimension] = (result[dimension] ?? 0) + value;
     }
     return result;
   }

@@ -56,10 +56,13 @@ export const runDemo = async (
     fresh: options.fresh,
     basePort: options.basePort,
     onDemandShards: options.shards,
-    context:
-      options.batchingWindowSeconds === undefined
+    context: {
+      // The archive's 60 s window suits AWS; a demo wants to see Parquet within seconds.
+      'streamlake:archiveBatchingWindowSeconds': options.archiveWindowSeconds ?? 10,
+      ...(options.batchingWindowSeconds === undefined
         ? {}
-        : { 'streamlake:aggregateBatchingWindowSeconds': options.batchingWindowSeconds },
+        : { 'streamlake:aggregateBatchingWindowSeconds': options.batchingWindowSeconds }),
+    },
   });
   hooks.onReady?.(cloud);
   const stats = new PipelineStats();
@@ -82,6 +85,8 @@ export const runDemo = async (
       devices: options.devices,
       poisonRate: options.poisonRate,
       groundTruthPath,
+      // The stream, tables and lake keep earlier runs' data, so the ground truth must too.
+      appendGroundTruth: !options.fresh,
       signal: stop,
       onProgress: (progress) => (latest = progress),
     });

@@ -19,6 +19,7 @@ Options:
   --devices N           simulated IoT devices (default 50)
   --poison-rate F       share of records spoiled on purpose to show the quarantine, 0..1 (default 0.002)
   --batching-window S   override the aggregator's MaximumBatchingWindowInSeconds (default: the stack's, 5)
+  --archive-window S    the archive's batching window for this run (default 10; the stack's is 60)
   --shards N            shards of the on-demand stream locally (default 2)
   --state-dir DIR       where servers keep data, checkpoints and logs (default .streamlake)
   --fresh               delete the state first instead of continuing where the last run stopped
@@ -34,6 +35,8 @@ export interface StartOptions {
   readonly seed: number;
   readonly devices: number;
   readonly poisonRate: number;
+  /** The archive's batching window for the demo (the stack's 60 s suits AWS). @default 10 */
+  readonly archiveWindowSeconds?: number;
   /** Overrides the stack's batching window; undefined keeps the template's value. */
   readonly batchingWindowSeconds?: number;
   readonly shards: number;
@@ -52,6 +55,7 @@ export const parseStartArgs = (argv: readonly string[]): StartOptions | undefine
       options: {
         ...SIMULATION_OPTIONS,
         'batching-window': { type: 'string' },
+        'archive-window': { type: 'string' },
         shards: { type: 'string' },
         'state-dir': { type: 'string' },
         fresh: { type: 'boolean' },
@@ -69,6 +73,7 @@ export const parseStartArgs = (argv: readonly string[]): StartOptions | undefine
     ...(text('batching-window') === undefined
       ? {}
       : { batchingWindowSeconds: numberOption('--batching-window', text('batching-window'), 5, 0, 300) }),
+    archiveWindowSeconds: numberOption('--archive-window', text('archive-window'), 10, 0, 300),
     shards: numberOption('--shards', text('shards'), 2, 1, 64, true),
     stateDir: text('state-dir') ?? '.streamlake',
     fresh: values.fresh === true,

@@ -1,5 +1,7 @@
 import { UsageError } from '../../producers/cli-options.ts';
 import { demoSummary, liveLine } from './demo-summary.ts';
+import { verifySummary } from './lake/verify-lake.ts';
+import { verifyLocalCloud } from './lake/verify-local.ts';
 import { runDemo } from './run-demo.ts';
 import { parseStartArgs, START_USAGE } from './start-options.ts';
 
@@ -48,8 +50,18 @@ const main = async (): Promise<number> => {
   });
   if (tty) process.stderr.write('\n');
   console.log(demoSummary(run));
+  let consistent = true;
+  if (run.drained) {
+    // Three-way check: producers' ground truth vs DynamoDB rollups vs a SQL recount over the lake.
+    const report = await verifyLocalCloud(run.cloud, options.stateDir);
+    console.log('\nverify (npm run verify)');
+    for (const difference of report.differences.slice(0, 20)) console.log(`  ${difference}`);
+    if (report.differences.length > 20) console.log(`  … and ${report.differences.length - 20} more`);
+    console.log(`  ${verifySummary(report)}`);
+    consistent = report.differences.length === 0;
+  }
   await run.cloud.stop();
-  return run.producers.unsentCount === 0 && (run.drained || stop.signal.aborted) ? 0 : 1;
+  return run.producers.unsentCount === 0 && consistent && (run.drained || stop.signal.aborted) ? 0 : 1;
 };
 
 main().then(

@@ -53,7 +53,7 @@ export const runLocalPipeline = async (rate: number, durationSeconds: number, ba
   const result: LocalRun = {
     targetRate: rate,
     achievedRate,
-    records: run.cloud.metrics.get('RecordsIn'),
+    records: run.cloud.metrics.get('RecordsIn', 'streamlake-aggregate'),
     writes: run.cloud.metrics.get('RollupWrites'),
     items: run.cloud.metrics.get('RollupItems'),
     earlyMaxAgeS: first,

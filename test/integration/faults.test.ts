@@ -56,7 +56,7 @@ describe('the local event source mapping under faults', () => {
     );
     expect(log.discarded).toEqual([]);
     expect(rollupDifferences(expectedRollups(good), await scanRollups(cloud))).toEqual([]);
-    expect(cloud.metrics.byDimension('QuarantinedByReason')).toMatchObject({
+    expect(cloud.metrics.byDimension('QuarantinedByReason', 'streamlake-aggregate')).toMatchObject({
       'invalid-json': 1,
       'too-late': 1,
     });
