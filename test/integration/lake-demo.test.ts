@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { KinesisStreamBatchResponse } from 'aws-lambda';
@@ -75,6 +75,30 @@ describe('the lake after a demo-sized run through the local cloud', () => {
       device_id: 'VARCHAR',
       version: 'INTEGER',
     });
+  });
+
+  it('the archive quarantines the poison records with their reasons, as the aggregator does', async () => {
+    const listed = await run.cloud.clients.s3.send(
+      new ListObjectsV2Command({ Bucket: lakeBucketOf(run.cloud), Prefix: 'quarantine/' }),
+    );
+    const keys = (listed.Contents ?? []).map((object) => object.Key ?? '');
+    const byConsumer = (consumer: string) => keys.filter((key) => key.split('/')[2] === consumer);
+    const reasonsOf = async (consumer: string) => {
+      const reasons: Record<string, number> = {};
+      for (const Key of byConsumer(consumer)) {
+        const object = await run.cloud.clients.s3.send(
+          new GetObjectCommand({ Bucket: lakeBucketOf(run.cloud), Key }),
+        );
+        for (const line of ((await object.Body?.transformToString()) ?? '').split('\n').filter(Boolean)) {
+          const { reason } = JSON.parse(line) as { reason: string };
+          reasons[reason] = (reasons[reason] ?? 0) + 1;
+        }
+      }
+      return reasons;
+    };
+    expect(run.producers.poisonSent).toBeGreaterThan(0);
+    expect(await reasonsOf('archive')).toEqual(run.producers.poisonByKind);
+    expect(await reasonsOf('aggregate')).toEqual(run.producers.poisonByKind);
   });
 
   it('verify finds no difference between ground truth, DynamoDB and the lake', async () => {
