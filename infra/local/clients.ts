@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -26,6 +27,8 @@ export const localClients = (endpoints: LocalEndpoints) => {
       requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: 64 } }),
     }),
     dynamodb,
+    // DynamoDB Local serves the Streams API on the same endpoint as DynamoDB.
+    dynamodbStreams: new DynamoDBStreamsClient({ ...base, endpoint: endpoints.dynamodb }),
     documents: DynamoDBDocumentClient.from(dynamodb),
     // s3rver rejects streaming checksums and virtual-host addressing.
     s3: new S3Client({

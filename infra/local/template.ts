@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import { MAPPING_DEFAULTS, type StreamMappingSettings } from './esm/settings.ts';
+import {
+  type DynamoDbStreamMappingSettings,
+  MAPPING_DEFAULTS,
+  type StreamMappingSettings,
+} from './esm/settings.ts';
 
 /** A CloudFormation template as synthesized: only the parts the local cloud reads. */
 export interface Template {
@@ -47,7 +51,9 @@ export interface CloudPlan {
   readonly buckets: BucketPlan[];
   readonly functions: FunctionPlan[];
   readonly kinesisMappings: StreamMappingSettings[];
-  /** Mappings the local cloud cannot run yet (e.g. DynamoDB streams), named so nobody is surprised. */
+  /** Mappings on a table's stream (`Fn::GetAtt Table.StreamArn`). */
+  readonly dynamoDbStreamMappings: DynamoDbStreamMappingSettings[];
+  /** Mappings the local cloud cannot run (e.g. SQS), named so nobody is surprised. */
   readonly unsupportedMappings: string[];
 }
 
@@ -159,12 +165,23 @@ export const planFromTemplate = (template: Template, account: LocalAccount): Clo
   });
 
   const kinesisMappings: StreamMappingSettings[] = [];
+  const dynamoDbStreamMappings: DynamoDbStreamMappingSettings[] = [];
   const unsupportedMappings: string[] = [];
   for (const [id, resource] of ofType('AWS::Lambda::EventSourceMapping')) {
     const props = resolve(resource.Properties ?? {}) as Record<string, unknown>;
     const sourceArn = String(props.EventSourceArn ?? '');
     const stream = streams.find((s) => s.arn === sourceArn);
-    if (!stream) {
+    // The resolver gives a table's StreamArn as `<table arn>/stream/local`; a real label is accepted too.
+    // A table without a StreamSpecification has no stream (CloudFormation would refuse the GetAtt).
+    const table = stream
+      ? undefined
+      : tables.find(
+          (t) =>
+            sourceArn.startsWith(`${t.arn}/stream/`) &&
+            (t.properties.StreamSpecification as { StreamViewType?: unknown } | undefined)?.StreamViewType !==
+              undefined,
+        );
+    if (!stream && !table) {
       unsupportedMappings.push(`${id} (${sourceArn})`);
       continue;
     }
@@ -179,20 +196,17 @@ export const planFromTemplate = (template: Template, account: LocalAccount): Clo
     if (destination && !bucket) unsupportedMappings.push(`${id} on-failure destination ${destination}`);
     const number = (key: string, fallback: number) =>
       typeof props[key] === 'number' ? (props[key] as number) : fallback;
-    kinesisMappings.push({
+    const common = {
       id,
       uuid: mappingUuid(id),
       functionName: fn.name,
       functionArn: fn.arn,
-      streamArn: stream.arn,
-      streamName: stream.name,
+      streamArn: sourceArn,
       batchSize: number('BatchSize', MAPPING_DEFAULTS.batchSize),
       maximumBatchingWindowMs:
         number('MaximumBatchingWindowInSeconds', MAPPING_DEFAULTS.maximumBatchingWindowSeconds) * 1000,
-      startingPosition: (props.StartingPosition as StreamMappingSettings['startingPosition']) ?? 'LATEST',
-      ...(typeof props.StartingPositionTimestamp === 'number'
-        ? { startingPositionTimestamp: props.StartingPositionTimestamp * 1000 }
-        : {}),
+    };
+    const behaviour = {
       reportBatchItemFailures: ((props.FunctionResponseTypes as string[] | undefined) ?? []).includes(
         'ReportBatchItemFailures',
       ),
@@ -204,7 +218,43 @@ export const planFromTemplate = (template: Template, account: LocalAccount): Clo
       parallelizationFactor: number('ParallelizationFactor', MAPPING_DEFAULTS.parallelizationFactor),
       ...(bucket ? { onFailureBucket: bucket.name, onFailureDestinationArn: bucket.arn } : {}),
       enabled: props.Enabled !== false,
+    };
+    if (table) {
+      const filters =
+        (props.FilterCriteria as { Filters?: { Pattern?: unknown }[] } | undefined)?.Filters ?? [];
+      const startingPosition = props.StartingPosition === 'TRIM_HORIZON' ? 'TRIM_HORIZON' : 'LATEST';
+      if (props.StartingPosition !== undefined && props.StartingPosition !== startingPosition) {
+        unsupportedMappings.push(`${id} StartingPosition ${String(props.StartingPosition)}`);
+      }
+      dynamoDbStreamMappings.push({
+        ...common,
+        tableName: table.name,
+        startingPosition,
+        filterPatterns: filters.map((filter) =>
+          typeof filter.Pattern === 'string' ? filter.Pattern : JSON.stringify(filter.Pattern ?? {}),
+        ),
+        ...behaviour,
+      });
+      continue;
+    }
+    kinesisMappings.push({
+      ...common,
+      streamArn: (stream as StreamPlan).arn,
+      streamName: (stream as StreamPlan).name,
+      startingPosition: (props.StartingPosition as StreamMappingSettings['startingPosition']) ?? 'LATEST',
+      ...(typeof props.StartingPositionTimestamp === 'number'
+        ? { startingPositionTimestamp: props.StartingPositionTimestamp * 1000 }
+        : {}),
+      ...behaviour,
     });
   }
-  return { streams, tables, buckets, functions, kinesisMappings, unsupportedMappings };
+  return {
+    streams,
+    tables,
+    buckets,
+    functions,
+    kinesisMappings,
+    dynamoDbStreamMappings,
+    unsupportedMappings,
+  };
 };

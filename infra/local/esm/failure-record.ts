@@ -18,8 +18,30 @@ export interface FailureContext {
   readonly nowMs: number;
 }
 
-/** The documented invocation record Lambda sends to a stream mapping's on-failure destination. */
-export const failureRecord = (batch: FailedBatchInfo, context: FailureContext, payload?: unknown) => ({
+/** The batch as a failure record describes it (same fields for Kinesis and DynamoDB streams). */
+export interface BatchInfo {
+  readonly shardId: string;
+  readonly startSequenceNumber: string;
+  readonly endSequenceNumber: string;
+  readonly approximateArrivalOfFirstRecord: string;
+  readonly approximateArrivalOfLastRecord: string;
+  readonly batchSize: number;
+  readonly streamArn: string;
+}
+
+/** The key naming the batch in a failure record: Kinesis and DynamoDB streams differ only in it. */
+export type BatchInfoKey = 'KinesisBatchInfo' | 'DDBStreamBatchInfo';
+
+/**
+ * The documented invocation record Lambda sends to a stream mapping's on-failure destination; the
+ * batch sits under `KinesisBatchInfo` for Kinesis streams and `DDBStreamBatchInfo` for DynamoDB streams.
+ */
+export const failureRecord = <K extends BatchInfoKey = 'KinesisBatchInfo'>(
+  batch: FailedBatchInfo,
+  context: FailureContext,
+  payload?: unknown,
+  batchInfoKey: K = 'KinesisBatchInfo' as K,
+) => ({
   requestContext: {
     requestId: randomUUID(),
     functionArn: context.functionArn,
@@ -33,15 +55,17 @@ export const failureRecord = (batch: FailedBatchInfo, context: FailureContext, p
   },
   version: '1.0',
   timestamp: new Date(context.nowMs).toISOString(),
-  KinesisBatchInfo: {
-    shardId: batch.shardId,
-    startSequenceNumber: batch.startSequenceNumber,
-    endSequenceNumber: batch.endSequenceNumber,
-    approximateArrivalOfFirstRecord: new Date(batch.approximateArrivalOfFirstRecordMs).toISOString(),
-    approximateArrivalOfLastRecord: new Date(batch.approximateArrivalOfLastRecordMs).toISOString(),
-    batchSize: batch.batchSize,
-    streamArn: batch.streamArn,
-  },
+  ...({
+    [batchInfoKey]: {
+      shardId: batch.shardId,
+      startSequenceNumber: batch.startSequenceNumber,
+      endSequenceNumber: batch.endSequenceNumber,
+      approximateArrivalOfFirstRecord: new Date(batch.approximateArrivalOfFirstRecordMs).toISOString(),
+      approximateArrivalOfLastRecord: new Date(batch.approximateArrivalOfLastRecordMs).toISOString(),
+      batchSize: batch.batchSize,
+      streamArn: batch.streamArn,
+    },
+  } as { [P in K]: BatchInfo }),
   ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
 });
 

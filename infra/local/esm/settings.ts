@@ -24,6 +24,35 @@ export interface StreamMappingSettings {
   readonly enabled: boolean;
 }
 
+/** What the shared batch-delivery core needs of a mapping, whatever its source. */
+export type DeliverySettings = Pick<
+  StreamMappingSettings,
+  | 'id'
+  | 'uuid'
+  | 'functionArn'
+  | 'streamArn'
+  | 'reportBatchItemFailures'
+  | 'bisectBatchOnFunctionError'
+  | 'maximumRetryAttempts'
+  | 'maximumRecordAgeMs'
+  | 'onFailureBucket'
+>;
+
+/** A DynamoDB-stream event source mapping: the Kinesis settings, less the stream name, plus the table and filters. */
+export interface DynamoDbStreamMappingSettings
+  extends Omit<StreamMappingSettings, 'streamName' | 'startingPosition' | 'startingPositionTimestamp'> {
+  /**
+   * The stream ARN as the template resolves it. The local template resolver gives `<table arn>/stream/local`
+   * for `Fn::GetAtt Table.StreamArn`; the poller then asks the table for its real stream (DescribeTable).
+   */
+  readonly streamArn: string;
+  readonly tableName: string;
+  /** DynamoDB streams support only these two (AT_TIMESTAMP is Kinesis-only). */
+  readonly startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  /** `FilterCriteria.Filters[].Pattern`, JSON strings; a record is delivered when any matches (none: all). */
+  readonly filterPatterns: readonly string[];
+}
+
 /** Lambda's invocation payload limit for synchronous invocations. */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
