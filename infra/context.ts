@@ -3,6 +3,7 @@ import type { Node } from 'constructs';
 import type { AggregateTuning } from './constructs/aggregate-tuning.ts';
 import type { AnalyticsSettings } from './constructs/analytics-catalog.ts';
 import type { ArchiveTuning } from './constructs/archive-tuning.ts';
+import type { FanoutTuning } from './constructs/fanout-tuning.ts';
 import type { LakeBucketProps } from './constructs/lake-bucket.ts';
 
 /**
@@ -37,6 +38,14 @@ export const CONTEXT_KEYS = {
   analyticsDatabaseName: 'streamlake:analyticsDatabaseName',
   analyticsWorkGroupName: 'streamlake:analyticsWorkGroupName',
   queryResultsExpirationDays: 'streamlake:queryResultsExpirationDays',
+  fanoutBatchSize: 'streamlake:fanoutBatchSize',
+  fanoutBatchingWindowSeconds: 'streamlake:fanoutBatchingWindowSeconds',
+  fanoutRetryAttempts: 'streamlake:fanoutRetryAttempts',
+  fanoutMaxRecordAgeSeconds: 'streamlake:fanoutMaxRecordAgeSeconds',
+  deviceSilentMinutes: 'streamlake:deviceSilentMinutes',
+  silentDeviceCheckMinutes: 'streamlake:silentDeviceCheckMinutes',
+  /** An address subscribed to the alerts topic by email (it must confirm the subscription). */
+  alertEmail: 'streamlake:alertEmail',
 } as const;
 
 /** Context values given with `-c key=value` arrive as strings, those from cdk.json or code as numbers. */
@@ -122,5 +131,21 @@ export function analyticsSettingsFromContext(node: Node): AnalyticsSettings {
     databaseName: stringFromContext(node, CONTEXT_KEYS.analyticsDatabaseName),
     workGroupName: stringFromContext(node, CONTEXT_KEYS.analyticsWorkGroupName),
     resultsExpiration: durationFromContext(node, CONTEXT_KEYS.queryResultsExpirationDays, 'days'),
+  };
+}
+
+export function fanoutTuningFromContext(node: Node): FanoutTuning {
+  const seconds = (key: string) => durationFromContext(node, key, 'seconds');
+  const minutes = (key: string) => {
+    const value = numberFromContext(node, key);
+    return value === undefined ? undefined : Duration.minutes(value);
+  };
+  return {
+    batchSize: numberFromContext(node, CONTEXT_KEYS.fanoutBatchSize),
+    maxBatchingWindow: seconds(CONTEXT_KEYS.fanoutBatchingWindowSeconds),
+    retryAttempts: numberFromContext(node, CONTEXT_KEYS.fanoutRetryAttempts),
+    maxRecordAge: seconds(CONTEXT_KEYS.fanoutMaxRecordAgeSeconds),
+    deviceSilentAfter: minutes(CONTEXT_KEYS.deviceSilentMinutes),
+    silentCheckInterval: minutes(CONTEXT_KEYS.silentDeviceCheckMinutes),
   };
 }

@@ -75,6 +75,43 @@ export const DEFAULTS = {
     /** A retried whole batch rewrites the same object keys; bisected halves would write different ones. */
     bisectBatchOnError: false,
   },
+  /** The fan-out stage's tables: derived rollups (+ top-N index), device state (+ silence index), alert state. */
+  derivedStore: {
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    timeToLiveAttribute: 'expiresAt',
+    /** Sparse: only ranked rollups (page views) carry `rankKey` = `<rollup>#<H#hour|D#day>`. */
+    topIndex: { name: 'TopByCount', partitionKey: 'rankKey', sortKey: 'count' },
+    deviceKey: 'deviceId',
+    /** Sparse: devices the silent check has not taken out, in `fleet#0..3` partitions sorted by `lastSeen`. */
+    silenceIndex: { name: 'BySilence', partitionKey: 'fleet', sortKey: 'lastSeen' },
+    alertKey: 'alertId',
+  },
+  fanout: {
+    entry: 'processors/fanout/handler.ts',
+    handler: 'handler',
+    silentCheckHandler: 'checkSilentDevices',
+    memorySize: 512,
+    timeout: Duration.seconds(60),
+    silentCheckTimeout: Duration.seconds(60),
+    serviceName: 'streamlake-fanout',
+    metricsNamespace: 'Streamlake',
+    /** Hourly and daily rollups outlive the minutes they are built from. */
+    derivedRetention: Duration.days(400),
+    deviceSilentAfter: Duration.minutes(5),
+    silentCheckInterval: Duration.minutes(1),
+    iteratorAgeAlarmThreshold: Duration.minutes(1),
+    iteratorAgeAlarmPeriods: 3,
+  },
+  /** DynamoDB-stream event source mapping of the fan-out. */
+  fanoutEventSource: {
+    batchSize: 1000,
+    maxBatchingWindow: Duration.seconds(1),
+    retryAttempts: 10,
+    maxRecordAge: Duration.hours(1),
+    /** One batch per shard at a time, in sequence order: the high-water marks rely on it. */
+    parallelizationFactor: 1,
+  },
   analytics: {
     databaseName: 'streamlake',
     workGroupName: 'streamlake',

@@ -1,19 +1,27 @@
 import { CfnOutput, type Duration, type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Construct } from 'constructs';
 import { AggregateStage } from './constructs/aggregate-stage.ts';
 import type { AggregateTuning } from './constructs/aggregate-tuning.ts';
+import { Alerting } from './constructs/alerting.ts';
 import { AnalyticsCatalog, type AnalyticsSettings } from './constructs/analytics-catalog.ts';
 import { ArchiveStage } from './constructs/archive-stage.ts';
 import type { ArchiveTuning } from './constructs/archive-tuning.ts';
+import { DerivedStore } from './constructs/derived-store.ts';
 import { EventStream } from './constructs/event-stream.ts';
+import { FanoutStage } from './constructs/fanout-stage.ts';
+import type { FanoutTuning } from './constructs/fanout-tuning.ts';
 import { LakeBucket } from './constructs/lake-bucket.ts';
 import { RollupStore } from './constructs/rollup-store.ts';
 import {
   aggregateTuningFromContext,
   analyticsSettingsFromContext,
   archiveTuningFromContext,
+  CONTEXT_KEYS,
+  fanoutTuningFromContext,
   lakeLifecycleFromContext,
   removalPolicyFromContext,
+  stringFromContext,
 } from './context.ts';
 
 export interface StreamlakeStackProps extends StackProps {
@@ -32,6 +40,22 @@ export interface StreamlakeStackProps extends StackProps {
    * @default - context, then the defaults in infra/defaults.ts
    */
   readonly archive?: ArchiveTuning;
+
+  /**
+   * Event source mapping and silent-device settings of the fan-out stage; each one given here wins over
+   * its `streamlake:fanout*` / `streamlake:deviceSilentMinutes` / `streamlake:silentDeviceCheckMinutes`
+   * context key, which wins over the default.
+   *
+   * @default - context, then the defaults in infra/defaults.ts
+   */
+  readonly fanout?: FanoutTuning;
+
+  /**
+   * An address subscribed to the alerts topic by email.
+   *
+   * @default - context `streamlake:alertEmail`, else no subscription
+   */
+  readonly alertEmail?: string;
 
   /**
    * Glue database and Athena workgroup names and query-result retention; each one given here wins over its
@@ -72,8 +96,8 @@ export interface StreamlakeStackProps extends StackProps {
 }
 
 /**
- * The pipeline, one construct per stage in data-flow order: events → aggregate → rollups, and
- * events → archive → lake → analytics catalog.
+ * The pipeline, one construct per stage in data-flow order: events → aggregate → rollups → fan-out →
+ * derived tables and alerts, and events → archive → lake → analytics catalog.
  */
 export class StreamlakeStack extends Stack {
   readonly events: EventStream;
@@ -82,11 +106,14 @@ export class StreamlakeStack extends Stack {
   readonly aggregate: AggregateStage;
   readonly archive: ArchiveStage;
   readonly analytics: AnalyticsCatalog;
+  readonly derived: DerivedStore;
+  readonly alerting: Alerting;
+  readonly fanout: FanoutStage;
 
   constructor(scope: Construct, id: string, props: StreamlakeStackProps = {}) {
     super(scope, id, {
       description:
-        'streamlake: producers -> Kinesis -> aggregate Lambda -> DynamoDB rollups; archive Lambda -> Parquet lake -> Glue/Athena',
+        'streamlake: producers -> Kinesis -> aggregate Lambda -> DynamoDB rollups -> fan-out Lambda -> derived tables + SNS alerts; archive Lambda -> Parquet lake -> Glue/Athena',
       ...props,
     });
     const removalPolicy = props.removalPolicy ?? removalPolicyFromContext(this.node);
@@ -126,6 +153,25 @@ export class StreamlakeStack extends Stack {
       accessLogs: this.lake.accessLogs,
       removalPolicy,
     });
+    this.derived = new DerivedStore(this, 'Derived', { removalPolicy });
+    this.alerting = new Alerting(this, 'Alerting', {
+      email: props.alertEmail ?? stringFromContext(this.node, CONTEXT_KEYS.alertEmail),
+    });
+    this.fanout = new FanoutStage(this, 'Fanout', {
+      ...withoutUndefined(fanoutTuningFromContext(this.node)),
+      ...withoutUndefined(props.fanout ?? {}),
+      rollups: this.rollups.table,
+      store: this.derived,
+      alerts: this.alerting,
+      lake: this.lake.bucket,
+    });
+    for (const alarm of [
+      this.aggregate.iteratorAgeAlarm,
+      this.archive.iteratorAgeAlarm,
+      this.fanout.iteratorAgeAlarm,
+    ]) {
+      alarm.addAlarmAction(new SnsAction(this.alerting.topic));
+    }
 
     new CfnOutput(this, 'StreamName', { value: this.events.stream.streamName });
     new CfnOutput(this, 'StreamArn', { value: this.events.stream.streamArn });
@@ -135,6 +181,11 @@ export class StreamlakeStack extends Stack {
     new CfnOutput(this, 'GlueDatabaseName', { value: this.analytics.databaseName });
     new CfnOutput(this, 'AthenaWorkGroupName', { value: this.analytics.workGroupName });
     new CfnOutput(this, 'AthenaResultsBucketName', { value: this.analytics.resultsBucket.bucketName });
+    new CfnOutput(this, 'AlertsTopicArn', { value: this.alerting.topic.topicArn });
+    new CfnOutput(this, 'DerivedRollupsTableName', { value: this.derived.derivedRollups.tableName });
+    new CfnOutput(this, 'DeviceStateTableName', { value: this.derived.deviceState.tableName });
+    new CfnOutput(this, 'AlertStateTableName', { value: this.derived.alertState.tableName });
+    new CfnOutput(this, 'FanoutFunctionName', { value: this.fanout.function.functionName });
   }
 }
 

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -22,3 +23,5 @@ export const s3 = new S3Client(
       }
     : {},
 );
+
+export const sns = new SNSClient({ maxAttempts: 5 });

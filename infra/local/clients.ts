@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
@@ -9,6 +10,8 @@ export interface LocalEndpoints {
   readonly kinesis: string;
   readonly dynamodb: string;
   readonly s3: string;
+  /** The local SNS server, when the cloud runs one. */
+  readonly sns?: string;
 }
 
 /** s3rver accepts only its own fixed key pair; kinesalite and DynamoDB Local (shared db) accept any. */
@@ -29,6 +32,7 @@ export const localClients = (endpoints: LocalEndpoints) => {
     dynamodb,
     // DynamoDB Local serves the Streams API on the same endpoint as DynamoDB.
     dynamodbStreams: new DynamoDBStreamsClient({ ...base, endpoint: endpoints.dynamodb }),
+    sns: endpoints.sns ? new SNSClient({ ...base, endpoint: endpoints.sns }) : undefined,
     documents: DynamoDBDocumentClient.from(dynamodb),
     // s3rver rejects streaming checksums and virtual-host addressing.
     s3: new S3Client({
@@ -51,4 +55,5 @@ export const localAwsEnvironment = (endpoints: LocalEndpoints): Record<string, s
   AWS_ENDPOINT_URL_KINESIS: endpoints.kinesis,
   AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
   AWS_ENDPOINT_URL_S3: endpoints.s3,
+  ...(endpoints.sns ? { AWS_ENDPOINT_URL_SNS: endpoints.sns } : {}),
 });

@@ -2,8 +2,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync 
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { KinesisStreamEvent } from 'aws-lambda';
+import { setTimeout as wait } from 'node:timers/promises';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { createStreamlakeApp } from '../streamlake-app.ts';
+import { AlertsLog } from './alerts-log.ts';
 import {
   LOCAL_REGION,
   type LocalClients,
@@ -12,14 +14,17 @@ import {
   localClients,
 } from './clients.ts';
 import { CheckpointStore } from './esm/checkpoints.ts';
+import { DynamoDbStreamMappingPoller } from './esm/dynamodb-stream-poller.ts';
 import { type Invoke, KinesisMappingPoller, type PollerObserver } from './esm/kinesis-poller.ts';
 import { handlerModule, LocalFunction } from './lambda/local-function.ts';
 import { MetricsSink } from './metrics-sink.ts';
 import { provision } from './provision.ts';
+import { type SchedulePlan, scheduledEvent, schedulesFromTemplate } from './schedules.ts';
 import { startDynamoDb } from './servers/dynamodb-server.ts';
 import { type LocalServer, startKinesis } from './servers/kinesis-server.ts';
 import { assertPortFree, freePort } from './servers/ports.ts';
 import { startS3 } from './servers/s3-server.ts';
+import { type LocalSns, startSns } from './servers/sns-server.ts';
 import { type CloudPlan, planFromTemplate, type Template } from './template.ts';
 
 export interface LocalCloudOptions {
@@ -27,10 +32,12 @@ export interface LocalCloudOptions {
   readonly stateDir?: string;
   /** Delete the state first. @default false */
   readonly fresh?: boolean;
-  /** First of three consecutive loopback ports (Kinesis, DynamoDB, S3); 0 picks free ones. @default 0 */
+  /** First of four consecutive loopback ports (Kinesis, DynamoDB, S3, SNS); 0 picks free ones. @default 0 */
   readonly basePort?: number;
   /** Shards of an on-demand stream. @default 2 */
   readonly onDemandShards?: number;
+  /** Called with a one-line description of each alert published to the local SNS. */
+  readonly onAlert?: (line: string) => void;
   /** CDK context for the synth, e.g. a shorter batching window for a demo. */
   readonly context?: Record<string, unknown>;
 }
@@ -60,8 +67,12 @@ export class LocalCloud {
 
   private constructor(
     readonly plan: CloudPlan,
+    readonly schedules: SchedulePlan[],
     readonly endpoints: LocalEndpoints,
     readonly clients: LocalClients,
+    /** Every message published to the local SNS topics (the alerts). */
+    readonly alerts: AlertsLog,
+    readonly sns: LocalSns,
     readonly metrics: MetricsSink,
     readonly checkpoints: CheckpointStore,
     private readonly servers: LocalServer[],
@@ -74,12 +85,13 @@ export class LocalCloud {
     const { stateDir } = options;
     if (stateDir && options.fresh) rmSync(stateDir, { recursive: true, force: true });
     const ports = options.basePort
-      ? [options.basePort, options.basePort + 1, options.basePort + 2]
-      : [await freePort(), await freePort(), await freePort()];
-    const [kinesisPort, dynamoPort, s3Port] = ports as [number, number, number];
+      ? [options.basePort, options.basePort + 1, options.basePort + 2, options.basePort + 3]
+      : [await freePort(), await freePort(), await freePort(), await freePort()];
+    const [kinesisPort, dynamoPort, s3Port, snsPort] = ports as [number, number, number, number];
     await assertPortFree(kinesisPort, 'Kinesis');
     await assertPortFree(dynamoPort, 'DynamoDB Local');
     await assertPortFree(s3Port, 'S3');
+    await assertPortFree(snsPort, 'SNS');
 
     // Without a state folder everything is ephemeral: servers in memory, files in a temporary folder.
     const scratchDir = stateDir ?? mkdtempSync(join(tmpdir(), 'streamlake-'));
@@ -96,22 +108,37 @@ export class LocalCloud {
     });
     provideRuntimeSdk(assemblyDir);
 
+    const alerts = new AlertsLog(stateDir && join(stateDir, 'alerts.jsonl'), options.onAlert);
     const servers: LocalServer[] = [];
     try {
       servers.push(await startKinesis(kinesisPort, stateDir && join(stateDir, 'kinesis')));
       servers.push(await startDynamoDb(dynamoPort, stateDir && join(stateDir, 'dynamodb')));
       servers.push(await startS3(s3Port, join(scratchDir, 's3')));
+      servers.push(
+        await startSns(snsPort, {
+          ...(stateDir ? { statePath: join(stateDir, 'sns.json') } : {}),
+          onPublish: alerts.record,
+        }),
+      );
     } catch (error) {
       await Promise.all(servers.map((server) => server.stop()));
       throw error;
     }
-    const [kinesis, dynamodb, s3] = servers as [LocalServer, LocalServer, LocalServer];
-    const endpoints = { kinesis: kinesis.endpoint, dynamodb: dynamodb.endpoint, s3: s3.endpoint };
+    const [kinesis, dynamodb, s3, sns] = servers as [LocalServer, LocalServer, LocalServer, LocalSns];
+    const endpoints = {
+      kinesis: kinesis.endpoint,
+      dynamodb: dynamodb.endpoint,
+      s3: s3.endpoint,
+      sns: sns.endpoint,
+    };
     const clients = localClients(endpoints);
     const cloud = new LocalCloud(
       plan,
+      schedulesFromTemplate(template, LOCAL_REGION, LOCAL_ACCOUNT_ID),
       endpoints,
       clients,
+      alerts,
+      sns,
       new MetricsSink(stateDir && join(stateDir, 'logs', 'functions.log')),
       new CheckpointStore(stateDir && join(stateDir, 'checkpoints.json')),
       servers,
@@ -142,7 +169,9 @@ export class LocalCloud {
 
   /** The bundled code of a function, run in local execution environments with its template environment. */
   functionNamed(logicalIdPrefix: string): LocalFunction {
-    const fn = this.plan.functions.find((f) => f.logicalId.startsWith(logicalIdPrefix));
+    const fn =
+      this.plan.functions.find((f) => f.logicalId === logicalIdPrefix) ??
+      this.plan.functions.find((f) => f.logicalId.startsWith(logicalIdPrefix));
     if (!fn) throw new Error(`no function whose logical id starts with ${logicalIdPrefix}`);
     let local = this.functions.get(fn.logicalId);
     if (!local) {
@@ -165,40 +194,76 @@ export class LocalCloud {
   /** The id of the (first) mapping that invokes the function whose logical id starts with the prefix. */
   mappingIdOf(logicalIdPrefix: string): string {
     const fn = this.plan.functions.find((f) => f.logicalId.startsWith(logicalIdPrefix));
-    const mapping = this.plan.kinesisMappings.find((m) => m.functionName === fn?.name);
+    const mapping = [...this.plan.kinesisMappings, ...this.plan.dynamoDbStreamMappings].find(
+      (m) => m.functionName === fn?.name,
+    );
     if (!mapping) throw new Error(`no event source mapping invokes a function named ${logicalIdPrefix}…`);
     return mapping.id;
   }
 
   /**
-   * Runs every Kinesis event source mapping until `signal` aborts; the in-flight batch of each
-   * shard finishes and is checkpointed first. `invokeOverride` lets tests wrap the handler.
+   * Runs every event source mapping (Kinesis and DynamoDB streams) and every schedule until
+   * `signal` aborts; the in-flight batch of each shard finishes and is checkpointed first.
+   * `invokeOverride` lets tests wrap the handler of a mapping.
    */
   async runMappings(
     signal: AbortSignal,
     observer?: PollerObserver,
     invokeOverride?: (id: string) => Invoke | undefined,
   ) {
-    const pollers = this.plan.kinesisMappings
+    const functionOf = (name: string) => this.plan.functions.find((f) => f.name === name);
+    const invokerOf = (functionName: string) => (event: unknown) =>
+      this.functionNamed(functionOf(functionName)?.logicalId ?? functionName).invoke(event);
+    const kinesis = this.plan.kinesisMappings
       .filter((mapping) => mapping.enabled)
-      .map((mapping) => {
-        const fn = this.plan.functions.find((f) => f.name === mapping.functionName);
-        const invoke =
-          invokeOverride?.(mapping.id) ??
-          ((event: KinesisStreamEvent) =>
-            this.functionNamed(fn?.logicalId ?? mapping.functionName).invoke(event));
-        return new KinesisMappingPoller(mapping, {
+      .map((mapping) =>
+        new KinesisMappingPoller(mapping, {
           kinesis: this.clients.kinesis,
           s3: this.clients.s3,
           checkpoints: this.checkpoints,
-          invoke,
+          invoke: invokeOverride?.(mapping.id) ?? invokerOf(mapping.functionName),
           region: LOCAL_REGION,
-          roleArn: fn?.roleArn ?? '',
+          roleArn: functionOf(mapping.functionName)?.roleArn ?? '',
           signal,
           ...(observer ? { observer } : {}),
-        });
-      });
-    await Promise.all(pollers.map((poller) => poller.run()));
+        }).run(),
+      );
+    const streams = this.plan.dynamoDbStreamMappings
+      .filter((mapping) => mapping.enabled)
+      .map((mapping) =>
+        new DynamoDbStreamMappingPoller(mapping, {
+          streams: this.clients.dynamodbStreams,
+          dynamodb: this.clients.dynamodb,
+          s3: this.clients.s3,
+          checkpoints: this.checkpoints,
+          invoke:
+            (invokeOverride?.(mapping.id) as
+              | ((event: DynamoDBStreamEvent) => Promise<unknown>)
+              | undefined) ?? invokerOf(mapping.functionName),
+          region: LOCAL_REGION,
+          signal,
+          ...(observer ? { observer } : {}),
+        }).run(),
+      );
+    const schedules = this.schedules
+      .filter((schedule) => schedule.enabled)
+      .map((schedule) => this.runSchedule(schedule, signal));
+    await Promise.all([...kinesis, ...streams, ...schedules]);
+  }
+
+  /** EventBridge's rate schedule: invoke the target every period until `signal` aborts. */
+  private async runSchedule(schedule: SchedulePlan, signal: AbortSignal): Promise<void> {
+    const target = this.plan.functions.find((f) => f.logicalId === schedule.functionLogicalId);
+    if (!target) return;
+    while (!signal.aborted) {
+      await wait(schedule.everyMs, undefined, { signal }).catch(() => undefined);
+      if (signal.aborted) return;
+      const event = scheduledEvent(schedule, LOCAL_REGION, LOCAL_ACCOUNT_ID, Date.now());
+      // A scheduled invocation is asynchronous on AWS: a failure is logged, never fatal to the caller.
+      await this.functionNamed(target.logicalId)
+        .invoke(event)
+        .catch(() => undefined);
+    }
   }
 
   get state(): string | undefined {
@@ -207,6 +272,7 @@ export class LocalCloud {
 
   async stop(): Promise<void> {
     await Promise.all([...this.functions.values()].map((fn) => fn.stop()));
+    await this.sns.drain();
     await Promise.allSettled(this.servers.map((server) => server.stop()));
     if (this.ephemeralDir) rmSync(this.ephemeralDir, { recursive: true, force: true });
   }

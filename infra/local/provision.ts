@@ -15,6 +15,7 @@ import {
   waitUntilStreamExists,
 } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import type { LocalClients } from './clients.ts';
 import type { CloudPlan } from './template.ts';
 
@@ -89,6 +90,11 @@ export const provision = async (
         (error) => /already enabled/i.test((error as Error).message),
       );
     }
+  }
+  for (const topic of plan.topics) {
+    if (!clients.sns)
+      throw new Error(`the template declares SNS topic ${topic.logicalId}, but no local SNS server runs`);
+    await clients.sns.send(new CreateTopicCommand({ Name: topic.name }));
   }
   for (const bucket of plan.buckets) {
     await ignoreExisting(

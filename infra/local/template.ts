@@ -31,6 +31,7 @@ export interface TablePlan extends Named {
   readonly properties: Record<string, unknown>;
 }
 export type BucketPlan = Named;
+export type TopicPlan = Named;
 export interface FunctionPlan extends Named {
   readonly handler: string;
   readonly runtime: string;
@@ -49,6 +50,8 @@ export interface CloudPlan {
   readonly streams: StreamPlan[];
   readonly tables: TablePlan[];
   readonly buckets: BucketPlan[];
+  /** SNS topics; email subscriptions stay on AWS (the local server records them, sends nothing). */
+  readonly topics: TopicPlan[];
   readonly functions: FunctionPlan[];
   readonly kinesisMappings: StreamMappingSettings[];
   /** Mappings on a table's stream (`Fn::GetAtt Table.StreamArn`). */
@@ -87,6 +90,12 @@ const arnOf = (account: LocalAccount, type: string, name: string): string => {
       return `arn:aws:lambda:${region}:${accountId}:function:${name}`;
     case 'AWS::IAM::Role':
       return `arn:aws:iam::${accountId}:role/${name}`;
+    case 'AWS::SNS::Topic':
+      return `arn:aws:sns:${region}:${accountId}:${name}`;
+    case 'AWS::KMS::Key':
+      return `arn:aws:kms:${region}:${accountId}:key/${name}`;
+    case 'AWS::Events::Rule':
+      return `arn:aws:events:${region}:${accountId}:rule/${name}`;
     default:
       return `arn:aws:cloudformation:${region}:${accountId}:${type}/${name}`;
   }
@@ -100,7 +109,12 @@ export const planFromTemplate = (template: Template, account: LocalAccount): Clo
     if (!resource) throw new Error(`template refers to ${logicalId}, which it does not declare`);
     const props = resource.Properties ?? {};
     const explicit =
-      props.StreamName ?? props.TableName ?? props.BucketName ?? props.FunctionName ?? props.RoleName;
+      props.StreamName ??
+      props.TableName ??
+      props.BucketName ??
+      props.FunctionName ??
+      props.RoleName ??
+      props.TopicName;
     return typeof explicit === 'string' ? explicit : physicalName(account, logicalId, resource.Type);
   };
   const resolve = (value: unknown): unknown => {
@@ -114,6 +128,8 @@ export const planFromTemplate = (template: Template, account: LocalAccount): Clo
       if (ref === 'AWS::Partition') return 'aws';
       if (ref === 'AWS::URLSuffix') return 'amazonaws.com';
       if (ref === 'AWS::StackName') return account.stackName;
+      // Ref returns a name for most types, but an ARN for SNS topics.
+      if (resources[ref]?.Type === 'AWS::SNS::Topic') return arnOf(account, 'AWS::SNS::Topic', nameOf(ref));
       return nameOf(ref);
     }
     if ('Fn::GetAtt' in object) {
@@ -122,6 +138,8 @@ export const planFromTemplate = (template: Template, account: LocalAccount): Clo
       const name = nameOf(logicalId);
       if (attribute === 'Arn') return arnOf(account, type, name);
       if (attribute === 'StreamArn') return `${arnOf(account, type, name)}/stream/local`;
+      if (attribute === 'TopicArn') return arnOf(account, type, name);
+      if (attribute === 'TopicName') return name;
       throw new Error(`Fn::GetAtt ${logicalId}.${attribute} is not supported by the local cloud`);
     }
     if ('Fn::Join' in object) {
@@ -145,6 +163,7 @@ export const planFromTemplate = (template: Template, account: LocalAccount): Clo
     properties: resolve(r.Properties ?? {}) as Record<string, unknown>,
   }));
   const buckets = ofType('AWS::S3::Bucket').map(([id]) => named(id, 'AWS::S3::Bucket'));
+  const topics = ofType('AWS::SNS::Topic').map(([id]) => named(id, 'AWS::SNS::Topic'));
   const functions = ofType('AWS::Lambda::Function').map(([id, r]): FunctionPlan => {
     const props = r.Properties ?? {};
     const variables =
@@ -252,6 +271,7 @@ export const planFromTemplate = (template: Template, account: LocalAccount): Clo
     streams,
     tables,
     buckets,
+    topics,
     functions,
     kinesisMappings,
     dynamoDbStreamMappings,

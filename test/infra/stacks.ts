@@ -2,12 +2,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
-import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Stream } from 'aws-cdk-lib/aws-kinesis';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AggregateStage, type AggregateStageProps } from '../../infra/constructs/aggregate-stage.ts';
+import { Alerting } from '../../infra/constructs/alerting.ts';
 import { AnalyticsCatalog, type AnalyticsCatalogProps } from '../../infra/constructs/analytics-catalog.ts';
 import { ArchiveStage, type ArchiveStageProps } from '../../infra/constructs/archive-stage.ts';
+import { DerivedStore } from '../../infra/constructs/derived-store.ts';
+import { FanoutStage, type FanoutStageProps } from '../../infra/constructs/fanout-stage.ts';
 import { createStreamlakeApp } from '../../infra/streamlake-app.ts';
 
 /** Skips esbuild bundling: the template is the same apart from the asset hash, and synth takes milliseconds. */
@@ -59,6 +62,29 @@ export function analyticsCatalogStack(settings: Partial<AnalyticsCatalogProps> =
     ...settings,
   });
   return { stack, catalog };
+}
+
+/** A fresh stack holding only a FanoutStage over a streamed table, the derived store, alerting and a bucket. */
+export function fanoutStageStack(tuning: Partial<FanoutStageProps> = {}): {
+  stack: Stack;
+  stage: FanoutStage;
+  store: DerivedStore;
+  alerting: Alerting;
+} {
+  const stack = emptyStack();
+  const store = new DerivedStore(stack, 'Derived');
+  const alerting = new Alerting(stack, 'Alerting');
+  const stage = new FanoutStage(stack, 'Fanout', {
+    rollups: new Table(stack, 'Rollups', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
+    }),
+    store,
+    alerts: alerting,
+    lake: new Bucket(stack, 'Lake'),
+    ...tuning,
+  });
+  return { stack, stage, store, alerting };
 }
 
 /** The whole app as `cdk synth` builds it, with extra context; bundling is off unless asked for. */

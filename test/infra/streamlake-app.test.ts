@@ -35,7 +35,7 @@ describe('the Streamlake app, synthesized with bundling as `cdk synth` does', ()
   it('marks each function with the path of its bundled code asset', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
 
-    expect(functions).toHaveLength(2);
+    expect(functions).toHaveLength(4);
     for (const fn of functions) {
       const assetPath: string = fn.Metadata['aws:asset:path'];
       expect(assetPath).toMatch(/^asset\./);

@@ -15,17 +15,20 @@ function stackWith(
 }
 
 describe('StreamlakeStack', () => {
-  it('wires one stream, one rollups table, the lake, its access-logs and query-results buckets, the aggregator, the archiver and the catalog', () => {
+  it('wires one stream, the rollups and derived tables, the lake, its access-logs and query-results buckets, the aggregator, the archiver, the catalog, the fan-out and the alerts topic', () => {
     const { stack } = streamlakeApp();
 
     const template = Template.fromStack(stack);
 
     template.resourceCountIs('AWS::Kinesis::Stream', 1);
-    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.resourceCountIs('AWS::DynamoDB::Table', 4);
     template.resourceCountIs('AWS::S3::Bucket', 3);
-    template.resourceCountIs('AWS::Lambda::Function', 2);
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    template.resourceCountIs('AWS::Lambda::Function', 4);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.resourceCountIs('AWS::Events::Rule', 1);
     template.resourceCountIs('AWS::Glue::Database', 1);
     template.resourceCountIs('AWS::Glue::Table', 2);
     template.resourceCountIs('AWS::Athena::WorkGroup', 1);
@@ -95,6 +98,63 @@ describe('StreamlakeStack', () => {
     template.hasOutput('AthenaWorkGroupName', { Value: 'streamlake' });
     template.hasOutput('AthenaResultsBucketName', {
       Value: { Ref: Match.stringLikeRegexp('^AnalyticsResultsBucket') },
+    });
+  });
+
+  it('feeds the fan-out from the rollups table stream and outputs the alerts topic and derived tables', () => {
+    const { stack } = streamlakeApp();
+    const idOf = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+
+    const template = Template.fromStack(stack);
+
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [idOf(stack.rollups.table), 'StreamArn'] },
+      FunctionName: { Ref: idOf(stack.fanout.function) },
+    });
+    template.hasOutput('AlertsTopicArn', { Value: { Ref: idOf(stack.alerting.topic) } });
+    template.hasOutput('DerivedRollupsTableName', { Value: { Ref: idOf(stack.derived.derivedRollups) } });
+    template.hasOutput('DeviceStateTableName', { Value: { Ref: idOf(stack.derived.deviceState) } });
+    template.hasOutput('AlertStateTableName', { Value: { Ref: idOf(stack.derived.alertState) } });
+  });
+
+  it('sends every iterator-age alarm to the alerts topic', () => {
+    const { stack } = streamlakeApp();
+    const topicId = stack.getLogicalId(stack.alerting.topic.node.defaultChild as CfnElement);
+
+    const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'));
+
+    expect(alarms).toHaveLength(3);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+  });
+
+  it('subscribes the alert email from context, and nobody without it', () => {
+    const withEmail = Template.fromStack(stackWith({ 'streamlake:alertEmail': 'ops@example.com' }));
+    const without = Template.fromStack(stackWith({}));
+
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+    without.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('takes fan-out settings from context', () => {
+    const stack = stackWith({
+      'streamlake:fanoutBatchSize': '100',
+      'streamlake:fanoutBatchingWindowSeconds': '0',
+      'streamlake:deviceSilentMinutes': '10',
+      'streamlake:silentDeviceCheckMinutes': 5,
+    });
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^FanoutFunction') },
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 0,
+    });
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ DEVICE_SILENT_MINUTES: '10' }) },
     });
   });
 

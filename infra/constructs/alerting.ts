@@ -1,0 +1,67 @@
+import { Aws } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+export interface AlertingProps {
+  /**
+   * An address subscribed to every alert by email; AWS sends it a confirmation first.
+   *
+   * @default - no subscription
+   */
+  readonly email?: string;
+}
+
+/** CloudWatch alarm actions publish as this service; it must be able to use the topic's key. */
+const CLOUDWATCH = new ServicePrincipal('cloudwatch.amazonaws.com');
+
+/**
+ * The alerts topic: alert transitions from the fan-out and CloudWatch alarm actions go here, with
+ * message attributes (rule, severity, subject, state) subscribers filter on. A standard topic, since
+ * CloudWatch alarms cannot publish to FIFO topics; transition ids make duplicates recognisable.
+ * Encrypted with a customer-managed key (rotated yearly) whose policy lets CloudWatch use it;
+ * publishers in the account get `kms:GenerateDataKey`/`kms:Decrypt` through their own role.
+ */
+export class Alerting extends Construct {
+  readonly key: Key;
+  readonly topic: Topic;
+
+  constructor(scope: Construct, id: string, props: AlertingProps = {}) {
+    super(scope, id);
+    if (props.email !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.email)) {
+      throw new Error(`alert email must be an email address (given ${JSON.stringify(props.email)})`);
+    }
+
+    this.key = new Key(this, 'TopicKey', {
+      description: 'streamlake: encrypts the alerts topic',
+      enableKeyRotation: true,
+    });
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublishToTheAlertsTopic',
+        principals: [CLOUDWATCH],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+
+    this.topic = new Topic(this, 'Topic', {
+      displayName: 'streamlake alerts',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [CLOUDWATCH],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+    if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
+  }
+}

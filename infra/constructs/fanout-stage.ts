@@ -1,0 +1,170 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { DEFAULTS } from '../defaults.ts';
+import type { DerivedStore } from './derived-store.ts';
+import { type FanoutTuning, resolveFanoutTuning } from './fanout-tuning.ts';
+import { HandlerFunction } from './handler-function.ts';
+import {
+  LeastPrivilegeS3OnFailureDestination,
+  ON_FAILURE_KEY_PREFIX,
+} from './least-privilege-s3-on-failure.ts';
+import { nagReference } from './nag-reference.ts';
+
+export interface FanoutStageProps extends FanoutTuning {
+  /** The rollups table; its stream (new and old images) feeds the fan-out. */
+  readonly rollups: ITable;
+  /** The derived rollups, device state and alert state tables. */
+  readonly store: DerivedStore;
+  /** The alerts topic and the key it is encrypted with. */
+  readonly alerts: { readonly topic: ITopic; readonly key: IKey };
+  /** The bucket for the event source mapping's on-failure records. */
+  readonly lake: IBucket;
+}
+
+/**
+ * Rollups stream → fan-out Lambda → derived tables and alerts, plus the scheduled silent-device check:
+ * the two functions (one bundle, two handlers), the stream's event source mapping (INSERT/MODIFY only,
+ * one batch per shard at a time, partial batch responses, bisect, failures to S3), the schedule, the
+ * least-privilege grants and the fan-out's iterator-age alarm.
+ */
+export class FanoutStage extends Construct {
+  readonly function: HandlerFunction;
+  readonly silentCheckFunction: HandlerFunction;
+  readonly eventSource: DynamoEventSource;
+  readonly silentCheckSchedule: Rule;
+  readonly iteratorAgeAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: FanoutStageProps) {
+    super(scope, id);
+    const tuning = resolveFanoutTuning(props);
+    const fanout = DEFAULTS.fanout;
+    const { derivedRollups, deviceState, alertState } = props.store;
+    const alerting = {
+      DEVICE_STATE_TABLE: deviceState.tableName,
+      ALERT_STATE_TABLE: alertState.tableName,
+      ALERTS_TOPIC_ARN: props.alerts.topic.topicArn,
+      DEVICE_SILENT_MINUTES: String(tuning.deviceSilentAfter.toMinutes()),
+      POWERTOOLS_SERVICE_NAME: fanout.serviceName,
+      POWERTOOLS_METRICS_NAMESPACE: fanout.metricsNamespace,
+    };
+
+    this.function = new HandlerFunction(this, 'Function', {
+      entry: fanout.entry,
+      handler: fanout.handler,
+      memorySize: fanout.memorySize,
+      timeout: fanout.timeout,
+      environment: {
+        ...alerting,
+        DERIVED_ROLLUPS_TABLE: derivedRollups.tableName,
+        DERIVED_RETENTION_DAYS: String(fanout.derivedRetention.toDays()),
+      },
+    });
+    this.eventSource = new DynamoEventSource(props.rollups, {
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      batchSize: tuning.batchSize,
+      maxBatchingWindow: tuning.maxBatchingWindow,
+      bisectBatchOnError: true,
+      reportBatchItemFailures: true,
+      retryAttempts: tuning.retryAttempts,
+      maxRecordAge: tuning.maxRecordAge,
+      parallelizationFactor: DEFAULTS.fanoutEventSource.parallelizationFactor,
+      // TTL expiries (REMOVE) never invoke the function: derived items outlive their minutes.
+      filters: [FilterCriteria.filter({ eventName: FilterRule.or('INSERT', 'MODIFY') })],
+      onFailure: new LeastPrivilegeS3OnFailureDestination(props.lake),
+    });
+    this.function.addEventSource(this.eventSource);
+
+    this.silentCheckFunction = new HandlerFunction(this, 'SilentCheckFunction', {
+      entry: fanout.entry,
+      handler: fanout.silentCheckHandler,
+      memorySize: fanout.memorySize,
+      timeout: fanout.silentCheckTimeout,
+      environment: alerting,
+    });
+    this.silentCheckSchedule = new Rule(this, 'SilentCheckSchedule', {
+      description: 'streamlake: opens device-silent alerts for devices not seen recently',
+      schedule: Schedule.rate(tuning.silentCheckInterval),
+      targets: [new LambdaFunction(this.silentCheckFunction)],
+    });
+
+    // Items are read (marks, alert state) and updated in place; never scanned, put or deleted.
+    allow(
+      this.function,
+      ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
+      [derivedRollups.tableArn, alertState.tableArn],
+    );
+    allow(this.function, ['dynamodb:UpdateItem'], [deviceState.tableArn]);
+    allow(this.silentCheckFunction, ['dynamodb:UpdateItem', 'dynamodb:GetItem'], [alertState.tableArn]);
+    allow(this.silentCheckFunction, ['dynamodb:UpdateItem'], [deviceState.tableArn]);
+    allow(
+      this.silentCheckFunction,
+      ['dynamodb:Query'],
+      [`${deviceState.tableArn}/index/${DEFAULTS.derivedStore.silenceIndex.name}`],
+    );
+    for (const fn of [this.function, this.silentCheckFunction]) {
+      allow(fn, ['sns:Publish'], [props.alerts.topic.topicArn]);
+      props.alerts.key.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
+    }
+
+    this.iteratorAgeAlarm = new Alarm(this, 'IteratorAgeAlarm', {
+      alarmDescription:
+        'The fan-out is falling behind the rollups stream: changes wait longer than the threshold to be read.',
+      metric: this.function.metric('IteratorAge', { statistic: Stats.MAXIMUM, period: Duration.minutes(1) }),
+      threshold: fanout.iteratorAgeAlarmThreshold.toMilliseconds(),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: fanout.iteratorAgeAlarmPeriods,
+      datapointsToAlarm: fanout.iteratorAgeAlarmPeriods,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    this.acknowledgeNagFindings(props.lake);
+  }
+
+  /** Every cdk-nag finding this stage accepts, one by one, with the reason. */
+  private acknowledgeNagFindings(lake: IBucket): void {
+    const findings = [
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          'AWSLambdaBasicExecutionRole only lets the function create and write its own CloudWatch Logs ' +
+          'streams; it is the AWS-maintained minimum for any Lambda function.',
+      },
+      {
+        id: 'AwsSolutions-L1',
+        reason:
+          'Lambda Node 22 is the chosen runtime so code runs unchanged on the Node 20 dev machines and the ' +
+          'Node 22 Lambda runtime.',
+      },
+    ];
+    Validations.of(this.silentCheckFunction).acknowledge(...findings);
+    Validations.of(this.function).acknowledge(
+      ...findings,
+      {
+        id: `AwsSolutions-IAM5[Resource::${nagReference(this, lake.arnForObjects(`${ON_FAILURE_KEY_PREFIX}*`))}]`,
+        reason:
+          'Lambda writes the on-failure records of the event source mapping with the function role under ' +
+          'aws/lambda/<mapping UUID>/<shard id>/..., keys it picks itself; the statement allows s3:PutObject only.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'dynamodb:ListStreams, which the DynamoDB event source mapping needs to find the stream, does not ' +
+          'support resource-level permissions; reading the stream itself is granted on its ARN only.',
+      },
+    );
+  }
+}
+
+function allow(grantee: IGrantable, actions: string[], resourceArns: string[]): void {
+  Grant.addToPrincipal({ grantee, actions, resourceArns });
+}

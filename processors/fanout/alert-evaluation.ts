@@ -1,0 +1,131 @@
+import type { StreamAlertRule, ThresholdCondition } from './alert-rules.ts';
+import type { MinuteChange } from './delta.ts';
+
+/** A rule's value in one minute, and how full the minute was (`count`) when it was read. */
+export interface MinuteValue {
+  readonly value: number;
+  readonly count: number;
+}
+
+/** The recent minutes of one (rule, subject), ISO minute → value; kept on the alert state item. */
+export type RecentMinutes = Readonly<Record<string, MinuteValue>>;
+
+/** What a rule concludes about its latest evaluable minute. `hold` changes nothing. */
+export interface Verdict {
+  readonly kind: 'breach' | 'clear' | 'hold';
+  readonly value: number;
+  readonly threshold: number;
+  /** The minute judged, ISO (`2026-11-22T05:06Z`). */
+  readonly window: string;
+}
+
+/** Everything a batch tells one (rule, subject). */
+export interface AlertInput {
+  readonly alertId: string;
+  readonly rule: StreamAlertRule;
+  readonly subject: string;
+  readonly minutes: Record<string, MinuteValue>;
+  /** First contributing stream record, reported if the alert cannot be written. */
+  readonly sequenceNumber: string;
+}
+
+export const alertIdOf = (rule: string, subject: string) => `${rule}#${subject}`;
+
+const ruleValueOf = (rule: StreamAlertRule, latest: Readonly<Record<string, number>>): number | undefined => {
+  if ('attribute' in rule.value) return latest[rule.value.attribute];
+  const sum = latest[`${rule.value.mean}_sum`];
+  return sum === undefined || !latest.count ? undefined : sum / latest.count;
+};
+
+const matches = (rule: StreamAlertRule, change: MinuteChange) =>
+  change.rollup.name === rule.source.rollup &&
+  Object.entries(rule.source.where ?? {}).every(
+    ([dimension, value]) => change.dimensions[dimension] === value,
+  );
+
+/** Of two readings of one minute, the fuller one (a minute item's count only grows). */
+export const fuller = (a: MinuteValue | undefined, b: MinuteValue): MinuteValue =>
+  a && a.count > b.count ? a : b;
+
+/** Groups a batch's minute values by (rule, subject). Order-independent, so re-delivery changes nothing. */
+export const alertInputsOf = (
+  changes: readonly MinuteChange[],
+  rules: readonly StreamAlertRule[],
+): AlertInput[] => {
+  const inputs = new Map<string, AlertInput>();
+  for (const change of changes) {
+    for (const rule of rules) {
+      if (!matches(rule, change)) continue;
+      const value = ruleValueOf(rule, change.latest);
+      if (value === undefined) continue;
+      const subject = rule.subjectDimension ? (change.dimensions[rule.subjectDimension] ?? '') : 'all';
+      const alertId = alertIdOf(rule.name, subject);
+      let input = inputs.get(alertId);
+      if (!input) {
+        input = { alertId, rule, subject, minutes: {}, sequenceNumber: change.sequenceNumber };
+        inputs.set(alertId, input);
+      }
+      input.minutes[change.minute] = fuller(input.minutes[change.minute], {
+        value,
+        count: change.latest.count ?? 0,
+      });
+    }
+  }
+  return [...inputs.values()];
+};
+
+const MINUTE_MS = 60_000;
+const isoMinute = (ms: number) => `${new Date(ms).toISOString().slice(0, 16)}Z`;
+const minutesBefore = (minute: string, n: number) => isoMinute(Date.parse(minute) - n * MINUTE_MS);
+
+/** How many minutes of history a rule needs. */
+export const historyMinutes = (rule: StreamAlertRule): number =>
+  rule.condition.kind === 'below-baseline' ? rule.condition.baselineMinutes + 2 : rule.condition.forMinutes;
+
+/** Merges new minute values into the stored ones and keeps only the history the rule needs. */
+export const mergeRecent = (
+  rule: StreamAlertRule,
+  stored: RecentMinutes,
+  incoming: RecentMinutes,
+): Record<string, MinuteValue> => {
+  const merged: Record<string, MinuteValue> = { ...stored };
+  for (const [minute, value] of Object.entries(incoming)) merged[minute] = fuller(merged[minute], value);
+  const latest = Object.keys(merged).sort().at(-1);
+  if (!latest) return merged;
+  const oldest = minutesBefore(latest, historyMinutes(rule) - 1);
+  for (const minute of Object.keys(merged)) if (minute < oldest) delete merged[minute];
+  return merged;
+};
+
+const breaches = (condition: ThresholdCondition, value: number) =>
+  condition.kind === 'above' ? value > condition.threshold : value < condition.threshold;
+
+/**
+ * Judges the latest minute (threshold rules: partial minutes count, so an alert opens within the
+ * minute) or the last complete one (baseline rules: a minute is complete once a later one has data).
+ */
+export const evaluate = (rule: StreamAlertRule, recent: RecentMinutes): Verdict | undefined => {
+  const latest = Object.keys(recent).sort().at(-1);
+  if (!latest) return undefined;
+  const condition = rule.condition;
+  if (condition.kind !== 'below-baseline') {
+    const value = recent[latest]?.value ?? 0;
+    const verdict = { value, threshold: condition.threshold, window: latest };
+    if (!breaches(condition, value)) return { kind: 'clear', ...verdict };
+    for (let n = 1; n < condition.forMinutes; n++) {
+      const earlier = recent[minutesBefore(latest, n)];
+      if (!earlier || !breaches(condition, earlier.value)) return { kind: 'hold', ...verdict };
+    }
+    return { kind: 'breach', ...verdict };
+  }
+  const judged = minutesBefore(latest, 1);
+  const value = recent[judged]?.value ?? 0;
+  let sum = 0;
+  for (let n = 1; n <= condition.baselineMinutes; n++) sum += recent[minutesBefore(judged, n)]?.value ?? 0;
+  const baseline = sum / condition.baselineMinutes;
+  const threshold = baseline * condition.fraction;
+  const verdict = { value, threshold, window: judged };
+  // Too little traffic to judge: neither opens nor resolves (a long outage does not resolve itself).
+  if (baseline < condition.minBaseline) return { kind: 'hold', ...verdict };
+  return { kind: value < threshold ? 'breach' : 'clear', ...verdict };
+};

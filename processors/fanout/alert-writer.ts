@@ -1,0 +1,52 @@
+import { mapWithConcurrency } from '../shared/concurrency.ts';
+import { type AlertInput, evaluate, mergeRecent } from './alert-evaluation.ts';
+import { decideTransition, type Transition } from './alert-state.ts';
+import { type AlertStoreOptions, applyAlertStep, type StoredAlert } from './alert-store.ts';
+
+export interface AlertReport {
+  opened: number;
+  resolved: number;
+  failed: { input: AlertInput; error: Error }[];
+}
+
+/** Pure: what one batch's minutes do to a stored alert (history kept, transition decided). */
+export const alertStepOf = (input: AlertInput, stored: StoredAlert) => {
+  const recent = mergeRecent(input.rule, stored.recent ?? {}, input.minutes);
+  const verdict = evaluate(input.rule, recent);
+  const transition = verdict
+    ? decideTransition({
+        rule: input.rule,
+        subject: input.subject,
+        status: stored,
+        verdict,
+        at: verdict.window,
+      })
+    : undefined;
+  return { recent, transition };
+};
+
+export const countTransition = (report: AlertReport, transition: Transition | undefined) => {
+  if (transition?.state === 'OPEN') report.opened++;
+  if (transition?.state === 'RESOLVED') report.resolved++;
+};
+
+/** Evaluates every (rule, subject) a batch touched; each is read, decided and written independently. */
+export const writeAlerts = async (
+  options: AlertStoreOptions,
+  inputs: readonly AlertInput[],
+  concurrency: number,
+): Promise<AlertReport> => {
+  const report: AlertReport = { opened: 0, resolved: 0, failed: [] };
+  await mapWithConcurrency(inputs, concurrency, async (input) => {
+    try {
+      const identity = { alertId: input.alertId, rule: input.rule.name, subject: input.subject };
+      countTransition(
+        report,
+        await applyAlertStep(options, identity, (stored) => alertStepOf(input, stored)),
+      );
+    } catch (error) {
+      report.failed.push({ input, error: error as Error });
+    }
+  });
+  return report;
+};

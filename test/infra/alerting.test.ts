@@ -1,0 +1,79 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { Alerting } from '../../infra/constructs/alerting.ts';
+import { emptyStack } from './stacks.ts';
+
+describe('Alerting', () => {
+  it('encrypts the topic with a customer-managed key that rotates', () => {
+    const stack = emptyStack();
+
+    new Alerting(stack, 'Alerting');
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AlertingTopicKey'), 'Arn'] },
+    });
+  });
+
+  it('lets CloudWatch alarms use the key, in this account only', () => {
+    const stack = emptyStack();
+
+    new Alerting(stack, 'Alerting');
+
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'AllowCloudWatchAlarmsToPublishToTheAlertsTopic',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          },
+        ]),
+      },
+    });
+  });
+
+  it('lets CloudWatch alarms publish and refuses publishing without TLS', () => {
+    const stack = emptyStack();
+
+    new Alerting(stack, 'Alerting');
+
+    Template.fromStack(stack).hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('subscribes an email address only when given one', () => {
+    const withEmail = emptyStack();
+    const without = emptyStack();
+
+    new Alerting(withEmail, 'Alerting', { email: 'ops@example.com' });
+    new Alerting(without, 'Alerting');
+
+    Template.fromStack(withEmail).hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: { Ref: Match.stringLikeRegexp('^AlertingTopic') },
+    });
+    Template.fromStack(without).resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('fails if the email is not an address', () => {
+    expect(() => new Alerting(emptyStack(), 'Alerting', { email: 'ops' })).toThrow(
+      'alert email must be an email address (given "ops")',
+    );
+  });
+});

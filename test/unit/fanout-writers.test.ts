@@ -1,0 +1,170 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { describe, expect, it } from 'vitest';
+import type { Transition } from '../../processors/fanout/alert-state.ts';
+import { applyAlertStep } from '../../processors/fanout/alert-store.ts';
+import { writeOnce } from '../../processors/fanout/high-water-mark-writer.ts';
+import { padSequence } from '../../processors/shared/sequence.ts';
+
+type Sent = { name: string; input: Record<string, unknown> };
+
+/** A DynamoDB client stand-in: answers each command with the next scripted reply (or {}). */
+const fakeClient = (replies: Array<(input: Record<string, unknown>) => unknown>) => {
+  const sent: Sent[] = [];
+  const client = {
+    send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+      sent.push({ name: command.constructor.name, input: command.input });
+      const reply = replies.shift();
+      return reply ? reply(command.input) : {};
+    },
+  };
+  return { client: client as unknown as DynamoDBDocumentClient, sent };
+};
+
+const conflict = (item: Record<string, unknown>) => () => {
+  throw new ConditionalCheckFailedException({
+    message: 'The conditional request failed',
+    $metadata: {},
+    Item: marshall(item),
+  });
+};
+
+describe('writeOnce', () => {
+  const target = {
+    key: { pk: 'p', sk: 's' },
+    records: [{ sequenceNumber: '1' }, { sequenceNumber: '2' }, { sequenceNumber: '3' }],
+  };
+
+  it('writes each target once when no earlier delivery counted it', async () => {
+    const { client, sent } = fakeClient([]);
+
+    const report = await writeOnce(
+      {
+        client,
+        tableName: 'T',
+        markAttribute: 'hwm_x',
+        concurrency: 4,
+        update: (_t, records) => ({ TableName: 'T', Key: {}, records }) as never,
+      },
+      [target],
+    );
+
+    expect(report).toMatchObject({ items: 1, writes: 1, duplicatesSkipped: 0, failed: [] });
+    expect(sent).toHaveLength(1);
+  });
+
+  it('re-delivered with new boundaries, re-applies only the records past the stored mark', async () => {
+    const applied: string[][] = [];
+    const { client } = fakeClient([conflict({ hwm_x: padSequence('2') })]);
+
+    const report = await writeOnce(
+      {
+        client,
+        tableName: 'T',
+        markAttribute: 'hwm_x',
+        concurrency: 1,
+        update: (_t, records) => {
+          applied.push(records.map((r) => r.sequenceNumber));
+          return { TableName: 'T', Key: {} };
+        },
+      },
+      [target],
+    );
+
+    expect(applied).toEqual([['1', '2', '3'], ['3']]);
+    expect(report).toMatchObject({ writes: 2, conflictRetries: 1, duplicatesSkipped: 2 });
+  });
+
+  it('reports the first record of a target whose write failed', async () => {
+    const { client } = fakeClient([
+      () => {
+        throw new Error('throttled');
+      },
+    ]);
+
+    const report = await writeOnce(
+      {
+        client,
+        tableName: 'T',
+        markAttribute: 'hwm_x',
+        concurrency: 1,
+        update: () => ({ TableName: 'T', Key: {} }),
+      },
+      [target],
+    );
+
+    expect(report.failed.map((f) => [f.firstSequenceNumber, f.error.message])).toEqual([['1', 'throttled']]);
+  });
+});
+
+describe('applyAlertStep', () => {
+  const transition: Transition = {
+    id: 'r#s#OPEN#2026-11-22T05:03Z',
+    rule: 'r',
+    subject: 's',
+    state: 'OPEN',
+    severity: 'warning',
+    value: 1,
+    threshold: 0,
+    window: '2026-11-22T05:03Z',
+    openedAt: '2026-11-22T05:03Z',
+    description: 'test',
+  };
+  const identity = { alertId: 'r#s', rule: 'r', subject: 's' };
+  const fakeSns = () => {
+    const published: unknown[] = [];
+    return {
+      sns: { send: async (c: { input: unknown }) => published.push(c.input) } as unknown as SNSClient,
+      published,
+    };
+  };
+
+  it('publishes a transition only after winning its conditional write, then marks it published', async () => {
+    const { client, sent } = fakeClient([() => ({ Item: undefined })]);
+    const { sns, published } = fakeSns();
+
+    const made = await applyAlertStep({ client, sns, tableName: 'A', topicArn: 'arn' }, identity, () => ({
+      transition,
+    }));
+
+    expect(made).toBe(transition);
+    expect(published).toHaveLength(1);
+    expect(sent.map((s) => s.name)).toEqual(['GetCommand', 'UpdateCommand', 'UpdateCommand']);
+    expect(sent[1]?.input.ConditionExpression).toBe('attribute_not_exists(#version)');
+    expect(sent[2]?.input.ConditionExpression).toBe('#transition.#id = :id');
+  });
+
+  it('after losing the race, re-reads and decides nothing twice', async () => {
+    const { client } = fakeClient([
+      () => ({ Item: undefined }),
+      conflict({}),
+      () => ({
+        Item: { alertId: 'r#s', version: 1, state: 'OPEN', transition: { ...transition, published: true } },
+      }),
+    ]);
+    const { sns, published } = fakeSns();
+
+    const made = await applyAlertStep({ client, sns, tableName: 'A', topicArn: 'arn' }, identity, (stored) =>
+      stored.state === 'OPEN' ? undefined : { transition },
+    );
+
+    expect(made).toBeUndefined();
+    expect(published).toHaveLength(0);
+  });
+
+  it('republishes a transition an earlier attempt wrote but did not mark published', async () => {
+    const { client } = fakeClient([
+      () => ({
+        Item: { alertId: 'r#s', version: 1, state: 'OPEN', transition: { ...transition, published: false } },
+      }),
+    ]);
+    const { sns, published } = fakeSns();
+
+    await applyAlertStep({ client, sns, tableName: 'A', topicArn: 'arn' }, identity, () => undefined);
+
+    expect(published).toHaveLength(1);
+    expect(JSON.parse((published[0] as { Message: string }).Message).id).toBe(transition.id);
+  });
+});
