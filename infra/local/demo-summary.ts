@@ -5,6 +5,7 @@ import type { DemoRun } from './run-demo.ts';
 
 const AGGREGATE = 'streamlake-aggregate';
 const ARCHIVE = 'streamlake-archive';
+const FANOUT = 'streamlake-fanout';
 
 const n = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 1 });
 
@@ -19,6 +20,7 @@ export const liveLine = (producer: ProducerProgress, pipeline: PipelineStats, cl
     `quarantined ${n(cloud.metrics.get('RecordsQuarantined', AGGREGATE))}`,
     `rollup writes ${n(cloud.metrics.get('RollupWrites'))}`,
     `parquet files ${n(cloud.metrics.get('ParquetFiles', ARCHIVE))}`,
+    `alerts ${n(cloud.alerts.opened)} open/${n(cloud.alerts.resolved)} resolved`,
     `iterator age ${n(stats.lastIteratorAgeMs / 1000)}s`,
     producer.failed ? `UNSENT ${n(producer.failed)}` : '',
   ]
@@ -51,9 +53,11 @@ export const demoSummary = (run: DemoRun): string => {
     `  aggregated              ${n(m.get('RecordsAggregated', AGGREGATE))}`,
     `  quarantined             ${n(m.get('RecordsQuarantined', AGGREGATE))}${quarantined ? ` (${quarantined})` : ''}`,
     `  discarded to on-failure ${n(stats.discarded)}`,
-    `  rollup items written    ${n(m.get('RollupItems'))} (writes ${n(writes)}, conflict retries ${n(m.get('RollupConflictRetries'))}, min/max refinements ${n(m.get('RollupExtremesRefinements'))}, duplicates skipped ${n(m.get('DuplicatesSkipped'))})`,
+    `  rollup items written    ${n(m.get('RollupItems'))} (writes ${n(writes)}, conflict retries ${n(m.get('RollupConflictRetries'))}, min/max refinements ${n(m.get('RollupExtremesRefinements'))}, duplicates skipped ${n(m.get('DuplicatesSkipped', AGGREGATE))})`,
     `  DynamoDB writes / 1,000 ${records ? n((writes / records) * 1000) : '-'} (lower bound ${records ? n((m.get('RollupItems') / records) * 1000) : '-'})`,
     `  max iterator age        ${n(stats.maxIteratorAgeMs / 1000)}s`,
+    `  fan-out (rollups stream) ${n(m.get('DerivedUpdates', FANOUT))} derived updates, ${n(m.get('DeviceStateUpdates', FANOUT))} device-state updates, duplicates skipped ${n(m.get('DuplicatesSkipped', FANOUT))}`,
+    `  alerts                  ${n(cloud.alerts.opened)} opened, ${n(cloud.alerts.resolved)} resolved (SNS topic; kept in ${cloud.state ?? '(memory)'}/alerts.jsonl)`,
     `  archived to the lake    ${n(m.get('RecordsArchived', ARCHIVE))} records in ${n(m.get('ParquetFiles', ARCHIVE))} Parquet files (${n(m.get('ParquetBytes', ARCHIVE) / 1024)} KiB)`,
     '',
     'where the data is',

@@ -17,6 +17,8 @@ export interface DemoRun {
 
 export interface DemoHooks {
   onReady?(cloud: LocalCloud): void;
+  /** Each alert the pipeline publishes to its SNS topic, as one line. */
+  onAlert?(line: string): void;
   onProgress?(producer: ProducerProgress, stats: PipelineStats, cloud: LocalCloud): void;
 }
 
@@ -56,6 +58,7 @@ export const runDemo = async (
     fresh: options.fresh,
     basePort: options.basePort,
     onDemandShards: options.shards,
+    ...(hooks.onAlert ? { onAlert: hooks.onAlert } : {}),
     context: {
       // The archive's 60 s window suits AWS; a demo wants to see Parquet within seconds.
       'streamlake:archiveBatchingWindowSeconds': options.archiveWindowSeconds ?? 10,

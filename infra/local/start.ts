@@ -43,6 +43,7 @@ const main = async (): Promise<number> => {
         `local cloud up: Kinesis ${cloud.endpoints.kinesis}, DynamoDB ${cloud.endpoints.dynamodb}, S3 ${cloud.endpoints.s3}\n` +
           `producing ${options.rate} events/s ${options.forever ? 'until Ctrl-C' : `for ${options.durationSeconds}s`} …`,
       ),
+    onAlert: (line) => process.stderr.write(tty ? `\r\x1b[2K${line}\n` : `${line}\n`),
     onProgress: (producer, stats, cloud) => {
       const line = liveLine(producer, stats, cloud);
       process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);

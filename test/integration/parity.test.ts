@@ -1,6 +1,7 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamSummaryCommand, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { ListTopicsCommand } from '@aws-sdk/client-sns';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCloud } from '../../infra/local/local-cloud.ts';
@@ -45,13 +46,21 @@ describe('the local cloud provisions exactly what the synthesized template decla
       const TableName = `streamlake-${id}`;
       const { Table } = await cloud.clients.dynamodb.send(new DescribeTableCommand({ TableName }));
       expect(Table?.KeySchema).toEqual(p.KeySchema);
-      expect(Table?.StreamSpecification).toEqual({
-        StreamEnabled: true,
-        ...(p.StreamSpecification as object),
-      });
+      if (p.StreamSpecification) {
+        expect(Table?.StreamSpecification).toEqual({
+          StreamEnabled: true,
+          ...(p.StreamSpecification as object),
+        });
+      } else {
+        expect(Table?.StreamSpecification).toBeUndefined();
+      }
+      const indexes = (p.GlobalSecondaryIndexes as { IndexName: string }[] | undefined) ?? [];
+      expect((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort()).toEqual(
+        indexes.map((i) => i.IndexName).sort(),
+      );
       const ttl = await cloud.clients.dynamodb.send(new DescribeTimeToLiveCommand({ TableName }));
       expect(ttl.TimeToLiveDescription?.AttributeName).toBe(
-        (p.TimeToLiveSpecification as { AttributeName: string }).AttributeName,
+        (p.TimeToLiveSpecification as { AttributeName?: string } | undefined)?.AttributeName,
       );
     }
   });
@@ -73,15 +82,17 @@ describe('the local cloud provisions exactly what the synthesized template decla
       expect(Object.keys(fn.environment).sort()).toEqual(Object.keys(variables).sort());
       for (const [name, value] of Object.entries(variables)) {
         if (typeof value === 'string') expect(fn.environment[name]).toBe(value);
-        else expect(fn.environment[name]).toMatch(/^streamlake-/);
+        // Refs and GetAtts resolve to the local resource's name, or its ARN (SNS topics).
+        else expect(fn.environment[name]).toMatch(/^(arn:aws:[a-z0-9]+:[a-z0-9-]*:\d*:)?streamlake-/);
       }
     }
   });
 
   it('each event source mapping runs with every setting the template declares', () => {
     const declared = template.findResources('AWS::Lambda::EventSourceMapping') as Resources;
-    expect(cloud.plan.kinesisMappings.map((m) => m.id).sort()).toEqual(Object.keys(declared).sort());
-    for (const mapping of cloud.plan.kinesisMappings) {
+    const mappings = [...cloud.plan.kinesisMappings, ...cloud.plan.dynamoDbStreamMappings];
+    expect(mappings.map((m) => m.id).sort()).toEqual(Object.keys(declared).sort());
+    for (const mapping of mappings) {
       const p = declared[mapping.id]?.Properties ?? {};
       expect(mapping).toMatchObject({
         batchSize: p.BatchSize,
@@ -95,6 +106,31 @@ describe('the local cloud provisions exactly what the synthesized template decla
       });
       expect(mapping.onFailureBucket).toMatch(/^streamlake-lakebucket/);
     }
+    for (const mapping of cloud.plan.dynamoDbStreamMappings) {
+      const filters = (declared[mapping.id]?.Properties.FilterCriteria as { Filters: { Pattern: string }[] })
+        .Filters;
+      expect(mapping.filterPatterns).toEqual(filters.map((f) => f.Pattern));
+    }
     expect(cloud.plan.unsupportedMappings).toEqual([]);
+  });
+
+  it('one topic per AWS::SNS::Topic on the local SNS server', async () => {
+    const declared = Object.keys(template.findResources('AWS::SNS::Topic'));
+    const listed =
+      (await cloud.clients.sns?.send(new ListTopicsCommand({})))?.Topics?.map((t) => t.TopicArn) ?? [];
+    expect(listed.sort()).toEqual(
+      declared.map((id) => `arn:aws:sns:us-east-1:000000000000:streamlake-${id}`).sort(),
+    );
+  });
+
+  it('one local schedule per scheduled AWS::Events::Rule, targeting the same function', () => {
+    const declared = template.findResources('AWS::Events::Rule') as Resources;
+    expect(cloud.schedules.map((s) => s.ruleId).sort()).toEqual(Object.keys(declared).sort());
+    for (const schedule of cloud.schedules) {
+      const targets = declared[schedule.ruleId]?.Properties.Targets as {
+        Arn: { 'Fn::GetAtt': [string, string] };
+      }[];
+      expect(targets.map((t) => t.Arn['Fn::GetAtt'][0])).toContain(schedule.functionLogicalId);
+    }
   });
 });
