@@ -23,7 +23,7 @@ Options:
   --shards N            shards of the on-demand stream locally (default 2)
   --state-dir DIR       where servers keep data, checkpoints and logs (default .streamlake)
   --fresh               delete the state first instead of continuing where the last run stopped
-  --base-port N         first of three loopback ports for Kinesis, DynamoDB, S3 (default 4567)
+  --base-port N         first of four loopback ports for Kinesis, DynamoDB, S3, SNS (default 4567)
   -h, --help            show this help
 
 Ctrl-C stops producing, finishes the in-flight batch, saves checkpoints and stops every server.`;
