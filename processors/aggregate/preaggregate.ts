@@ -84,15 +84,21 @@ export const preaggregate = (
   rollups: readonly RollupDefinition[],
   rollupsFor = indexBySchema(rollups),
 ): RollupContribution[] => {
-  const items = new Map<string, RollupContribution>();
+  // Window start → pk → item: no per-record composite key string.
+  const windows = new Map<number, Map<string, RollupContribution>>();
+  const items: RollupContribution[] = [];
   for (const record of records) {
     for (const rollup of rollupsFor(record.event.schema)) {
       const windowMs = rollup.windowSeconds * 1000;
       const windowStartMs = record.eventTimeMs - (record.eventTimeMs % windowMs);
       let pk = rollup.name;
       for (const dimension of rollup.dimensions) pk += `#${String(fieldOf(record.event, dimension))}`;
-      const id = `${pk}\u0000${windowStartMs}`;
-      let item = items.get(id);
+      let window = windows.get(windowStartMs);
+      if (!window) {
+        window = new Map();
+        windows.set(windowStartMs, window);
+      }
+      let item = window.get(pk);
       if (!item) {
         const dimensions: Record<string, string> = {};
         for (const dimension of rollup.dimensions)
@@ -106,11 +112,12 @@ export const preaggregate = (
           records: [],
           totals: {},
         };
-        items.set(id, item);
+        window.set(pk, item);
+        items.push(item);
       }
       item.records.push(record);
       foldRecord(item.totals, rollup, record);
     }
   }
-  return [...items.values()];
+  return items;
 };
