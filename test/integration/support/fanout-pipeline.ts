@@ -1,0 +1,165 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { Invoke, PollerObserver } from '../../../infra/local/esm/kinesis-poller.ts';
+import type { LocalCloud } from '../../../infra/local/local-cloud.ts';
+import { eventually, tableOf } from './local-cloud-fixture.ts';
+
+/** Context for a fan-out test cloud: short windows so a step takes seconds, the archiver kept out of the way. */
+export const FANOUT_TEST_CONTEXT = {
+  'streamlake:aggregateBatchingWindowSeconds': 1,
+  'streamlake:fanoutBatchingWindowSeconds': 1,
+  // The archive is not under test: its window outlasts every run, so it never invokes.
+  'streamlake:archiveBatchingWindowSeconds': 300,
+} as const;
+
+/**
+ * The scheduled silent-device check fires 60 s after `runMappings` starts; each run stays below that,
+ * so the check runs only when a test invokes it.
+ */
+export const RUN_TIMEOUT_MS = 45_000;
+
+/** The fan-out function's settings as the template gives them: where it writes and publishes. */
+export const fanoutTargetsOf = (cloud: LocalCloud) => {
+  const fn = cloud.plan.functions.find((f) => f.logicalId.startsWith('FanoutFunction'));
+  if (!fn) throw new Error('the template declares no fan-out function');
+  const environment = fn.environment;
+  const required = (name: string) => {
+    const value = environment[name];
+    if (!value) throw new Error(`the fan-out function has no ${name} in its environment`);
+    return value;
+  };
+  return {
+    derivedRollupsTable: required('DERIVED_ROLLUPS_TABLE'),
+    deviceStateTable: required('DEVICE_STATE_TABLE'),
+    alertStateTable: required('ALERT_STATE_TABLE'),
+    alertsTopicArn: required('ALERTS_TOPIC_ARN'),
+    deviceSilentMinutes: Number(required('DEVICE_SILENT_MINUTES')),
+  };
+};
+
+/** Every item of a table (small test tables: a full scan is fine here, never in the pipeline). */
+export const scanTable = async (cloud: LocalCloud, TableName: string): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await cloud.clients.documents.send(new ScanCommand({ TableName, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+};
+
+/** Stream sequence numbers are decimal strings of varying length: compare them as numbers. */
+const atOrPast = (checkpoint: string | undefined, sequenceNumber: string) =>
+  checkpoint !== undefined && BigInt(checkpoint) >= BigInt(sequenceNumber);
+
+/** The last record of each shard of the rollups table's stream, read through the Streams API. */
+export const rollupsStreamEnds = async (cloud: LocalCloud): Promise<Map<string, string>> => {
+  const streams = cloud.clients.dynamodbStreams;
+  const table = await cloud.clients.dynamodb.send(new DescribeTableCommand({ TableName: tableOf(cloud) }));
+  const StreamArn = table.Table?.LatestStreamArn;
+  if (!StreamArn) throw new Error('the rollups table has no stream');
+  const shards: Shard[] = [];
+  let ExclusiveStartShardId: string | undefined;
+  do {
+    const described = await streams.send(new DescribeStreamCommand({ StreamArn, ExclusiveStartShardId }));
+    shards.push(...(described.StreamDescription?.Shards ?? []));
+    ExclusiveStartShardId = described.StreamDescription?.LastEvaluatedShardId;
+  } while (ExclusiveStartShardId);
+  const ends = new Map<string, string>();
+  for (const shard of shards) {
+    const ShardId = shard.ShardId ?? '';
+    let iterator = (
+      await streams.send(
+        new GetShardIteratorCommand({ StreamArn, ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+      )
+    ).ShardIterator;
+    while (iterator) {
+      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      const last = page.Records?.at(-1)?.dynamodb?.SequenceNumber;
+      if (!last) break;
+      ends.set(ShardId, last);
+      iterator = page.NextShardIterator;
+    }
+  }
+  return ends;
+};
+
+export interface PipelineRun {
+  /** Every event the local poller delivered to the fan-out function, as delivered (deep copies). */
+  readonly fanoutEvents: DynamoDBStreamEvent[];
+  readonly fanoutOutcomes: string[];
+  /** Records either mapping gave up on (on-failure destination); a healthy run has none. */
+  readonly discarded: { mappingId: string; records: number; condition: string }[];
+}
+
+/**
+ * Runs every event source mapping until the aggregator has checkpointed past `produced` (the last
+ * Kinesis sequence number per shard, from `putRecords`) and then the fan-out has checkpointed past the
+ * last record of the rollups stream, then stops them the way Ctrl-C does. Bounded by `timeoutMs`.
+ */
+export const runPipelineUntilCaughtUp = async (
+  cloud: LocalCloud,
+  produced: ReadonlyMap<string, string>,
+  timeoutMs = RUN_TIMEOUT_MS,
+): Promise<PipelineRun> => {
+  const deadline = Date.now() + timeoutMs;
+  const aggregateId = cloud.mappingIdOf('Aggregate');
+  const fanoutId = cloud.mappingIdOf('Fanout');
+  const fanout = cloud.functionNamed('FanoutFunction');
+  const run: PipelineRun = { fanoutEvents: [], fanoutOutcomes: [], discarded: [] };
+  const observer: PollerObserver = {
+    onInvoke: (info) => {
+      if (info.mappingId === fanoutId) run.fanoutOutcomes.push(info.outcome);
+    },
+    onDiscard: (info) => {
+      run.discarded.push({ mappingId: info.mappingId, records: info.records, condition: info.condition });
+    },
+  };
+  // The override API is typed for Kinesis; for the DynamoDB-stream mapping it receives stream events.
+  const captureFanout = (async (event: DynamoDBStreamEvent) => {
+    run.fanoutEvents.push(structuredClone(event));
+    return fanout.invoke(event);
+  }) as unknown as Invoke;
+  const controller = new AbortController();
+  let failure: unknown;
+  const running = cloud
+    .runMappings(controller.signal, observer, (id) => (id === fanoutId ? captureFanout : undefined))
+    .catch((error: unknown) => {
+      failure = error;
+    });
+  const check = (holds: () => boolean | Promise<boolean>) => async () => {
+    if (failure) throw failure;
+    return holds();
+  };
+  try {
+    await eventually(
+      check(() =>
+        [...produced].every(([shardId, last]) => atOrPast(cloud.checkpoints.get(aggregateId, shardId), last)),
+      ),
+      Math.max(0, deadline - Date.now()),
+      'the aggregator to checkpoint every produced record',
+    );
+    // Every rollups write is made before the aggregator checkpoints, so its stream is complete now.
+    const ends = await rollupsStreamEnds(cloud);
+    await eventually(
+      check(() =>
+        [...ends].every(([shardId, last]) => atOrPast(cloud.checkpoints.get(fanoutId, shardId), last)),
+      ),
+      Math.max(0, deadline - Date.now()),
+      'the fan-out to checkpoint the last record of the rollups stream',
+    );
+  } finally {
+    controller.abort();
+    await running;
+  }
+  if (failure) throw failure;
+  return run;
+};
