@@ -3,6 +3,7 @@ import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import type { ClickstreamEvent } from './clickstream.ts';
 import { CONTRACTS, contractKey } from './registry.ts';
 import type { TelemetryEvent } from './telemetry.ts';
+import { parseUtcMillis } from './time.ts';
 
 export type StreamlakeEvent = ClickstreamEvent | TelemetryEvent;
 
@@ -81,7 +82,7 @@ export const validateEvent = (value: unknown): ParseResult => {
     };
   }
   const event = value as StreamlakeEvent;
-  return { ok: true, event, eventTimeMs: Date.parse(event.eventTime) };
+  return { ok: true, event, eventTimeMs: parseUtcMillis(event.eventTime) };
 };
 
 /** Parses one JSON document and validates it; never throws. */

@@ -69,6 +69,7 @@ describe('npm start', () => {
     expect(await exit).toBe(0);
     expect(stdout).toContain('streamlake demo summary');
     expect(existsSync(join(stateDir, 'checkpoints.json'))).toBe(true);
-    for (const port of [basePort, basePort + 1, basePort + 2, basePort + 3]) await assertPortFree(port, 'a stopped server');
+    for (const port of [basePort, basePort + 1, basePort + 2, basePort + 3])
+      await assertPortFree(port, 'a stopped server');
   });
 });

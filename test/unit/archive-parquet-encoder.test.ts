@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseUtcMillis } from '../../processors/archive/arrow-table.ts';
 import { encodeParquet } from '../../processors/archive/parquet-encoder.ts';
 import type { PageViewWithDuration } from '../../schemas/index.ts';
+import { parseUtcMillis } from '../../schemas/index.ts';
 import { pageView, purchase, reading, statusChange, uuidOf } from './support/kinesis-records.ts';
 
 let folder: string;
