@@ -210,12 +210,14 @@ export class LocalCloud {
     signal: AbortSignal,
     observer?: PollerObserver,
     invokeOverride?: (id: string) => Invoke | undefined,
+    /** Which mappings and schedules run; all by default (benchmarks isolate one consumer). */
+    include: (id: string) => boolean = () => true,
   ) {
     const functionOf = (name: string) => this.plan.functions.find((f) => f.name === name);
     const invokerOf = (functionName: string) => (event: unknown) =>
       this.functionNamed(functionOf(functionName)?.logicalId ?? functionName).invoke(event);
     const kinesis = this.plan.kinesisMappings
-      .filter((mapping) => mapping.enabled)
+      .filter((mapping) => mapping.enabled && include(mapping.id))
       .map((mapping) =>
         new KinesisMappingPoller(mapping, {
           kinesis: this.clients.kinesis,
@@ -229,7 +231,7 @@ export class LocalCloud {
         }).run(),
       );
     const streams = this.plan.dynamoDbStreamMappings
-      .filter((mapping) => mapping.enabled)
+      .filter((mapping) => mapping.enabled && include(mapping.id))
       .map((mapping) =>
         new DynamoDbStreamMappingPoller(mapping, {
           streams: this.clients.dynamodbStreams,
@@ -246,7 +248,7 @@ export class LocalCloud {
         }).run(),
       );
     const schedules = this.schedules
-      .filter((schedule) => schedule.enabled)
+      .filter((schedule) => schedule.enabled && include(schedule.ruleId))
       .map((schedule) => this.runSchedule(schedule, signal));
     await Promise.all([...kinesis, ...streams, ...schedules]);
   }

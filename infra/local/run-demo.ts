@@ -34,9 +34,14 @@ const lastSequencePerShard = async (path: string): Promise<Map<string, string>> 
 };
 
 /** Every running mapping has checkpointed, on every shard, at least up to the target. */
-const caughtUp = (cloud: LocalCloud, stats: PipelineStats, targets: Map<string, string>) =>
+const caughtUp = (
+  cloud: LocalCloud,
+  stats: PipelineStats,
+  targets: Map<string, string>,
+  include: (id: string) => boolean,
+) =>
   cloud.plan.kinesisMappings
-    .filter((mapping) => mapping.enabled)
+    .filter((mapping) => mapping.enabled && include(mapping.id))
     .every((mapping) =>
       [...targets].every(([shard, sequence]) => {
         const done = stats.mapping(mapping.id).checkpoints.get(shard);
@@ -70,7 +75,10 @@ export const runDemo = async (
   hooks.onReady?.(cloud);
   const stats = new PipelineStats();
   const mappings = new AbortController();
-  const running = cloud.runMappings(mappings.signal, stats);
+  const aggregateOnly = options.consumers === 'aggregate';
+  const aggregate = cloud.mappingIdOf('Aggregate');
+  const include = (id: string) => !aggregateOnly || id === aggregate;
+  const running = cloud.runMappings(mappings.signal, stats, undefined, include);
   running.catch(() => mappings.abort());
   const groundTruthPath = `${options.stateDir}/ground-truth.jsonl`;
   let latest: ProducerProgress | undefined;
@@ -96,10 +104,10 @@ export const runDemo = async (
     const targets = await lastSequencePerShard(groundTruthPath);
     const window = cloud.plan.kinesisMappings[0]?.maximumBatchingWindowMs ?? 0;
     const deadline = Date.now() + 60_000 + window * 2;
-    while (!caughtUp(cloud, stats, targets) && Date.now() < deadline && !stop.aborted) {
+    while (!caughtUp(cloud, stats, targets, include) && Date.now() < deadline && !stop.aborted) {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    const drained = caughtUp(cloud, stats, targets);
+    const drained = caughtUp(cloud, stats, targets, include);
     if (latest) hooks.onProgress?.(latest, stats, cloud);
     return { cloud, stats, producers, drained, groundTruthPath };
   } finally {

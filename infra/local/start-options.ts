@@ -43,6 +43,8 @@ export interface StartOptions {
   readonly stateDir: string;
   readonly fresh: boolean;
   readonly basePort: number;
+  /** Run every consumer (default) or only the aggregator (benchmarks compare the two). */
+  readonly consumers?: 'all' | 'aggregate';
 }
 
 /** Parses `npm start` arguments; undefined means --help was asked for. Throws UsageError naming a bad value. */
