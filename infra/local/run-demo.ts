@@ -12,6 +12,8 @@ export interface DemoRun {
   readonly stats: PipelineStats;
   readonly producers: ProducerSummary;
   readonly drained: boolean;
+  /** How long the consumers took to catch up once the producers stopped: a backlog that kept growing shows here. */
+  readonly drainMs: number;
   readonly groundTruthPath: string;
 }
 
@@ -101,6 +103,7 @@ export const runDemo = async (
       signal: stop,
       onProgress: (progress) => (latest = progress),
     });
+    const producedAt = Date.now();
     const targets = await lastSequencePerShard(groundTruthPath);
     const window = cloud.plan.kinesisMappings[0]?.maximumBatchingWindowMs ?? 0;
     const deadline = Date.now() + 60_000 + window * 2;
@@ -108,8 +111,9 @@ export const runDemo = async (
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     const drained = caughtUp(cloud, stats, targets, include);
+    const drainMs = Date.now() - producedAt;
     if (latest) hooks.onProgress?.(latest, stats, cloud);
-    return { cloud, stats, producers, drained, groundTruthPath };
+    return { cloud, stats, producers, drained, drainMs, groundTruthPath };
   } finally {
     clearInterval(ticker);
     mappings.abort();

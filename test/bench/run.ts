@@ -34,10 +34,12 @@ console.log(
 );
 const table = (title: string, runs: LocalRun[]) => {
   console.log(`\n${title}`);
-  console.log('target/s  achieved/s  iterator age max 2nd quarter → 4th  slope s/s  drained  sustained');
+  console.log(
+    'target/s  achieved/s  iterator age max 2nd quarter → 4th  slope s/s  drain after stop  sustained',
+  );
   for (const r of runs) {
     console.log(
-      `${n(r.targetRate).padStart(8)}  ${n(r.achievedRate).padStart(10)}  ${`${n(r.earlyMaxAgeS, 1)}s → ${n(r.lateMaxAgeS, 1)}s`.padStart(36)}  ${n(r.slope, 2).padStart(9)}  ${String(r.drained).padStart(7)}  ${r.sustained}`,
+      `${n(r.targetRate).padStart(8)}  ${n(r.achievedRate).padStart(10)}  ${`${n(r.earlyMaxAgeS, 1)}s → ${n(r.lateMaxAgeS, 1)}s`.padStart(36)}  ${n(r.slope, 2).padStart(9)}  ${`${n(r.drainS, 1)}s`.padStart(16)}  ${r.sustained}`,
     );
   }
   const best = Math.max(0, ...runs.filter((r) => r.sustained).map((r) => r.achievedRate));

@@ -9,7 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kinesisEvent, type PolledRecord } from '../../infra/local/esm/kinesis-event.ts';
 import { verifyLocalCloud } from '../../infra/local/lake/verify-local.ts';
 import { type DemoRun, runDemo } from '../../infra/local/run-demo.ts';
+import { compareSequence } from '../../processors/shared/sequence.ts';
+import { type GroundTruthEvent, readGroundTruth } from '../../producers/ground-truth.ts';
 import { sampleEvents } from './support/events.ts';
+import { rollupDifferences } from './support/expected-rollups.ts';
+import { derivedValuesOf, expectedDerivedRollups } from './support/fanout-events.ts';
+import { fanoutTargetsOf, runPipelineUntilCaughtUp, scanTable } from './support/fanout-pipeline.ts';
 import { lakeBucketOf } from './support/local-cloud-fixture.ts';
 
 describe('the lake after a demo-sized run through the local cloud', () => {
@@ -105,6 +110,25 @@ describe('the lake after a demo-sized run through the local cloud', () => {
     const report = await verifyLocalCloud(run.cloud, stateDir);
     expect(report.differences).toEqual([]);
     expect(report.items).toBeGreaterThan(50);
+  });
+
+  it('the fan-out’s hourly and daily rollups equal a recomputation from the ground truth', async () => {
+    const truth = await readGroundTruth(run.groundTruthPath);
+    const events = truth
+      .filter((entry): entry is GroundTruthEvent => 'event' in entry)
+      .map((entry) => entry.event);
+    const lastPerShard = new Map<string, string>();
+    for (const entry of truth) {
+      const current = lastPerShard.get(entry.shardId);
+      if (!current || compareSequence(entry.sequenceNumber, current) > 0)
+        lastPerShard.set(entry.shardId, entry.sequenceNumber);
+    }
+    const fanout = await runPipelineUntilCaughtUp(run.cloud, lastPerShard, 90_000);
+    expect(fanout.discarded).toEqual([]);
+    const derived = derivedValuesOf(
+      await scanTable(run.cloud, fanoutTargetsOf(run.cloud).derivedRollupsTable),
+    );
+    expect(rollupDifferences(expectedDerivedRollups(events), derived)).toEqual([]);
   });
 
   it('verify reports the item and measure when a rollup is altered', async () => {
