@@ -25,14 +25,16 @@ const main = async (): Promise<number> => {
   }
   const stop = new AbortController();
   let interrupts = 0;
-  process.on('SIGINT', () => {
+  const onSignal = () => {
     interrupts++;
     if (interrupts > 1) process.exit(130);
     process.stderr.write(
       '\nstopping: finishing the in-flight batch and saving checkpoints (Ctrl-C again to force)\n',
     );
     stop.abort();
-  });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const tty = process.stderr.isTTY;
   console.error(
     `streamlake: starting the local cloud in ${options.stateDir}${options.fresh ? ' (fresh)' : ''} …`,

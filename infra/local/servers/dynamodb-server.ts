@@ -51,8 +51,12 @@ export const startDynamoDb = async (port: number, path?: string): Promise<LocalS
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
   let exited = false;
+  // If this process ends without stopping the server, take the JVM with it rather than leave it running.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   child.once('exit', () => {
     exited = true;
+    process.removeListener('exit', killOnExit);
   });
   try {
     await waitUntil(async () => exited || (await portAnswers(port)), 60_000, 'DynamoDB Local');
