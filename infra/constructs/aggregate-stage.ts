@@ -10,10 +10,7 @@ import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.ts';
 import { type AggregateTuning, resolveAggregateTuning } from './aggregate-tuning.ts';
 import { HandlerFunction } from './handler-function.ts';
-import {
-  LeastPrivilegeS3OnFailureDestination,
-  ON_FAILURE_KEY_PREFIX,
-} from './least-privilege-s3-on-failure.ts';
+import { LeastPrivilegeS3OnFailureDestination } from './least-privilege-s3-on-failure.ts';
 import { nagReference } from './nag-reference.ts';
 import { assertKeyPrefix } from './validate.ts';
 
@@ -106,31 +103,11 @@ export class AggregateStage extends Construct {
 
   /** Every cdk-nag finding this stage accepts, one by one, with the reason. */
   private acknowledgeNagFindings(lake: IBucket, quarantinePrefix: string): void {
-    Validations.of(this).acknowledge(
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason:
-          'AWSLambdaBasicExecutionRole only lets the function create and write its own CloudWatch Logs ' +
-          'streams; it is the AWS-maintained minimum for any Lambda function.',
-      },
-      {
-        id: `AwsSolutions-IAM5[Resource::${nagReference(this, lake.arnForObjects(`${quarantinePrefix}*`))}]`,
-        reason:
-          'The aggregator writes one object per quarantined batch under the quarantine prefix, with keys not ' +
-          'known in advance; the statement allows s3:PutObject only.',
-      },
-      {
-        id: `AwsSolutions-IAM5[Resource::${nagReference(this, lake.arnForObjects(`${ON_FAILURE_KEY_PREFIX}*`))}]`,
-        reason:
-          'Lambda writes the on-failure records of the event source mapping with the function role under ' +
-          'aws/lambda/<mapping UUID>/<shard id>/..., keys it picks itself; the statement allows s3:PutObject only.',
-      },
-      {
-        id: 'AwsSolutions-L1',
-        reason:
-          'Lambda Node 22 is the chosen runtime so code runs unchanged on the Node 20 dev machines and the ' +
-          'Node 22 Lambda runtime.',
-      },
-    );
+    Validations.of(this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagReference(this, lake.arnForObjects(`${quarantinePrefix}*`))}]`,
+      reason:
+        'The aggregator writes one object per quarantined batch under the quarantine prefix, with keys not ' +
+        'known in advance; the statement allows s3:PutObject only.',
+    });
   }
 }

@@ -9,10 +9,7 @@ import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.ts';
 import { type ArchiveTuning, resolveArchiveTuning } from './archive-tuning.ts';
 import { HandlerFunction } from './handler-function.ts';
-import {
-  LeastPrivilegeS3OnFailureDestination,
-  ON_FAILURE_KEY_PREFIX,
-} from './least-privilege-s3-on-failure.ts';
+import { LeastPrivilegeS3OnFailureDestination } from './least-privilege-s3-on-failure.ts';
 import { nagReference } from './nag-reference.ts';
 import { assertKeyPrefix } from './validate.ts';
 
@@ -120,12 +117,6 @@ export class ArchiveStage extends Construct {
       `AwsSolutions-IAM5[Resource::${nagReference(this, lake.arnForObjects(`${prefix}*`))}]`;
     Validations.of(this).acknowledge(
       {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason:
-          'AWSLambdaBasicExecutionRole only lets the function create and write its own CloudWatch Logs ' +
-          'streams; it is the AWS-maintained minimum for any Lambda function.',
-      },
-      {
         id: objects(lakePrefix),
         reason:
           'The archiver writes one Parquet object per batch, dataset and hour under the lake prefix ' +
@@ -137,18 +128,6 @@ export class ArchiveStage extends Construct {
         reason:
           'The archiver writes one object per quarantined batch under the quarantine prefix, with keys not ' +
           'known in advance; the statement allows s3:PutObject only.',
-      },
-      {
-        id: objects(ON_FAILURE_KEY_PREFIX),
-        reason:
-          'Lambda writes the on-failure records of the event source mapping with the function role under ' +
-          'aws/lambda/<mapping UUID>/<shard id>/..., keys it picks itself; the statement allows s3:PutObject only.',
-      },
-      {
-        id: 'AwsSolutions-L1',
-        reason:
-          'Lambda Node 22 is the chosen runtime so code runs unchanged on the Node 20 dev machines and the ' +
-          'Node 22 Lambda runtime.',
       },
     );
   }

@@ -14,11 +14,7 @@ import { DEFAULTS } from '../defaults.ts';
 import type { DerivedStore } from './derived-store.ts';
 import { type FanoutTuning, resolveFanoutTuning } from './fanout-tuning.ts';
 import { HandlerFunction } from './handler-function.ts';
-import {
-  LeastPrivilegeS3OnFailureDestination,
-  ON_FAILURE_KEY_PREFIX,
-} from './least-privilege-s3-on-failure.ts';
-import { nagReference } from './nag-reference.ts';
+import { LeastPrivilegeS3OnFailureDestination } from './least-privilege-s3-on-failure.ts';
 
 export interface FanoutStageProps extends FanoutTuning {
   /** The rollups table; its stream (new and old images) feeds the fan-out. */
@@ -127,41 +123,17 @@ export class FanoutStage extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
-    this.acknowledgeNagFindings(props.lake);
+    this.acknowledgeNagFindings();
   }
 
   /** Every cdk-nag finding this stage accepts, one by one, with the reason. */
-  private acknowledgeNagFindings(lake: IBucket): void {
-    const findings = [
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason:
-          'AWSLambdaBasicExecutionRole only lets the function create and write its own CloudWatch Logs ' +
-          'streams; it is the AWS-maintained minimum for any Lambda function.',
-      },
-      {
-        id: 'AwsSolutions-L1',
-        reason:
-          'Lambda Node 22 is the chosen runtime so code runs unchanged on the Node 20 dev machines and the ' +
-          'Node 22 Lambda runtime.',
-      },
-    ];
-    Validations.of(this.silentCheckFunction).acknowledge(...findings);
-    Validations.of(this.function).acknowledge(
-      ...findings,
-      {
-        id: `AwsSolutions-IAM5[Resource::${nagReference(this, lake.arnForObjects(`${ON_FAILURE_KEY_PREFIX}*`))}]`,
-        reason:
-          'Lambda writes the on-failure records of the event source mapping with the function role under ' +
-          'aws/lambda/<mapping UUID>/<shard id>/..., keys it picks itself; the statement allows s3:PutObject only.',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'dynamodb:ListStreams, which the DynamoDB event source mapping needs to find the stream, does not ' +
-          'support resource-level permissions; reading the stream itself is granted on its ARN only.',
-      },
-    );
+  private acknowledgeNagFindings(): void {
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'dynamodb:ListStreams, which the DynamoDB event source mapping needs to find the stream, does not ' +
+        'support resource-level permissions; reading the stream itself is granted on its ARN only.',
+    });
   }
 }
 

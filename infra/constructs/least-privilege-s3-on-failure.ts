@@ -1,3 +1,4 @@
+import { Validations } from 'aws-cdk-lib';
 import { Grant } from 'aws-cdk-lib/aws-iam';
 import type {
   DlqDestinationConfig,
@@ -6,6 +7,7 @@ import type {
   IFunction,
 } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { nagReference } from './nag-reference.ts';
 
 /**
  * The key prefix under which Lambda writes on-failure records to an S3 destination:
@@ -46,6 +48,12 @@ export class LeastPrivilegeS3OnFailureDestination implements IEventSourceDlq {
       resourceArns: [this.bucket.bucketArn],
     });
     this.bucket.encryptionKey?.grant(targetHandler, 'kms:GenerateDataKey');
+    Validations.of(targetHandler).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagReference(targetHandler, this.bucket.arnForObjects(`${ON_FAILURE_KEY_PREFIX}*`))}]`,
+      reason:
+        'Lambda writes the on-failure records of the event source mapping with the function role under ' +
+        'aws/lambda/<mapping UUID>/<shard id>/..., keys it picks itself; the statement allows s3:PutObject only.',
+    });
     return { destination: this.bucket.bucketArn };
   }
 }
