@@ -2,6 +2,7 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda'
 import { dynamodb, s3 } from '../clients.ts';
 import { classifyBatch } from '../shared/classify.ts';
 import { quarantine } from '../shared/quarantine.ts';
+import { kinesisBatchKeys, scopeLogsToBatch } from '../shared/telemetry.ts';
 import { loadAggregateConfig } from './config.ts';
 import { indexBySchema, preaggregate } from './preaggregate.ts';
 import { writeRollups } from './rollup-writer.ts';
@@ -17,11 +18,8 @@ const rollupsFor = indexBySchema(ROLLUPS);
  * the shard's high-water mark. Items whose write failed are reported so Lambda retries from there.
  */
 export const handler = async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
+  scopeLogsToBatch(logger, kinesisBatchKeys(event.Records));
   const batch = classifyBatch(event.Records, config.policy);
-  const first = event.Records[0]?.kinesis.sequenceNumber;
-  const last = event.Records[event.Records.length - 1]?.kinesis.sequenceNumber;
-  logger.appendKeys({ shardId: batch.shardId, firstSequenceNumber: first, lastSequenceNumber: last });
-
   await quarantine(
     { client: s3, bucket: config.lakeBucket, prefix: config.quarantinePrefix, consumer: 'aggregate' },
     batch.rejected,
@@ -37,7 +35,7 @@ export const handler = async (event: KinesisStreamEvent): Promise<KinesisStreamB
     batch.shardId,
     items,
   );
-  publishBatchMetrics(event.Records.length, batch, report);
+  publishBatchMetrics(event.Records, batch, report);
   for (const failure of report.failed) {
     logger.error('rollup write failed; reporting its first record for retry', {
       pk: failure.item.pk,
@@ -47,7 +45,6 @@ export const handler = async (event: KinesisStreamEvent): Promise<KinesisStreamB
     });
   }
   logger.info('batch aggregated', {
-    batchSize: event.Records.length,
     accepted: batch.accepted.length,
     quarantined: batch.rejected.length,
     items: report.items,

@@ -4,6 +4,7 @@ import { s3 } from '../clients.ts';
 import { classifyBatch } from '../shared/classify.ts';
 import { mapWithConcurrency } from '../shared/concurrency.ts';
 import { quarantine } from '../shared/quarantine.ts';
+import { kinesisBatchKeys, scopeLogsToBatch } from '../shared/telemetry.ts';
 import { loadArchiveConfig } from './config.ts';
 import { lakeKey } from './lake-key.ts';
 import { encodeParquet } from './parquet-encoder.ts';
@@ -18,11 +19,8 @@ const config = loadArchiveConfig();
  * fails the whole batch is thrown back to Lambda and the retry overwrites what already landed.
  */
 export const handler = async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
+  scopeLogsToBatch(logger, kinesisBatchKeys(event.Records));
   const batch = classifyBatch(event.Records, config.policy);
-  const first = event.Records[0]?.kinesis.sequenceNumber;
-  const last = event.Records[event.Records.length - 1]?.kinesis.sequenceNumber;
-  logger.appendKeys({ shardId: batch.shardId, firstSequenceNumber: first, lastSequenceNumber: last });
-
   await quarantine(
     { client: s3, bucket: config.lakeBucket, prefix: config.quarantinePrefix, consumer: 'archive' },
     batch.rejected,
@@ -52,7 +50,6 @@ export const handler = async (event: KinesisStreamEvent): Promise<KinesisStreamB
   });
   publishBatchMetrics(event.Records, batch, { files: groups.length, bytes });
   logger.info('batch archived', {
-    batchSize: event.Records.length,
     archived: batch.accepted.length,
     quarantined: batch.rejected.length,
     files: groups.length,

@@ -3,6 +3,7 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RecentMinutes } from './alert-evaluation.ts';
 import { type AlertStatus, alertMessageOf, type Transition } from './alert-state.ts';
+import { logAlertTransition } from './telemetry.ts';
 
 export interface AlertStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -116,6 +117,7 @@ const stateUpdate = (
 const publish = async (options: AlertStoreOptions, transition: Transition): Promise<void> => {
   const { published: _, ...message } = transition as Transition & { published?: boolean };
   await options.sns.send(new PublishCommand({ TopicArn: options.topicArn, ...alertMessageOf(message) }));
+  logAlertTransition(message);
   try {
     await options.client.send(
       new UpdateCommand({

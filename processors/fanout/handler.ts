@@ -1,6 +1,7 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { highWaterMarkAttribute } from '../aggregate/update-expression.ts';
 import { dynamodb, sns } from '../clients.ts';
+import { scopeLogsToBatch } from '../shared/telemetry.ts';
 import { alertInputsOf } from './alert-evaluation.ts';
 import { ALERT_RULES, deviceSilentRule } from './alert-rules.ts';
 import { writeAlerts } from './alert-writer.ts';
@@ -35,7 +36,7 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   const first = records[0];
   if (!first) return { batchItemFailures: [] };
   const streamLabel = streamLabelOf(first.eventSourceARN);
-  logger.appendKeys({
+  scopeLogsToBatch(logger, {
     stream: streamLabel,
     firstSequenceNumber: first.dynamodb?.SequenceNumber,
     lastSequenceNumber: records[records.length - 1]?.dynamodb?.SequenceNumber,
@@ -104,17 +105,20 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       error: failure.error,
     });
   }
-  publishFanoutMetrics({
-    records: records.length,
-    ignored,
-    derivedItems: derived.items,
-    derivedUpdates: derived.writes,
-    duplicatesSkipped: derived.duplicatesSkipped + devices.stale,
-    deviceUpdates: devices.updated,
-    alertsOpened: alerts.opened,
-    alertsResolved: alerts.resolved,
-    failures: failures.length,
-  });
+  publishFanoutMetrics(
+    {
+      records: records.length,
+      ignored,
+      derivedItems: derived.items,
+      derivedUpdates: derived.writes,
+      duplicatesSkipped: derived.duplicatesSkipped + devices.stale,
+      deviceUpdates: devices.updated,
+      alertsOpened: alerts.opened,
+      alertsResolved: alerts.resolved,
+      failures: failures.length,
+    },
+    records,
+  );
   logger.info('batch fanned out', {
     changes: changes.length,
     ignored,

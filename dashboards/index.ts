@@ -1,0 +1,6 @@
+export * from './alarms.ts';
+export * from './metrics.ts';
+export * from './ops-dashboard.ts';
+export * from './resources.ts';
+export * from './series.ts';
+export * from './widgets.ts';

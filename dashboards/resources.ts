@@ -1,0 +1,59 @@
+/**
+ * The names of what the ops view watches. CDK passes its tokens (resolved at deploy time), the
+ * local cloud the physical names of its plan; the dashboard and alarms are built the same way.
+ */
+export type ConsumerKey = 'aggregate' | 'archive' | 'fanout';
+
+/** A function fed by an event source mapping: it has an iterator age and publishes pipeline metrics. */
+export interface ConsumerResource {
+  readonly key: ConsumerKey;
+  readonly title: string;
+  readonly functionName: string;
+  /** The Powertools service dimension of its custom metrics. */
+  readonly service: string;
+  readonly source: 'kinesis' | 'dynamodb-stream';
+  /** Its log group, for the recent-alerts query on CloudWatch. */
+  readonly logGroupName?: string;
+}
+
+export interface FunctionResource {
+  readonly title: string;
+  readonly functionName: string;
+  /** Its log group, for the recent-alerts query when it publishes alerts (the silent-device check does). */
+  readonly logGroupName?: string;
+}
+
+export interface TableResource {
+  readonly title: string;
+  readonly tableName: string;
+}
+
+export interface OpsResources {
+  readonly streamName: string;
+  readonly consumers: readonly ConsumerResource[];
+  /** Functions run on a schedule rather than by a mapping (the silent-device check). */
+  readonly scheduled: readonly FunctionResource[];
+  readonly tables: readonly TableResource[];
+  readonly lakeBucketName: string;
+  readonly alertsTopicName: string;
+}
+
+/**
+ * S3 request-metric filters on the lake bucket (`MetricsConfigurations`): CloudWatch counts the
+ * PUTs under each prefix, which is how an alarm sees "an object appeared under the on-failure prefix".
+ */
+export const LAKE_METRIC_FILTERS = {
+  lakeOutput: { id: 'LakeOutput', prefix: 'lake/' },
+  quarantine: { id: 'Quarantine', prefix: 'quarantine/' },
+  onFailure: { id: 'OnFailureRecords', prefix: 'aws/lambda/' },
+} as const;
+
+/** The consumer of a key; every stack has all three. */
+export const consumerOf = (resources: OpsResources, key: ConsumerKey): ConsumerResource => {
+  const consumer = resources.consumers.find((c) => c.key === key);
+  if (!consumer)
+    throw new Error(
+      `the ops resources name no ${key} consumer (given ${resources.consumers.map((c) => c.key).join(', ')})`,
+    );
+  return consumer;
+};
