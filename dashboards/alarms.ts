@@ -72,7 +72,7 @@ export const opsAlarms = (resources: OpsResources, thresholds: OpsThresholds): A
   for (const fn of [...resources.consumers, ...resources.scheduled]) {
     const metrics = lambdaMetrics(fn.functionName, fn.title);
     alarms.push({
-      id: `${pascal(fn.title)}ErrorRate`,
+      id: `${pascal('key' in fn ? fn.key : fn.title)}ErrorRate`,
       title: `${fn.title} error rate above ${thresholds.errorRatePercent}%`,
       series: {
         kind: 'percent',
@@ -176,21 +176,35 @@ const pascal = (text: string) =>
     .map((word) => word[0]?.toUpperCase() + word.slice(1))
     .join('');
 
-/** Thresholds must be finite and non-negative, periods whole and positive; the error names the bad value. */
+/** CloudWatch evaluates at most one day of one-minute periods. */
+const MAX_MINUTE_PERIODS = 1440;
+
+/**
+ * Thresholds must be finite and non-negative (percentages at most 100), periods whole, at least 1 and
+ * at most a day of minutes; the error names the bad value.
+ */
 export const validateThresholds = (thresholds: OpsThresholds): OpsThresholds => {
-  const check = (name: string, value: number, whole = false) => {
-    if (!Number.isFinite(value) || value < 0 || (whole && (!Number.isInteger(value) || value < 1))) {
-      throw new Error(
-        `ops threshold ${name} must be ${whole ? 'a whole number of at least 1' : 'a number of at least 0'} (given ${value})`,
-      );
+  const check = (name: string, value: number, kind: 'amount' | 'percent' | 'periods') => {
+    const valid =
+      Number.isFinite(value) &&
+      value >= 0 &&
+      (kind !== 'percent' || value <= 100) &&
+      (kind !== 'periods' || (Number.isInteger(value) && value >= 1 && value <= MAX_MINUTE_PERIODS));
+    if (!valid) {
+      const range = {
+        amount: 'a number of at least 0',
+        percent: 'a percentage from 0 to 100',
+        periods: `a whole number of one-minute periods from 1 to ${MAX_MINUTE_PERIODS} (a day)`,
+      }[kind];
+      throw new Error(`ops threshold ${name} must be ${range} (given ${value})`);
     }
   };
   for (const [key, seconds] of Object.entries(thresholds.iteratorAgeSeconds))
-    check(`iteratorAgeSeconds.${key}`, seconds);
-  check('iteratorAgePeriods', thresholds.iteratorAgePeriods, true);
-  check('errorRatePercent', thresholds.errorRatePercent);
-  check('quarantineRatePercent', thresholds.quarantineRatePercent);
-  check('tableThrottlesPerMinute', thresholds.tableThrottlesPerMinute);
-  check('noIncomingRecordsMinutes', thresholds.noIncomingRecordsMinutes, true);
+    check(`iteratorAgeSeconds.${key}`, seconds, 'amount');
+  check('iteratorAgePeriods', thresholds.iteratorAgePeriods, 'periods');
+  check('errorRatePercent', thresholds.errorRatePercent, 'percent');
+  check('quarantineRatePercent', thresholds.quarantineRatePercent, 'percent');
+  check('tableThrottlesPerMinute', thresholds.tableThrottlesPerMinute, 'amount');
+  check('noIncomingRecordsMinutes', thresholds.noIncomingRecordsMinutes, 'periods');
   return thresholds;
 };

@@ -5,6 +5,7 @@ import type { AnalyticsSettings } from './constructs/analytics-catalog.ts';
 import type { ArchiveTuning } from './constructs/archive-tuning.ts';
 import type { FanoutTuning } from './constructs/fanout-tuning.ts';
 import type { LakeBucketProps } from './constructs/lake-bucket.ts';
+import type { OpsThresholdSettings } from './constructs/ops-thresholds.ts';
 
 /**
  * CDK context keys that tune a deployment without code changes, e.g.
@@ -42,10 +43,24 @@ export const CONTEXT_KEYS = {
   fanoutBatchingWindowSeconds: 'streamlake:fanoutBatchingWindowSeconds',
   fanoutRetryAttempts: 'streamlake:fanoutRetryAttempts',
   fanoutMaxRecordAgeSeconds: 'streamlake:fanoutMaxRecordAgeSeconds',
+  /** The fan-out's iterator-age alarm threshold, in seconds (default 60). */
+  fanoutIteratorAgeAlarmSeconds: 'streamlake:fanoutIteratorAgeAlarmSeconds',
   deviceSilentMinutes: 'streamlake:deviceSilentMinutes',
   silentDeviceCheckMinutes: 'streamlake:silentDeviceCheckMinutes',
   /** An address subscribed to the alerts topic by email (it must confirm the subscription). */
   alertEmail: 'streamlake:alertEmail',
+  /** An address subscribed to the ops topic (the ops alarms) by email; it must confirm the subscription. */
+  opsEmail: 'streamlake:opsEmail',
+  /** One-minute periods in a row a consumer's iterator age must stay above its threshold to alarm (default 3). */
+  opsIteratorAgePeriods: 'streamlake:opsIteratorAgePeriods',
+  /** Failed invocations as a percentage of invocations, in 3 of 5 minutes, per function (default 1). */
+  opsErrorRatePercent: 'streamlake:opsErrorRatePercent',
+  /** Quarantined records as a percentage of records read, in 3 of 5 minutes, per Kinesis consumer (default 5). */
+  opsQuarantineRatePercent: 'streamlake:opsQuarantineRatePercent',
+  /** Throttled requests per minute on a table, two minutes in a row, above which it alarms (default 0). */
+  opsTableThrottlesPerMinute: 'streamlake:opsTableThrottlesPerMinute',
+  /** Minutes without a single record arriving on the stream before it alarms (default 15). */
+  opsNoIncomingRecordsMinutes: 'streamlake:opsNoIncomingRecordsMinutes',
 } as const;
 
 /** Context values given with `-c key=value` arrive as strings, those from cdk.json or code as numbers. */
@@ -145,7 +160,19 @@ export function fanoutTuningFromContext(node: Node): FanoutTuning {
     maxBatchingWindow: seconds(CONTEXT_KEYS.fanoutBatchingWindowSeconds),
     retryAttempts: numberFromContext(node, CONTEXT_KEYS.fanoutRetryAttempts),
     maxRecordAge: seconds(CONTEXT_KEYS.fanoutMaxRecordAgeSeconds),
+    iteratorAgeAlarmThreshold: seconds(CONTEXT_KEYS.fanoutIteratorAgeAlarmSeconds),
     deviceSilentAfter: minutes(CONTEXT_KEYS.deviceSilentMinutes),
     silentCheckInterval: minutes(CONTEXT_KEYS.silentDeviceCheckMinutes),
+  };
+}
+
+export function opsThresholdsFromContext(node: Node): OpsThresholdSettings {
+  const number = (key: string) => numberFromContext(node, key);
+  return {
+    iteratorAgePeriods: number(CONTEXT_KEYS.opsIteratorAgePeriods),
+    errorRatePercent: number(CONTEXT_KEYS.opsErrorRatePercent),
+    quarantineRatePercent: number(CONTEXT_KEYS.opsQuarantineRatePercent),
+    tableThrottlesPerMinute: number(CONTEXT_KEYS.opsTableThrottlesPerMinute),
+    noIncomingRecordsMinutes: number(CONTEXT_KEYS.opsNoIncomingRecordsMinutes),
   };
 }

@@ -38,7 +38,6 @@ export const DEFAULTS = {
     clockSkew: Duration.minutes(5),
     maxEventBytes: 65_536,
     iteratorAgeAlarmThreshold: Duration.minutes(1),
-    iteratorAgeAlarmPeriods: 3,
   },
   /** Kinesis event source mapping of the aggregator (Lambda's own defaults would retry a poison batch forever). */
   aggregateEventSource: {
@@ -63,7 +62,6 @@ export const DEFAULTS = {
     maxEventBytes: 65_536,
     /** Above the 60-second batching window, which alone lets records wait a minute before they are read. */
     iteratorAgeAlarmThreshold: Duration.minutes(5),
-    iteratorAgeAlarmPeriods: 3,
   },
   /** Kinesis event source mapping of the archiver: large, infrequent batches make fewer, larger Parquet files. */
   archiveEventSource: {
@@ -101,7 +99,6 @@ export const DEFAULTS = {
     deviceSilentAfter: Duration.minutes(5),
     silentCheckInterval: Duration.minutes(1),
     iteratorAgeAlarmThreshold: Duration.minutes(1),
-    iteratorAgeAlarmPeriods: 3,
   },
   /** DynamoDB-stream event source mapping of the fan-out. */
   fanoutEventSource: {

@@ -1,6 +1,7 @@
 import { CfnOutput, type Duration, type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { type OpsResources, type OpsThresholds, opsAlarms, opsDashboard } from '../dashboards/index.ts';
 import { AggregateStage } from './constructs/aggregate-stage.ts';
 import type { AggregateTuning } from './constructs/aggregate-tuning.ts';
 import { Alerting } from './constructs/alerting.ts';
@@ -12,6 +13,9 @@ import { EventStream } from './constructs/event-stream.ts';
 import { FanoutStage } from './constructs/fanout-stage.ts';
 import type { FanoutTuning } from './constructs/fanout-tuning.ts';
 import { LakeBucket } from './constructs/lake-bucket.ts';
+import { OpsAlarms } from './constructs/ops-alarms.ts';
+import { OpsDashboard } from './constructs/ops-dashboard.ts';
+import { type OpsThresholdSettings, resolveOpsThresholds } from './constructs/ops-thresholds.ts';
 import { RollupStore } from './constructs/rollup-store.ts';
 import {
   aggregateTuningFromContext,
@@ -20,9 +24,11 @@ import {
   CONTEXT_KEYS,
   fanoutTuningFromContext,
   lakeLifecycleFromContext,
+  opsThresholdsFromContext,
   removalPolicyFromContext,
   stringFromContext,
 } from './context.ts';
+import { DEFAULTS } from './defaults.ts';
 
 export interface StreamlakeStackProps extends StackProps {
   /**
@@ -42,8 +48,8 @@ export interface StreamlakeStackProps extends StackProps {
   readonly archive?: ArchiveTuning;
 
   /**
-   * Event source mapping and silent-device settings of the fan-out stage; each one given here wins over
-   * its `streamlake:fanout*` / `streamlake:deviceSilentMinutes` / `streamlake:silentDeviceCheckMinutes`
+   * Event source mapping, alarm and silent-device settings of the fan-out stage; each one given here wins
+   * over its `streamlake:fanout*` / `streamlake:deviceSilentMinutes` / `streamlake:silentDeviceCheckMinutes`
    * context key, which wins over the default.
    *
    * @default - context, then the defaults in infra/defaults.ts
@@ -56,6 +62,32 @@ export interface StreamlakeStackProps extends StackProps {
    * @default - context `streamlake:alertEmail`, else no subscription
    */
   readonly alertEmail?: string;
+
+  /**
+   * An address subscribed to the ops topic (the ops alarms, on ALARM and back to OK) by email.
+   *
+   * @default - context `streamlake:opsEmail`, else no subscription
+   */
+  readonly opsEmail?: string;
+
+  /**
+   * What makes the ops alarms go off; each one given here wins over its context key, which wins over the
+   * default. Each stage's iterator-age threshold is set with that stage's `iteratorAgeAlarmThreshold`.
+   *
+   * - `iteratorAgePeriods`: one-minute periods in a row a consumer's iterator age must stay above its
+   *   threshold (`streamlake:opsIteratorAgePeriods`, whole, 1 to 1440). @default 3
+   * - `errorRatePercent`: failed invocations as a percentage of invocations, in 3 of 5 minutes, per
+   *   function (`streamlake:opsErrorRatePercent`, at least 0). @default 1
+   * - `quarantineRatePercent`: quarantined records as a percentage of records read, in 3 of 5 minutes, per
+   *   Kinesis consumer (`streamlake:opsQuarantineRatePercent`, at least 0). @default 5
+   * - `tableThrottlesPerMinute`: throttled requests per minute on a table, two minutes in a row
+   *   (`streamlake:opsTableThrottlesPerMinute`, at least 0). @default 0
+   * - `noIncomingRecordsMinutes`: minutes without a single record on the stream
+   *   (`streamlake:opsNoIncomingRecordsMinutes`, whole, 1 to 1440). @default 15
+   *
+   * @default - context, then DEFAULT_OPS_THRESHOLDS in dashboards/alarms.ts
+   */
+  readonly opsThresholds?: OpsThresholdSettings;
 
   /**
    * Glue database and Athena workgroup names and query-result retention; each one given here wins over its
@@ -109,11 +141,22 @@ export class StreamlakeStack extends Stack {
   readonly derived: DerivedStore;
   readonly alerting: Alerting;
   readonly fanout: FanoutStage;
+  /**
+   * The ops view: what it watches (names are tokens), the alarm thresholds (plain numbers, read by the
+   * local cloud), the dashboard, the alarms and the topic they notify (its own, apart from the alerts).
+   */
+  readonly ops: {
+    readonly resources: OpsResources;
+    readonly thresholds: OpsThresholds;
+    readonly dashboard: OpsDashboard;
+    readonly alarms: OpsAlarms;
+    readonly topic: Topic;
+  };
 
   constructor(scope: Construct, id: string, props: StreamlakeStackProps = {}) {
     super(scope, id, {
       description:
-        'streamlake: producers -> Kinesis -> aggregate Lambda -> DynamoDB rollups -> fan-out Lambda -> derived tables + SNS alerts; archive Lambda -> Parquet lake -> Glue/Athena',
+        'streamlake: producers -> Kinesis -> aggregate Lambda -> DynamoDB rollups -> fan-out Lambda -> derived tables + SNS alerts; archive Lambda -> Parquet lake -> Glue/Athena; ops dashboard + alarms -> SNS ops topic',
       ...props,
     });
     const removalPolicy = props.removalPolicy ?? removalPolicyFromContext(this.node);
@@ -165,13 +208,7 @@ export class StreamlakeStack extends Stack {
       alerts: this.alerting,
       lake: this.lake.bucket,
     });
-    for (const alarm of [
-      this.aggregate.iteratorAgeAlarm,
-      this.archive.iteratorAgeAlarm,
-      this.fanout.iteratorAgeAlarm,
-    ]) {
-      alarm.addAlarmAction(new SnsAction(this.alerting.topic));
-    }
+    this.ops = this.opsView(props);
 
     new CfnOutput(this, 'StreamName', { value: this.events.stream.streamName });
     new CfnOutput(this, 'StreamArn', { value: this.events.stream.streamArn });
@@ -186,6 +223,76 @@ export class StreamlakeStack extends Stack {
     new CfnOutput(this, 'DeviceStateTableName', { value: this.derived.deviceState.tableName });
     new CfnOutput(this, 'AlertStateTableName', { value: this.derived.alertState.tableName });
     new CfnOutput(this, 'FanoutFunctionName', { value: this.fanout.function.functionName });
+    new CfnOutput(this, 'OpsTopicArn', { value: this.ops.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: this.ops.dashboard.dashboard.dashboardName });
+  }
+
+  /** The ops dashboard and alarms of dashboards/, over this stack's resources, alarms to their own topic. */
+  private opsView(props: StreamlakeStackProps): StreamlakeStack['ops'] {
+    const resources: OpsResources = {
+      streamName: this.events.stream.streamName,
+      consumers: [
+        {
+          key: 'aggregate',
+          title: 'aggregate',
+          functionName: this.aggregate.function.functionName,
+          service: DEFAULTS.aggregate.serviceName,
+          source: 'kinesis',
+        },
+        {
+          key: 'archive',
+          title: 'archive',
+          functionName: this.archive.function.functionName,
+          service: DEFAULTS.archive.serviceName,
+          source: 'kinesis',
+        },
+        {
+          key: 'fanout',
+          title: 'fan-out',
+          functionName: this.fanout.function.functionName,
+          service: DEFAULTS.fanout.serviceName,
+          source: 'dynamodb-stream',
+          // Lambda's own log group; `function.logGroup` would add a log-retention custom resource.
+          logGroupName: `/aws/lambda/${this.fanout.function.functionName}`,
+        },
+      ],
+      scheduled: [
+        {
+          title: 'silent-device check',
+          functionName: this.fanout.silentCheckFunction.functionName,
+          logGroupName: `/aws/lambda/${this.fanout.silentCheckFunction.functionName}`,
+        },
+      ],
+      tables: [
+        { title: 'rollups', tableName: this.rollups.table.tableName },
+        { title: 'derived rollups', tableName: this.derived.derivedRollups.tableName },
+        { title: 'device state', tableName: this.derived.deviceState.tableName },
+        { title: 'alert state', tableName: this.derived.alertState.tableName },
+      ],
+      lakeBucketName: this.lake.bucket.bucketName,
+      alertsTopicName: this.alerting.topic.topicName,
+    };
+    const thresholds = resolveOpsThresholds(
+      {
+        ...withoutUndefined(opsThresholdsFromContext(this.node)),
+        ...withoutUndefined(props.opsThresholds ?? {}),
+      },
+      {
+        aggregate: this.aggregate.iteratorAgeAlarmThreshold,
+        archive: this.archive.iteratorAgeAlarmThreshold,
+        fanout: this.fanout.iteratorAgeAlarmThreshold,
+      },
+    );
+    const { topic } = new Alerting(this, 'Ops', {
+      purpose: 'ops alarms',
+      email: props.opsEmail ?? stringFromContext(this.node, CONTEXT_KEYS.opsEmail),
+    });
+    const alarms = new OpsAlarms(this, 'OpsAlarms', { specs: opsAlarms(resources, thresholds), topic });
+    const dashboard = new OpsDashboard(this, 'OpsDashboard', {
+      spec: opsDashboard(resources),
+      alarms: alarms.alarms,
+    });
+    return { resources, thresholds, dashboard, alarms, topic };
   }
 }
 

@@ -1,5 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
@@ -32,16 +31,19 @@ export interface AggregateStageProps extends AggregateTuning {
 /**
  * Stream → aggregate Lambda → rollups table: the aggregate function, its Kinesis event source mapping
  * (one batch per shard at a time, partial batch responses, bisect on error, failures to S3), its
- * least-privilege grants and its iterator-age alarm.
+ * least-privilege grants. Its iterator-age alarm is one of the ops alarms (dashboards/alarms.ts), at
+ * the threshold this stage resolves.
  */
 export class AggregateStage extends Construct {
   readonly function: HandlerFunction;
   readonly eventSource: KinesisEventSource;
-  readonly iteratorAgeAlarm: Alarm;
+  /** Iterator age above which the aggregator counts as falling behind (the ops alarm's threshold). */
+  readonly iteratorAgeAlarmThreshold: Duration;
 
   constructor(scope: Construct, id: string, props: AggregateStageProps) {
     super(scope, id);
     const tuning = resolveAggregateTuning(props);
+    this.iteratorAgeAlarmThreshold = tuning.iteratorAgeAlarmThreshold;
     const quarantinePrefix = props.quarantinePrefix ?? DEFAULTS.lakeBucket.quarantinePrefix;
     assertKeyPrefix('quarantinePrefix', quarantinePrefix);
     const { entry, handler, memorySize, timeout, serviceName, metricsNamespace } = DEFAULTS.aggregate;
@@ -85,18 +87,6 @@ export class AggregateStage extends Construct {
         resources: [props.lake.arnForObjects(`${quarantinePrefix}*`)],
       }),
     );
-
-    this.iteratorAgeAlarm = new Alarm(this, 'IteratorAgeAlarm', {
-      alarmDescription:
-        'The aggregator is falling behind the event stream: records wait longer than the threshold to be read.',
-      metric: this.function.metric('IteratorAge', { statistic: Stats.MAXIMUM, period: Duration.minutes(1) }),
-      threshold: tuning.iteratorAgeAlarmThreshold.toMilliseconds(),
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: DEFAULTS.aggregate.iteratorAgeAlarmPeriods,
-      datapointsToAlarm: DEFAULTS.aggregate.iteratorAgeAlarmPeriods,
-      // No invocations means nothing is waiting, not that the aggregator is behind.
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
 
     this.acknowledgeNagFindings(props.lake, quarantinePrefix);
   }

@@ -34,8 +34,8 @@ export interface AggregateTuning {
   readonly maxRecordAge?: Duration;
 
   /**
-   * Iterator age (the age of the newest record read) above which, for 3 one-minute periods in a row, the
-   * aggregator counts as falling behind. 1 second to 7 days.
+   * Iterator age (the age of the newest record read) above which, for `opsThresholds.iteratorAgePeriods`
+   * one-minute periods in a row (3 by default), the aggregator counts as falling behind. 1 second to 7 days.
    *
    * @default Duration.minutes(1)
    */

@@ -7,7 +7,15 @@ import { Construct } from 'constructs';
 
 export interface AlertingProps {
   /**
-   * An address subscribed to every alert by email; AWS sends it a confirmation first.
+   * What the topic carries, in a few lower-case words: its display name is `streamlake <purpose>`, and
+   * its key description and errors name it.
+   *
+   * @default "alerts"
+   */
+  readonly purpose?: string;
+
+  /**
+   * An address subscribed to every message by email; AWS sends it a confirmation first.
    *
    * @default - no subscription
    */
@@ -18,11 +26,12 @@ export interface AlertingProps {
 const CLOUDWATCH = new ServicePrincipal('cloudwatch.amazonaws.com');
 
 /**
- * The alerts topic: alert transitions from the fan-out and CloudWatch alarm actions go here, with
- * message attributes (rule, severity, subject, state) subscribers filter on. A standard topic, since
- * CloudWatch alarms cannot publish to FIFO topics; transition ids make duplicates recognisable.
- * Encrypted with a customer-managed key (rotated yearly) whose policy lets CloudWatch use it;
- * publishers in the account get `kms:GenerateDataKey`/`kms:Decrypt` through their own role.
+ * A notification topic: the stack has two, the domain alerts (the fan-out's alert transitions, with
+ * message attributes rule, severity, subject and state that subscribers filter on) and the ops alarms
+ * (CloudWatch alarm actions). A standard topic, since CloudWatch alarms cannot publish to FIFO topics;
+ * transition ids make duplicate alerts recognisable. Encrypted with a customer-managed key (rotated
+ * yearly) whose policy lets CloudWatch alarms use it; publishers in the account get
+ * `kms:GenerateDataKey`/`kms:Decrypt` through their own role.
  */
 export class Alerting extends Construct {
   readonly key: Key;
@@ -30,17 +39,18 @@ export class Alerting extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertingProps = {}) {
     super(scope, id);
+    const purpose = props.purpose ?? 'alerts';
     if (props.email !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.email)) {
-      throw new Error(`alert email must be an email address (given ${JSON.stringify(props.email)})`);
+      throw new Error(`${purpose} email must be an email address (given ${JSON.stringify(props.email)})`);
     }
 
     this.key = new Key(this, 'TopicKey', {
-      description: 'streamlake: encrypts the alerts topic',
+      description: `streamlake: encrypts the ${purpose} topic`,
       enableKeyRotation: true,
     });
     this.key.addToResourcePolicy(
       new PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToPublishToTheAlertsTopic',
+        sid: 'AllowCloudWatchAlarmsToUseTheKey',
         principals: [CLOUDWATCH],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
@@ -49,7 +59,7 @@ export class Alerting extends Construct {
     );
 
     this.topic = new Topic(this, 'Topic', {
-      displayName: 'streamlake alerts',
+      displayName: `streamlake ${purpose}`,
       masterKey: this.key,
       enforceSSL: true,
     });

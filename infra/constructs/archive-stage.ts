@@ -1,5 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Duration, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -35,16 +34,19 @@ export interface ArchiveStageProps extends ArchiveTuning {
 /**
  * Stream → archive Lambda → Parquet in the lake: the archive function, its Kinesis event source mapping
  * (one batch per shard at a time, large batches, partial batch responses, never bisected, failures to S3),
- * its least-privilege grants and its iterator-age alarm.
+ * its least-privilege grants. Its iterator-age alarm is one of the ops alarms (dashboards/alarms.ts), at
+ * the threshold this stage resolves.
  */
 export class ArchiveStage extends Construct {
   readonly function: HandlerFunction;
   readonly eventSource: KinesisEventSource;
-  readonly iteratorAgeAlarm: Alarm;
+  /** Iterator age above which the archiver counts as falling behind (the ops alarm's threshold). */
+  readonly iteratorAgeAlarmThreshold: Duration;
 
   constructor(scope: Construct, id: string, props: ArchiveStageProps) {
     super(scope, id);
     const tuning = resolveArchiveTuning(props);
+    this.iteratorAgeAlarmThreshold = tuning.iteratorAgeAlarmThreshold;
     const lakePrefix = props.lakePrefix ?? DEFAULTS.lakeBucket.lakePrefix;
     const quarantinePrefix = props.quarantinePrefix ?? DEFAULTS.lakeBucket.quarantinePrefix;
     assertKeyPrefix('lakePrefix', lakePrefix);
@@ -95,18 +97,6 @@ export class ArchiveStage extends Construct {
         ],
       }),
     );
-
-    this.iteratorAgeAlarm = new Alarm(this, 'IteratorAgeAlarm', {
-      alarmDescription:
-        'The archiver is falling behind the event stream: records wait longer than the threshold to be read.',
-      metric: this.function.metric('IteratorAge', { statistic: Stats.MAXIMUM, period: Duration.minutes(1) }),
-      threshold: tuning.iteratorAgeAlarmThreshold.toMilliseconds(),
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: archive.iteratorAgeAlarmPeriods,
-      datapointsToAlarm: archive.iteratorAgeAlarmPeriods,
-      // No invocations means nothing is waiting, not that the archiver is behind.
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
 
     this.acknowledgeNagFindings(props.lake, lakePrefix, quarantinePrefix);
   }

@@ -44,8 +44,9 @@ export interface ArchiveTuning {
   readonly maxRecordAge?: Duration;
 
   /**
-   * Iterator age above which, for 3 one-minute periods in a row, the archiver counts as falling behind.
-   * Keep it above maxBatchingWindow, which alone lets records wait that long. 1 second to 7 days.
+   * Iterator age above which, for `opsThresholds.iteratorAgePeriods` one-minute periods in a row (3 by
+   * default), the archiver counts as falling behind. Keep it above maxBatchingWindow, which alone lets
+   * records wait that long. 1 second to 7 days.
    *
    * @default Duration.minutes(5)
    */

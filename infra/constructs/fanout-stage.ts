@@ -1,5 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -31,18 +30,21 @@ export interface FanoutStageProps extends FanoutTuning {
  * Rollups stream → fan-out Lambda → derived tables and alerts, plus the scheduled silent-device check:
  * the two functions (one bundle, two handlers), the stream's event source mapping (INSERT/MODIFY only,
  * one batch per shard at a time, partial batch responses, bisect, failures to S3), the schedule, the
- * least-privilege grants and the fan-out's iterator-age alarm.
+ * least-privilege grants. The fan-out's iterator-age alarm is one of the ops alarms (dashboards/alarms.ts),
+ * at the threshold this stage resolves.
  */
 export class FanoutStage extends Construct {
   readonly function: HandlerFunction;
   readonly silentCheckFunction: HandlerFunction;
   readonly eventSource: DynamoEventSource;
   readonly silentCheckSchedule: Rule;
-  readonly iteratorAgeAlarm: Alarm;
+  /** Iterator age above which the fan-out counts as falling behind (the ops alarm's threshold). */
+  readonly iteratorAgeAlarmThreshold: Duration;
 
   constructor(scope: Construct, id: string, props: FanoutStageProps) {
     super(scope, id);
     const tuning = resolveFanoutTuning(props);
+    this.iteratorAgeAlarmThreshold = tuning.iteratorAgeAlarmThreshold;
     const fanout = DEFAULTS.fanout;
     const { derivedRollups, deviceState, alertState } = props.store;
     const alerting = {
@@ -111,17 +113,6 @@ export class FanoutStage extends Construct {
       allow(fn, ['sns:Publish'], [props.alerts.topic.topicArn]);
       props.alerts.key.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
     }
-
-    this.iteratorAgeAlarm = new Alarm(this, 'IteratorAgeAlarm', {
-      alarmDescription:
-        'The fan-out is falling behind the rollups stream: changes wait longer than the threshold to be read.',
-      metric: this.function.metric('IteratorAge', { statistic: Stats.MAXIMUM, period: Duration.minutes(1) }),
-      threshold: fanout.iteratorAgeAlarmThreshold.toMilliseconds(),
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: fanout.iteratorAgeAlarmPeriods,
-      datapointsToAlarm: fanout.iteratorAgeAlarmPeriods,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
 
     this.acknowledgeNagFindings();
   }

@@ -2,7 +2,10 @@ import type { Duration } from 'aws-cdk-lib';
 import { DEFAULTS } from '../defaults.ts';
 import { assertDurationInRange, assertWholeNumberInRange } from './validate.ts';
 
-/** The knobs of the fan-out stage: its DynamoDB-stream event source mapping and the silent-device check. */
+/**
+ * The knobs of the fan-out stage: its DynamoDB-stream event source mapping, its iterator-age alarm
+ * threshold and the silent-device check.
+ */
 export interface FanoutTuning {
   /**
    * Most stream records handed to one invocation. DynamoDB streams allow 1 to 10000.
@@ -33,6 +36,14 @@ export interface FanoutTuning {
   readonly maxRecordAge?: Duration;
 
   /**
+   * Iterator age above which, for `opsThresholds.iteratorAgePeriods` one-minute periods in a row (3 by
+   * default), the fan-out counts as falling behind the rollups stream. 1 second to 7 days.
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly iteratorAgeAlarmThreshold?: Duration;
+
+  /**
    * A device not seen for this long gets a `device-silent` alert. Whole minutes, 1 to 1440.
    *
    * @default Duration.minutes(5)
@@ -56,6 +67,7 @@ export function resolveFanoutTuning(tuning: FanoutTuning): Required<FanoutTuning
     maxBatchingWindow: tuning.maxBatchingWindow ?? source.maxBatchingWindow,
     retryAttempts: tuning.retryAttempts ?? source.retryAttempts,
     maxRecordAge: tuning.maxRecordAge ?? source.maxRecordAge,
+    iteratorAgeAlarmThreshold: tuning.iteratorAgeAlarmThreshold ?? fanout.iteratorAgeAlarmThreshold,
     deviceSilentAfter: tuning.deviceSilentAfter ?? fanout.deviceSilentAfter,
     silentCheckInterval: tuning.silentCheckInterval ?? fanout.silentCheckInterval,
   };
@@ -63,6 +75,13 @@ export function resolveFanoutTuning(tuning: FanoutTuning): Required<FanoutTuning
   assertDurationInRange('maxBatchingWindow', resolved.maxBatchingWindow, 'seconds', 0, 300);
   assertWholeNumberInRange('retryAttempts', resolved.retryAttempts, 0, 10_000);
   assertDurationInRange('maxRecordAge', resolved.maxRecordAge, 'seconds', 60, 604_800);
+  assertDurationInRange(
+    'iteratorAgeAlarmThreshold',
+    resolved.iteratorAgeAlarmThreshold,
+    'seconds',
+    1,
+    604_800,
+  );
   assertWholeMinutesInRange('deviceSilentAfter', resolved.deviceSilentAfter, 1, 1440);
   assertWholeMinutesInRange('silentCheckInterval', resolved.silentCheckInterval, 1, 60);
   return resolved;

@@ -1,6 +1,7 @@
 import { type Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { LAKE_METRIC_FILTERS } from '../../dashboards/index.ts';
 import { DEFAULTS } from '../defaults.ts';
 import { ON_FAILURE_KEY_PREFIX } from './least-privilege-s3-on-failure.ts';
 import { assertDurationInRange } from './validate.ts';
@@ -49,6 +50,8 @@ export interface LakeBucketProps {
  * when a retried batch overwrites its own files.
  *
  * Private, TLS-only, S3-managed encryption, versioned, with server access logs in a separate bucket.
+ * S3 request metrics count the PUTs under each of the three prefixes (LAKE_METRIC_FILTERS in dashboards/),
+ * which is how the ops dashboard charts them and an alarm sees an on-failure record appear.
  */
 export class LakeBucket extends Construct {
   readonly bucket: Bucket;
@@ -86,6 +89,7 @@ export class LakeBucket extends Construct {
       removalPolicy,
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: 'lake/',
+      metrics: Object.values(LAKE_METRIC_FILTERS).map(({ id, prefix }) => ({ id, prefix })),
       lifecycleRules: [
         { id: 'expire-quarantine', prefix: this.quarantinePrefix, expiration: quarantineExpiration },
         { id: 'expire-on-failure-records', prefix: ON_FAILURE_KEY_PREFIX, expiration: onFailureExpiration },

@@ -222,27 +222,18 @@ describe('AggregateStage permissions', () => {
   });
 });
 
-describe('AggregateStage iterator-age alarm', () => {
-  it('fires when the maximum iterator age stays above 60 000 ms for 3 one-minute periods', () => {
-    const { stack } = aggregateStageStack();
+describe('AggregateStage iterator-age threshold', () => {
+  it('is one minute by default, for the ops alarm, and the stage creates no alarm of its own', () => {
+    const { stack, stage } = aggregateStageStack();
 
-    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/Lambda',
-      MetricName: 'IteratorAge',
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^AggregateFunction') } }],
-      Statistic: 'Maximum',
-      Period: 60,
-      EvaluationPeriods: 3,
-      DatapointsToAlarm: 3,
-      Threshold: 60_000,
-      ComparisonOperator: 'GreaterThanThreshold',
-    });
+    expect(stage.iteratorAgeAlarmThreshold.toSeconds()).toBe(60);
+    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 0);
   });
 
-  it('takes the threshold it is given', () => {
-    const { stack } = aggregateStageStack({ iteratorAgeAlarmThreshold: Duration.minutes(5) });
+  it('is the threshold it is given', () => {
+    const { stage } = aggregateStageStack({ iteratorAgeAlarmThreshold: Duration.minutes(5) });
 
-    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 300_000 });
+    expect(stage.iteratorAgeAlarmThreshold.toSeconds()).toBe(300);
   });
 });
 
@@ -259,6 +250,10 @@ describe('AggregateStage validation', () => {
     [
       { maxRecordAge: Duration.seconds(59) },
       'maxRecordAge must be between 60 and 604800 seconds inclusive (given 59 seconds)',
+    ],
+    [
+      { iteratorAgeAlarmThreshold: Duration.seconds(0) },
+      'iteratorAgeAlarmThreshold must be between 1 and 604800 seconds inclusive (given 0 seconds)',
     ],
     [{ maxEventBytes: 0 }, 'maxEventBytes must be between 1 and 1048576 inclusive (given 0)'],
     [{ quarantinePrefix: 'quarantine' }, 'quarantinePrefix must end with "/" (given "quarantine")'],

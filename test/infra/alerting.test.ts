@@ -25,7 +25,7 @@ describe('Alerting', () => {
       KeyPolicy: {
         Statement: Match.arrayWith([
           {
-            Sid: 'AllowCloudWatchAlarmsToPublishToTheAlertsTopic',
+            Sid: 'AllowCloudWatchAlarmsToUseTheKey',
             Effect: 'Allow',
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
@@ -71,9 +71,31 @@ describe('Alerting', () => {
     Template.fromStack(without).resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
-  it('fails if the email is not an address', () => {
+  it('names the topic and its key after what it carries, "alerts" by default', () => {
+    const alerts = emptyStack();
+    const ops = emptyStack();
+
+    new Alerting(alerts, 'Alerting');
+    new Alerting(ops, 'Ops', { purpose: 'ops alarms' });
+
+    Template.fromStack(alerts).hasResourceProperties('AWS::SNS::Topic', { DisplayName: 'streamlake alerts' });
+    Template.fromStack(alerts).hasResourceProperties('AWS::KMS::Key', {
+      Description: 'streamlake: encrypts the alerts topic',
+    });
+    Template.fromStack(ops).hasResourceProperties('AWS::SNS::Topic', {
+      DisplayName: 'streamlake ops alarms',
+    });
+    Template.fromStack(ops).hasResourceProperties('AWS::KMS::Key', {
+      Description: 'streamlake: encrypts the ops alarms topic',
+    });
+  });
+
+  it('fails if the email is not an address, naming the topic', () => {
     expect(() => new Alerting(emptyStack(), 'Alerting', { email: 'ops' })).toThrow(
-      'alert email must be an email address (given "ops")',
+      'alerts email must be an email address (given "ops")',
+    );
+    expect(() => new Alerting(emptyStack(), 'Ops', { purpose: 'ops alarms', email: 'ops@' })).toThrow(
+      'ops alarms email must be an email address (given "ops@")',
     );
   });
 });

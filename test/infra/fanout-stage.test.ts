@@ -222,12 +222,31 @@ describe('FanoutStage permissions', () => {
   });
 });
 
+describe('FanoutStage iterator-age threshold', () => {
+  it('is one minute by default, for the ops alarm, and the stage creates no alarm of its own', () => {
+    const { stack, stage } = fanoutStageStack();
+
+    expect(stage.iteratorAgeAlarmThreshold.toSeconds()).toBe(60);
+    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 0);
+  });
+
+  it('is the threshold it is given', () => {
+    const { stage } = fanoutStageStack({ iteratorAgeAlarmThreshold: Duration.minutes(2) });
+
+    expect(stage.iteratorAgeAlarmThreshold.toSeconds()).toBe(120);
+  });
+});
+
 describe('FanoutStage validation', () => {
   it.each([
     [{ batchSize: 0 }, 'batchSize must be between 1 and 10000 inclusive (given 0)'],
     [
       { maxBatchingWindow: Duration.seconds(301) },
       'maxBatchingWindow must be between 0 and 300 seconds inclusive (given 301 seconds)',
+    ],
+    [
+      { iteratorAgeAlarmThreshold: Duration.days(8) },
+      'iteratorAgeAlarmThreshold must be between 1 and 604800 seconds inclusive (given 691200 seconds)',
     ],
     [
       { deviceSilentAfter: Duration.seconds(90) },

@@ -2,7 +2,9 @@ import { Duration, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
+import { LAKE_METRIC_FILTERS } from '../../dashboards/index.ts';
 import { LakeBucket, type LakeBucketProps } from '../../infra/constructs/lake-bucket.ts';
+import { ON_FAILURE_KEY_PREFIX } from '../../infra/constructs/least-privilege-s3-on-failure.ts';
 import { emptyStack } from './stacks.ts';
 
 function lakeIn(stack: Stack, props: LakeBucketProps = {}) {
@@ -135,6 +137,27 @@ describe('LakeBucket', () => {
 
     expect(rules.filter((rule) => rule.ExpirationInDays !== undefined && !rule.Prefix)).toEqual([]);
     expect(rules.filter((rule) => rule.Prefix?.startsWith('lake/'))).toEqual([]);
+  });
+
+  it('counts PUT requests under lake/, quarantine/ and aws/lambda/ with one S3 request-metrics filter each', () => {
+    const { template, lakeId, logsId } = lakeIn(emptyStack());
+
+    const resources = template.toJSON().Resources;
+
+    expect(resources[lakeId].Properties.MetricsConfigurations).toEqual([
+      { Id: 'LakeOutput', Prefix: 'lake/' },
+      { Id: 'Quarantine', Prefix: 'quarantine/' },
+      { Id: 'OnFailureRecords', Prefix: 'aws/lambda/' },
+    ]);
+    expect(resources[logsId].Properties.MetricsConfigurations).toBeUndefined();
+  });
+
+  it("filters on the very prefixes the bucket's writers use", () => {
+    const lake = new LakeBucket(emptyStack(), 'Lake');
+
+    expect(LAKE_METRIC_FILTERS.lakeOutput.prefix).toBe(lake.lakePrefix);
+    expect(LAKE_METRIC_FILTERS.quarantine.prefix).toBe(lake.quarantinePrefix);
+    expect(LAKE_METRIC_FILTERS.onFailure.prefix).toBe(ON_FAILURE_KEY_PREFIX);
   });
 
   it('fails if quarantineExpiration is 0 days', () => {

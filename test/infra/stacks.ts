@@ -12,6 +12,7 @@ import { ArchiveStage, type ArchiveStageProps } from '../../infra/constructs/arc
 import { DerivedStore } from '../../infra/constructs/derived-store.ts';
 import { FanoutStage, type FanoutStageProps } from '../../infra/constructs/fanout-stage.ts';
 import { createStreamlakeApp } from '../../infra/streamlake-app.ts';
+import { StreamlakeStack } from '../../infra/streamlake-stack.ts';
 
 /** Skips esbuild bundling: the template is the same apart from the asset hash, and synth takes milliseconds. */
 export const WITHOUT_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
@@ -93,4 +94,12 @@ export function streamlakeApp(context: Record<string, unknown> = {}, options: { 
     outdir: mkdtempSync(join(tmpdir(), 'streamlake-cdk-')),
     context: { ...(options.bundle ? {} : WITHOUT_BUNDLING), ...context },
   });
+}
+
+/** A fresh StreamlakeStack with the given context and props, without bundling or cdk-nag. */
+export function streamlakeStackWith(
+  context: Record<string, unknown> = {},
+  props: ConstructorParameters<typeof StreamlakeStack>[2] = {},
+): StreamlakeStack {
+  return new StreamlakeStack(new App({ context: { ...WITHOUT_BUNDLING, ...context } }), 'Streamlake', props);
 }

@@ -1,21 +1,16 @@
-import { App, type CfnElement, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type CfnElement, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { StreamlakeStack } from '../../infra/streamlake-stack.ts';
-import { streamlakeApp, WITHOUT_BUNDLING } from './stacks.ts';
+import { opsAlarms } from '../../dashboards/index.ts';
+import { opsAlarmOf } from './ops-template.ts';
+import { streamlakeApp, streamlakeStackWith } from './stacks.ts';
 
-function stackWith(
-  context: Record<string, unknown>,
-  props: ConstructorParameters<typeof StreamlakeStack>[2] = {},
-) {
-  const app = new App({ context: { ...WITHOUT_BUNDLING, ...context } });
-  return new StreamlakeStack(app, 'Streamlake', props);
-}
+const stackWith = streamlakeStackWith;
 
 describe('StreamlakeStack', () => {
-  it('wires one stream, the rollups and derived tables, the lake, its access-logs and query-results buckets, the aggregator, the archiver, the catalog, the fan-out and the alerts topic', () => {
+  it('wires one stream, the rollups and derived tables, the lake, its access-logs and query-results buckets, the aggregator, the archiver, the catalog, the fan-out, the alerts topic and the ops view', () => {
     const { stack } = streamlakeApp();
 
     const template = Template.fromStack(stack);
@@ -25,9 +20,13 @@ describe('StreamlakeStack', () => {
     template.resourceCountIs('AWS::S3::Bucket', 3);
     template.resourceCountIs('AWS::Lambda::Function', 4);
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
-    template.resourceCountIs('AWS::SNS::Topic', 1);
-    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.resourceCountIs(
+      'AWS::CloudWatch::Alarm',
+      opsAlarms(stack.ops.resources, stack.ops.thresholds).length,
+    );
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.resourceCountIs('AWS::SNS::Topic', 2);
+    template.resourceCountIs('AWS::KMS::Key', 2);
     template.resourceCountIs('AWS::Events::Rule', 1);
     template.resourceCountIs('AWS::Glue::Database', 1);
     template.resourceCountIs('AWS::Glue::Table', 2);
@@ -117,16 +116,6 @@ describe('StreamlakeStack', () => {
     template.hasOutput('AlertStateTableName', { Value: { Ref: idOf(stack.derived.alertState) } });
   });
 
-  it('sends every iterator-age alarm to the alerts topic', () => {
-    const { stack } = streamlakeApp();
-    const topicId = stack.getLogicalId(stack.alerting.topic.node.defaultChild as CfnElement);
-
-    const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'));
-
-    expect(alarms).toHaveLength(3);
-    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
-  });
-
   it('subscribes the alert email from context, and nobody without it', () => {
     const withEmail = Template.fromStack(stackWith({ 'streamlake:alertEmail': 'ops@example.com' }));
     const without = Template.fromStack(stackWith({}));
@@ -144,6 +133,7 @@ describe('StreamlakeStack', () => {
       'streamlake:fanoutBatchingWindowSeconds': '0',
       'streamlake:deviceSilentMinutes': '10',
       'streamlake:silentDeviceCheckMinutes': 5,
+      'streamlake:fanoutIteratorAgeAlarmSeconds': '120',
     });
 
     const template = Template.fromStack(stack);
@@ -153,6 +143,7 @@ describe('StreamlakeStack', () => {
       MaximumBatchingWindowInSeconds: 0,
     });
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
+    expect(opsAlarmOf(stack, 'FanoutIteratorAge').Threshold).toBe(120_000);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ DEVICE_SILENT_MINUTES: '10' }) },
     });
@@ -189,7 +180,7 @@ describe('StreamlakeStack', () => {
     });
 
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 10_000 });
+    expect(opsAlarmOf(stack, 'AggregateIteratorAge').Threshold).toBe(10_000);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
@@ -228,10 +219,8 @@ describe('StreamlakeStack', () => {
       BatchSize: 10_000,
       MaximumBatchingWindowInSeconds: 5,
     });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Dimensions: [{ Name: 'FunctionName', Value: archiveFunction }],
-      Threshold: 30_000,
-    });
+    expect(opsAlarmOf(stack, 'ArchiveIteratorAge').Threshold).toBe(30_000);
+    expect(opsAlarmOf(stack, 'AggregateIteratorAge').Threshold).toBe(60_000);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
