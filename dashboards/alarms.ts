@@ -69,10 +69,14 @@ export const opsAlarms = (resources: OpsResources, thresholds: OpsThresholds): A
         "Records older than the mapping's maximum record age go to the on-failure destination.",
     });
   }
-  for (const fn of [...resources.consumers, ...resources.scheduled]) {
+  const functions = [
+    ...resources.consumers.map((fn) => ({ ...fn, name: fn.key as string })),
+    ...resources.scheduled.map((fn) => ({ ...fn, name: fn.title })),
+  ];
+  for (const fn of functions) {
     const metrics = lambdaMetrics(fn.functionName, fn.title);
     alarms.push({
-      id: `${pascal('key' in fn ? fn.key : fn.title)}ErrorRate`,
+      id: `${pascal(fn.name)}ErrorRate`,
       title: `${fn.title} error rate above ${thresholds.errorRatePercent}%`,
       series: {
         kind: 'percent',

@@ -44,6 +44,8 @@ export class AlertsLog {
     this.recent.push(line);
     if (this.recent.length > 100) this.recent.shift();
     if (this.file) appendFileSync(this.file, `${JSON.stringify(line)}\n`);
+    // CloudWatch alarm notifications on the ops topic carry no alert attributes; the ops view announces those.
+    if (line.state === undefined) return;
     this.announce(
       `ALERT ${line.state ?? ''} ${line.severity ?? ''} ${line.rule ?? ''} ${line.subject ?? ''}`
         .replace(/\s+/g, ' ')

@@ -1,6 +1,5 @@
 import type { ProducerProgress } from '../../producers/progress.ts';
-import type { LocalCloud } from './local-cloud.ts';
-import type { PipelineStats } from './pipeline-stats.ts';
+import { type LiveFigures, liveText } from './dashboard/local-ops.ts';
 import type { DemoRun } from './run-demo.ts';
 
 const AGGREGATE = 'streamlake-aggregate';
@@ -9,23 +8,17 @@ const FANOUT = 'streamlake-fanout';
 
 const n = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 1 });
 
-/** The one live line: what went in, what came out, how far behind the consumer is. */
-export const liveLine = (producer: ProducerProgress, pipeline: PipelineStats, cloud: LocalCloud): string => {
-  const stats = pipeline.mapping(cloud.mappingIdOf('Aggregate'));
+/** The one live line: what went in, what came out, how far behind the consumers are, what fired. */
+export const liveLine = (producer: ProducerProgress, live: LiveFigures): string => {
   const seconds = Math.max(producer.elapsedMs / 1000, 0.001);
   return [
     `${Math.round(seconds)}s`,
-    `sent ${n(producer.sent)} (${n(producer.sent / seconds)}/s)`,
-    `processed ${n(stats.processed)}`,
-    `quarantined ${n(cloud.metrics.get('RecordsQuarantined', AGGREGATE))}`,
-    `rollup writes ${n(cloud.metrics.get('RollupWrites'))}`,
-    `parquet files ${n(cloud.metrics.get('ParquetFiles', ARCHIVE))}`,
-    `alerts ${n(cloud.alerts.opened)} open/${n(cloud.alerts.resolved)} resolved`,
-    `iterator age ${n(stats.lastIteratorAgeMs / 1000)}s`,
+    `sent ${n(producer.sent)}`,
+    liveText(live),
     producer.failed ? `UNSENT ${n(producer.failed)}` : '',
   ]
     .filter(Boolean)
-    .join(' | ');
+    .join(' · ');
 };
 
 /** The closing summary of `npm start`. */

@@ -13,11 +13,19 @@ import {
   localAwsEnvironment,
   localClients,
 } from './clients.ts';
+import { LocalOps } from './dashboard/local-ops.ts';
+import { type LocalOpsView, localOpsView } from './dashboard/local-ops-view.ts';
 import { CheckpointStore } from './esm/checkpoints.ts';
 import { DynamoDbStreamMappingPoller } from './esm/dynamodb-stream-poller.ts';
 import { type Invoke, KinesisMappingPoller, type PollerObserver } from './esm/kinesis-poller.ts';
 import { handlerModule, LocalFunction } from './lambda/local-function.ts';
-import { MetricsSink } from './metrics-sink.ts';
+import { kinesisPutMetrics } from './metrics/kinesis-metrics.ts';
+import { lambdaInvocationMetrics } from './metrics/lambda-metrics.ts';
+import { iteratorAgeMetrics, observeAll } from './metrics/mapping-metrics.ts';
+import { MetricStore } from './metrics/metric-store.ts';
+import { MetricsSink } from './metrics/metrics-sink.ts';
+import { s3RequestMetrics } from './metrics/s3-metrics.ts';
+import { snsPublishMetrics } from './metrics/sns-metrics.ts';
 import { provision } from './provision.ts';
 import { type SchedulePlan, scheduledEvent, schedulesFromTemplate } from './schedules.ts';
 import { startDynamoDb } from './servers/dynamodb-server.ts';
@@ -64,6 +72,9 @@ const provideRuntimeSdk = (assemblyDir: string): void => {
  */
 export class LocalCloud {
   private readonly functions = new Map<string, LocalFunction>();
+  private ops?: LocalOps;
+  private readonly invocationMetrics: ReturnType<typeof lambdaInvocationMetrics>;
+  private readonly mappingMetrics: PollerObserver;
 
   private constructor(
     readonly plan: CloudPlan,
@@ -73,13 +84,24 @@ export class LocalCloud {
     /** Every message published to the local SNS topics (the alerts). */
     readonly alerts: AlertsLog,
     readonly sns: LocalSns,
+    /**
+     * What CloudWatch would hold for this cloud: the functions' EMF metrics and the AWS/Lambda,
+     * AWS/Kinesis, AWS/S3 and AWS/SNS metrics the local services measure.
+     */
+    readonly metricStore: MetricStore,
+    /** The functions' log lines and their EMF counters. */
     readonly metrics: MetricsSink,
     readonly checkpoints: CheckpointStore,
+    /** The stack's ops dashboard and alarms, with this cloud's physical names. */
+    readonly opsView: LocalOpsView,
     private readonly servers: LocalServer[],
     private readonly assemblyDir: string,
     private readonly stateDir?: string,
     private readonly ephemeralDir?: string,
-  ) {}
+  ) {
+    this.invocationMetrics = lambdaInvocationMetrics(metricStore);
+    this.mappingMetrics = iteratorAgeMetrics(metricStore, plan);
+  }
 
   static async start(options: LocalCloudOptions = {}): Promise<LocalCloud> {
     const { stateDir } = options;
@@ -109,15 +131,28 @@ export class LocalCloud {
     provideRuntimeSdk(assemblyDir);
 
     const alerts = new AlertsLog(stateDir && join(stateDir, 'alerts.jsonl'), options.onAlert);
+    const metricStore = new MetricStore();
+    const publishMetrics = snsPublishMetrics(metricStore);
     const servers: LocalServer[] = [];
     try {
-      servers.push(await startKinesis(kinesisPort, stateDir && join(stateDir, 'kinesis')));
+      servers.push(
+        await startKinesis(kinesisPort, stateDir && join(stateDir, 'kinesis'), {
+          onPuts: kinesisPutMetrics(metricStore),
+        }),
+      );
       servers.push(await startDynamoDb(dynamoPort, stateDir && join(stateDir, 'dynamodb')));
-      servers.push(await startS3(s3Port, join(scratchDir, 's3')));
+      servers.push(
+        await startS3(s3Port, join(scratchDir, 's3'), {
+          onObjectCreated: s3RequestMetrics(metricStore, plan.buckets),
+        }),
+      );
       servers.push(
         await startSns(snsPort, {
           ...(stateDir ? { statePath: join(stateDir, 'sns.json') } : {}),
-          onPublish: alerts.record,
+          onPublish: (message) => {
+            publishMetrics(message);
+            alerts.record(message);
+          },
         }),
       );
     } catch (error) {
@@ -139,8 +174,10 @@ export class LocalCloud {
       clients,
       alerts,
       sns,
-      new MetricsSink(stateDir && join(stateDir, 'logs', 'functions.log')),
+      metricStore,
+      new MetricsSink(metricStore, stateDir && join(stateDir, 'logs', 'functions.log')),
       new CheckpointStore(stateDir && join(stateDir, 'checkpoints.json')),
+      localOpsView(stack, plan),
       servers,
       assemblyDir,
       stateDir,
@@ -185,6 +222,7 @@ export class LocalCloud {
           NODE_OPTIONS: '',
         },
         this.metrics.accept,
+        this.invocationMetrics,
       );
       this.functions.set(fn.logicalId, local);
     }
@@ -214,6 +252,7 @@ export class LocalCloud {
     include: (id: string) => boolean = () => true,
   ) {
     const functionOf = (name: string) => this.plan.functions.find((f) => f.name === name);
+    const observed = observeAll(observer, this.mappingMetrics);
     const invokerOf = (functionName: string) => (event: unknown) =>
       this.functionNamed(functionOf(functionName)?.logicalId ?? functionName).invoke(event);
     const kinesis = this.plan.kinesisMappings
@@ -227,7 +266,7 @@ export class LocalCloud {
           region: LOCAL_REGION,
           roleArn: functionOf(mapping.functionName)?.roleArn ?? '',
           signal,
-          ...(observer ? { observer } : {}),
+          observer: observed,
         }).run(),
       );
     const streams = this.plan.dynamoDbStreamMappings
@@ -244,7 +283,7 @@ export class LocalCloud {
               | undefined) ?? invokerOf(mapping.functionName),
           region: LOCAL_REGION,
           signal,
-          ...(observer ? { observer } : {}),
+          observer: observed,
         }).run(),
       );
     const schedules = this.schedules
@@ -268,11 +307,30 @@ export class LocalCloud {
     }
   }
 
+  /**
+   * Serves the ops dashboard on 127.0.0.1 and starts evaluating the ops alarms, whose changes are
+   * published to the stack's ops topic; stopped with the cloud.
+   */
+  async serveOps(options: { port: number; onAlarm?: (line: string) => void }): Promise<LocalOps> {
+    this.ops ??= await LocalOps.start({
+      store: this.metricStore,
+      view: this.opsView,
+      alerts: this.alerts,
+      ...(this.clients.sns ? { sns: this.clients.sns } : {}),
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      port: options.port,
+      ...(options.onAlarm ? { onAlarm: options.onAlarm } : {}),
+    });
+    return this.ops;
+  }
+
   get state(): string | undefined {
     return this.stateDir;
   }
 
   async stop(): Promise<void> {
+    await this.ops?.stop();
     await Promise.all([...this.functions.values()].map((fn) => fn.stop()));
     await this.sns.drain();
     await Promise.allSettled(this.servers.map((server) => server.stop()));

@@ -3,12 +3,15 @@ import { readGroundTruth } from '../../producers/ground-truth.ts';
 import { createKinesisClient } from '../../producers/kinesis-client.ts';
 import type { ProducerProgress } from '../../producers/progress.ts';
 import { type ProducerSummary, runProducers } from '../../producers/run-producers.ts';
+import type { LocalOps } from './dashboard/local-ops.ts';
 import { LocalCloud } from './local-cloud.ts';
 import { PipelineStats } from './pipeline-stats.ts';
 import type { StartOptions } from './start-options.ts';
 
 export interface DemoRun {
   readonly cloud: LocalCloud;
+  /** The ops dashboard and alarms; stopped with the cloud. */
+  readonly ops: LocalOps;
   readonly stats: PipelineStats;
   readonly producers: ProducerSummary;
   readonly drained: boolean;
@@ -19,9 +22,11 @@ export interface DemoRun {
 
 export interface DemoHooks {
   onReady?(cloud: LocalCloud): void;
+  /** The ops dashboard is being served (before any event is produced). */
+  onOpsReady?(ops: LocalOps): void;
   /** Each alert the pipeline publishes to its SNS topic, as one line. */
   onAlert?(line: string): void;
-  onProgress?(producer: ProducerProgress, stats: PipelineStats, cloud: LocalCloud): void;
+  onProgress?(producer: ProducerProgress, stats: PipelineStats, cloud: LocalCloud, ops: LocalOps): void;
 }
 
 /** Highest accepted sequence number per shard, from the ground truth. */
@@ -75,6 +80,18 @@ export const runDemo = async (
     },
   });
   hooks.onReady?.(cloud);
+  let ops: LocalOps;
+  try {
+    ops = await cloud.serveOps({
+      // Next to the four service ports unless chosen; a free one when those are picked freely.
+      port: options.dashboardPort ?? (options.basePort ? options.basePort + 4 : 0),
+      ...(hooks.onAlert ? { onAlarm: hooks.onAlert } : {}),
+    });
+  } catch (error) {
+    await cloud.stop();
+    throw error;
+  }
+  hooks.onOpsReady?.(ops);
   const stats = new PipelineStats();
   const mappings = new AbortController();
   const aggregateOnly = options.consumers === 'aggregate';
@@ -84,7 +101,7 @@ export const runDemo = async (
   running.catch(() => mappings.abort());
   const groundTruthPath = `${options.stateDir}/ground-truth.jsonl`;
   let latest: ProducerProgress | undefined;
-  const ticker = setInterval(() => latest && hooks.onProgress?.(latest, stats, cloud), 1000);
+  const ticker = setInterval(() => latest && hooks.onProgress?.(latest, stats, cloud, ops), 1000);
   try {
     const stream = cloud.plan.streams[0];
     if (!stream) throw new Error('the stack declares no Kinesis stream');
@@ -112,8 +129,8 @@ export const runDemo = async (
     }
     const drained = caughtUp(cloud, stats, targets, include);
     const drainMs = Date.now() - producedAt;
-    if (latest) hooks.onProgress?.(latest, stats, cloud);
-    return { cloud, stats, producers, drained, drainMs, groundTruthPath };
+    if (latest) hooks.onProgress?.(latest, stats, cloud, ops);
+    return { cloud, ops, stats, producers, drained, drainMs, groundTruthPath };
   } finally {
     clearInterval(ticker);
     mappings.abort();

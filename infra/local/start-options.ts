@@ -8,8 +8,9 @@ import {
 
 export const START_USAGE = `npm start -- [options]
 
-Brings up the local cloud (Kinesis, DynamoDB Local, S3 on 127.0.0.1), deploys the Streamlake stack
-onto it, runs the web-session and IoT-device simulators, and prints a summary when done.
+Brings up the local cloud (Kinesis, DynamoDB Local, S3, SNS on 127.0.0.1), deploys the Streamlake stack
+onto it, serves the ops dashboard, runs the web-session and IoT-device simulators, and prints a
+summary when done.
 
 Options:
   --rate N              events per second the simulators send (default 1000)
@@ -24,6 +25,7 @@ Options:
   --state-dir DIR       where servers keep data, checkpoints and logs (default .streamlake)
   --fresh               delete the state first instead of continuing where the last run stopped
   --base-port N         first of four loopback ports for Kinesis, DynamoDB, S3, SNS (default 4567)
+  --dashboard-port N    loopback port of the live ops dashboard (default: base port + 4, so 4571)
   -h, --help            show this help
 
 Ctrl-C stops producing, finishes the in-flight batch, saves checkpoints and stops every server.`;
@@ -43,6 +45,8 @@ export interface StartOptions {
   readonly stateDir: string;
   readonly fresh: boolean;
   readonly basePort: number;
+  /** Port of the ops dashboard on 127.0.0.1; 0 picks a free one. @default basePort + 4, or 0 with basePort 0 */
+  readonly dashboardPort?: number;
   /** Run every consumer (default) or only the aggregator (benchmarks compare the two). */
   readonly consumers?: 'all' | 'aggregate';
 }
@@ -62,6 +66,7 @@ export const parseStartArgs = (argv: readonly string[]): StartOptions | undefine
         'state-dir': { type: 'string' },
         fresh: { type: 'boolean' },
         'base-port': { type: 'string' },
+        'dashboard-port': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -80,5 +85,10 @@ export const parseStartArgs = (argv: readonly string[]): StartOptions | undefine
     stateDir: text('state-dir') ?? '.streamlake',
     fresh: values.fresh === true,
     basePort: numberOption('--base-port', text('base-port'), 4567, 1024, 65_000, true),
+    ...(text('dashboard-port') === undefined
+      ? {}
+      : {
+          dashboardPort: numberOption('--dashboard-port', text('dashboard-port'), 4571, 1024, 65_535, true),
+        }),
   };
 };

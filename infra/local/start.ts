@@ -45,9 +45,10 @@ const main = async (): Promise<number> => {
         `local cloud up: Kinesis ${cloud.endpoints.kinesis}, DynamoDB ${cloud.endpoints.dynamodb}, S3 ${cloud.endpoints.s3}, SNS ${cloud.endpoints.sns}\n` +
           `producing ${options.rate} events/s ${options.forever ? 'until Ctrl-C' : `for ${options.durationSeconds}s`} …`,
       ),
+    onOpsReady: (ops) => console.error(`ops dashboard: ${ops.url}`),
     onAlert: (line) => process.stderr.write(tty ? `\r\x1b[2K${line}\n` : `${line}\n`),
-    onProgress: (producer, stats, cloud) => {
-      const line = liveLine(producer, stats, cloud);
+    onProgress: (producer, _stats, _cloud, ops) => {
+      const line = liveLine(producer, ops.live());
       process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
     },
   });

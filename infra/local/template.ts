@@ -30,7 +30,18 @@ export interface StreamPlan extends Named {
 export interface TablePlan extends Named {
   readonly properties: Record<string, unknown>;
 }
-export type BucketPlan = Named;
+/** A bucket's request-metrics filter (`MetricsConfigurations`): CloudWatch reports AWS/S3 `{BucketName, FilterId}`. */
+export interface BucketMetricsFilter {
+  readonly id: string;
+  /** Only objects under this key prefix; the whole bucket when unset. */
+  readonly prefix?: string;
+  /** Only objects with all these tags. */
+  readonly tagFilters?: { readonly key: string; readonly value: string }[];
+  readonly accessPointArn?: string;
+}
+export interface BucketPlan extends Named {
+  readonly metricsFilters: BucketMetricsFilter[];
+}
 export type TopicPlan = Named;
 export interface FunctionPlan extends Named {
   readonly handler: string;
@@ -101,6 +112,22 @@ const arnOf = (account: LocalAccount, type: string, name: string): string => {
   }
 };
 
+/** A bucket's `MetricsConfigurations`, as declared. */
+const metricsFiltersOf = (declared: unknown): BucketMetricsFilter[] =>
+  (Array.isArray(declared) ? (declared as Record<string, unknown>[]) : []).map((configuration) => {
+    const tags = configuration.TagFilters as { Key?: unknown; Value?: unknown }[] | undefined;
+    return {
+      id: String(configuration.Id),
+      ...(typeof configuration.Prefix === 'string' ? { prefix: configuration.Prefix } : {}),
+      ...(Array.isArray(tags) && tags.length > 0
+        ? { tagFilters: tags.map((tag) => ({ key: String(tag.Key), value: String(tag.Value) })) }
+        : {}),
+      ...(typeof configuration.AccessPointArn === 'string'
+        ? { accessPointArn: configuration.AccessPointArn }
+        : {}),
+    };
+  });
+
 /** Reads a synthesized template into the plan the local cloud provisions. */
 export const planFromTemplate = (template: Template, account: LocalAccount): CloudPlan => {
   const resources = template.Resources;
@@ -162,7 +189,12 @@ export const planFromTemplate = (template: Template, account: LocalAccount): Clo
     ...named(id, 'AWS::DynamoDB::Table'),
     properties: resolve(r.Properties ?? {}) as Record<string, unknown>,
   }));
-  const buckets = ofType('AWS::S3::Bucket').map(([id]) => named(id, 'AWS::S3::Bucket'));
+  const buckets = ofType('AWS::S3::Bucket').map(
+    ([id, r]): BucketPlan => ({
+      ...named(id, 'AWS::S3::Bucket'),
+      metricsFilters: metricsFiltersOf(resolve(r.Properties?.MetricsConfigurations)),
+    }),
+  );
   const topics = ofType('AWS::SNS::Topic').map(([id]) => named(id, 'AWS::SNS::Topic'));
   const functions = ofType('AWS::Lambda::Function').map(([id, r]): FunctionPlan => {
     const props = r.Properties ?? {};

@@ -83,7 +83,12 @@ describe('planFromTemplate', () => {
       { logicalId: 'RollupTable', name: 'streamlake-dev-RollupTable', arn: TABLE_ARN },
     ]);
     expect(plan.buckets).toEqual([
-      { logicalId: 'FailedBatchesBucket', name: BUCKET_NAME, arn: `arn:aws:s3:::${BUCKET_NAME}` },
+      {
+        logicalId: 'FailedBatchesBucket',
+        name: BUCKET_NAME,
+        arn: `arn:aws:s3:::${BUCKET_NAME}`,
+        metricsFilters: [],
+      },
     ]);
     expect(plan.functions.map(({ logicalId, name, arn }) => ({ logicalId, name, arn }))).toEqual([
       { logicalId: 'AggregateFunction', name: FUNCTION_NAME, arn: FUNCTION_ARN },

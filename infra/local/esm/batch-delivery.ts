@@ -106,7 +106,7 @@ export class BatchDelivery<R extends DeliverableRecord, E> {
       mappingId: this.settings.id,
       shardId,
       sequenceNumber: last.sequenceNumber,
-      iteratorAgeMs: Date.now() - last.arrivalMs,
+      iteratorAgeMs: Date.now() - (last.ageFromMs ?? last.arrivalMs),
       records: records.length,
     });
   }
@@ -129,7 +129,8 @@ export class BatchDelivery<R extends DeliverableRecord, E> {
         mappingId: settings.id,
         shardId,
         sequenceNumber: last.checkpoint,
-        iteratorAgeMs: Date.now() - last.record.arrivalMs,
+        // Counted like the maximum record age: DynamoDB Local's minute-rounded creation times would add up to a minute.
+        iteratorAgeMs: Date.now() - (last.record.ageFromMs ?? last.record.arrivalMs),
         records: part.reduce((sum, entry) => sum + 1 + entry.skipped, 0),
       });
     };

@@ -32,6 +32,22 @@ export const handlerModule = (assemblyDir: string, fn: FunctionPlan) => {
   return { modulePath, exportName: fn.handler.slice(dot + 1) };
 };
 
+/** What the Lambda service measures of one invocation (the AWS/Lambda metrics). */
+export interface InvocationReport {
+  /** The function's physical name, the `FunctionName` dimension. */
+  readonly functionName: string;
+  readonly startedAtMs: number;
+  /**
+   * From handing the event to the environment until its reply. A cold environment's first invocation
+   * includes loading the code, which Lambda reports apart as Init Duration.
+   */
+  readonly durationMs: number;
+  /** The handler threw, timed out or crashed its environment. */
+  readonly failed: boolean;
+  /** Invocations of this function in flight when this one started, itself included. */
+  readonly concurrent: number;
+}
+
 /**
  * Runs a function's bundled code the way Lambda does: each concurrent invocation gets its own
  * execution environment (a worker thread with the function's environment variables), reused
@@ -41,6 +57,7 @@ export class LocalFunction {
   private readonly idle: Worker[] = [];
   private readonly all = new Set<Worker>();
   private nextId = 0;
+  private inFlight = 0;
 
   constructor(
     private readonly fn: FunctionPlan,
@@ -48,6 +65,8 @@ export class LocalFunction {
     private readonly environment: Record<string, string>,
     /** Receives every line the function writes to stdout/stderr (JSON logs and EMF metrics). */
     private readonly onLogLine: (line: string) => void,
+    /** Told about every invocation, whichever path invoked it (mapping, schedule, test). */
+    private readonly onInvocation?: (report: InvocationReport) => void,
   ) {}
 
   private spawn(): Worker {
@@ -72,6 +91,27 @@ export class LocalFunction {
   }
 
   async invoke(event: unknown): Promise<unknown> {
+    const startedAtMs = Date.now();
+    const started = performance.now();
+    const concurrent = ++this.inFlight;
+    let failed = true;
+    try {
+      const result = await this.run(event);
+      failed = false;
+      return result;
+    } finally {
+      this.inFlight--;
+      this.onInvocation?.({
+        functionName: this.fn.name,
+        startedAtMs,
+        durationMs: performance.now() - started,
+        failed,
+        concurrent,
+      });
+    }
+  }
+
+  private async run(event: unknown): Promise<unknown> {
     const worker = this.idle.pop() ?? this.spawn();
     const id = this.nextId++;
     try {

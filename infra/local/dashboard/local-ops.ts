@@ -1,0 +1,153 @@
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { MetricSpec } from '../../../dashboards/index.ts';
+import { kinesisMetrics, lambdaMetrics, pipelineMetric } from '../../../dashboards/index.ts';
+import type { AlertsLog } from '../alerts-log.ts';
+import type { MetricStore } from '../metrics/metric-store.ts';
+import { AlarmEvaluator } from './alarm-evaluator.ts';
+import { alarmNotification, worthNotifying } from './alarm-notification.ts';
+import { type DashboardServer, startDashboardServer } from './dashboard-server.ts';
+import type { LocalOpsView } from './local-ops-view.ts';
+import { dashboardSnapshot } from './snapshot.ts';
+
+export interface LocalOpsOptions {
+  readonly store: MetricStore;
+  readonly view: LocalOpsView;
+  readonly alerts: AlertsLog;
+  readonly sns?: SNSClient;
+  readonly region: string;
+  readonly accountId: string;
+  /** 127.0.0.1 port of the page; 0 picks a free one. */
+  readonly port: number;
+  /** Period of the live charts. @default 5 */
+  readonly periodSeconds?: number;
+  /** Periods on screen. @default 120 (ten minutes at 5 s) */
+  readonly periods?: number;
+  /** How often alarms are evaluated. @default 5000 */
+  readonly evaluateEveryMs?: number;
+  /** Each published alarm change, as one line. */
+  readonly onAlarm?: (line: string) => void;
+}
+
+/** The figures of the terminal's live line, from the same metrics as the dashboard. */
+export interface LiveFigures {
+  readonly inPerSecond: number;
+  readonly outPerSecond: number;
+  readonly iteratorAgeMs: number;
+  readonly quarantined: number;
+  readonly alertsOpened: number;
+  readonly alertsResolved: number;
+  readonly alarmsFiring: number;
+}
+
+/**
+ * The ops view of the local cloud: the dashboard page on 127.0.0.1, the ops alarms evaluated every
+ * few seconds with notifications published to the stack's ops topic, and the live figures.
+ */
+export class LocalOps {
+  private readonly timer: NodeJS.Timeout;
+  private readonly startedMs = Date.now();
+
+  private constructor(
+    private readonly options: LocalOpsOptions,
+    private readonly evaluator: AlarmEvaluator,
+    private readonly server: DashboardServer,
+  ) {
+    this.timer = setInterval(() => this.evaluator.evaluate(), options.evaluateEveryMs ?? 5000);
+    this.timer.unref();
+  }
+
+  static async start(options: LocalOpsOptions): Promise<LocalOps> {
+    const publish = (transition: Parameters<typeof alarmNotification>[0]) => {
+      if (!worthNotifying(transition)) return;
+      options.onAlarm?.(
+        `ALARM ${transition.spec.id} ${transition.from} → ${transition.to}: ${transition.reason}`,
+      );
+      const message = alarmNotification(transition, {
+        region: options.region,
+        accountId: options.accountId,
+        alarmPrefix: 'streamlake',
+      });
+      options.sns
+        ?.send(new PublishCommand({ TopicArn: options.view.opsTopicArn, ...message }))
+        .catch((error: Error) =>
+          options.onAlarm?.(`could not publish alarm ${transition.spec.id}: ${error.message}`),
+        );
+    };
+    const evaluator = new AlarmEvaluator(options.store, options.view.alarms, publish);
+    let ops: LocalOps | undefined;
+    const server = await startDashboardServer(options.port, () => ops?.snapshot());
+    ops = new LocalOps(options, evaluator, server);
+    return ops;
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  /** The charts span the run so far: at least two minutes, at most `periods`. */
+  snapshot(nowMs = Date.now()) {
+    const { options } = this;
+    const periodSeconds = options.periodSeconds ?? 5;
+    const maxPeriods = options.periods ?? 120;
+    return {
+      ...dashboardSnapshot({
+        dashboard: options.view.dashboard,
+        store: options.store,
+        alarms: this.evaluator.current(),
+        alerts: options.alerts.recent.filter((alert) => alert.topicArn === options.view.alertsTopicArn),
+        nowMs,
+        periodSeconds,
+        periods: Math.min(
+          maxPeriods,
+          Math.max(24, Math.ceil((nowMs - this.startedMs) / (periodSeconds * 1000)) + 2),
+        ),
+      }),
+      live: liveText(this.live(nowMs)),
+    };
+  }
+
+  /** Rates over the last complete 5 seconds; totals since start. */
+  live(nowMs = Date.now()): LiveFigures {
+    const { store, view } = this.options;
+    const to = Math.floor(nowMs / 1000) * 1000;
+    const from = to - 5000;
+    const sum = (metric: MetricSpec) =>
+      store.series(metric, 'Sum', 5000, from, to).values.reduce<number>((s, v) => s + (v ?? 0), 0);
+    const consumers = view.resources.consumers;
+    const aggregate = consumers.find((c) => c.key === 'aggregate');
+    const ages = consumers.map((c) => {
+      const metric = lambdaMetrics(c.functionName, c.title).iteratorAge;
+      const values = store.series(metric, 'Maximum', 15_000, to - 15_000, to).values;
+      return values.reduce<number>((max, v) => Math.max(max, v ?? 0), 0);
+    });
+    return {
+      inPerSecond: sum(kinesisMetrics(view.resources.streamName).incomingRecords) / 5,
+      outPerSecond: aggregate ? sum(pipelineMetric(aggregate.service, 'RecordsIn', '')) / 5 : 0,
+      iteratorAgeMs: Math.max(0, ...ages),
+      quarantined: consumers
+        .filter((c) => c.source === 'kinesis')
+        .reduce((total, c) => total + store.total(pipelineMetric(c.service, 'RecordsQuarantined', '')), 0),
+      alertsOpened: this.options.alerts.opened,
+      alertsResolved: this.options.alerts.resolved,
+      alarmsFiring: this.evaluator.current().filter((s) => s.state === 'ALARM').length,
+    };
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.server.stop();
+  }
+}
+
+const n = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 0 });
+
+/** `in 1,000/s · out 998/s · iterator age 1.2s · quarantined 3 · alerts 2 open/1 resolved · alarms 0` */
+export const liveText = (live: LiveFigures): string =>
+  [
+    `in ${n(live.inPerSecond)}/s`,
+    `out ${n(live.outPerSecond)}/s`,
+    `iterator age ${(live.iteratorAgeMs / 1000).toFixed(1)}s`,
+    `quarantined ${n(live.quarantined)}`,
+    `alerts ${n(live.alertsOpened)} opened/${n(live.alertsResolved)} resolved`,
+    `alarms ${live.alarmsFiring}`,
+  ].join(' · ');

@@ -1,0 +1,78 @@
+import type { MetricId } from './metric-store.ts';
+
+/** One metric extracted from an embedded-metric-format log line. */
+export interface EmfMetric {
+  readonly id: MetricId;
+  readonly values: number[];
+  readonly timestampMs: number;
+  /** The directive's Unit (CloudWatch keeps it with the datapoint), when given. */
+  readonly unit?: string;
+}
+
+interface MetricDirective {
+  readonly Namespace?: unknown;
+  readonly Dimensions?: unknown;
+  readonly Metrics?: unknown;
+}
+
+const valuesOf = (raw: unknown): number[] => {
+  if (typeof raw === 'number') return Number.isFinite(raw) ? [raw] : [];
+  if (!Array.isArray(raw)) return [];
+  return raw.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+};
+
+/**
+ * The metrics of one log line in CloudWatch embedded metric format, as CloudWatch Logs extracts them
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html):
+ * each directive of `_aws.CloudWatchMetrics` names a namespace, dimension sets and metrics; every metric
+ * is emitted once per dimension set, with the dimension values and the metric's value (a number or an
+ * array of numbers) read from the root of the document, at `_aws.Timestamp` (`nowMs` when absent).
+ * A line that is not EMF yields nothing; so does a dimension set naming a member that is missing or not a
+ * string, and a metric without numeric values (CloudWatch would not extract those either).
+ */
+export const parseEmf = (line: string, nowMs: number = Date.now()): EmfMetric[] => {
+  // Cheap rejection of the ordinary JSON and text log lines, before any parsing.
+  if (line.charCodeAt(0) !== 123 /* { */ || !line.includes('"_aws"')) return [];
+  let document: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(line);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return [];
+    document = parsed as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  const aws = document._aws as { Timestamp?: unknown; CloudWatchMetrics?: unknown } | undefined;
+  if (typeof aws !== 'object' || aws === null || !Array.isArray(aws.CloudWatchMetrics)) return [];
+  const timestampMs = typeof aws.Timestamp === 'number' ? aws.Timestamp : nowMs;
+  const metrics: EmfMetric[] = [];
+  for (const directive of aws.CloudWatchMetrics as MetricDirective[]) {
+    if (typeof directive?.Namespace !== 'string' || !Array.isArray(directive.Metrics)) continue;
+    const namespace = directive.Namespace;
+    // No dimension sets at all: the metrics are emitted without dimensions.
+    const sets =
+      Array.isArray(directive.Dimensions) && directive.Dimensions.length > 0 ? directive.Dimensions : [[]];
+    for (const set of sets as unknown[]) {
+      if (!Array.isArray(set)) continue;
+      const dimensions: Record<string, string> = {};
+      let valid = true;
+      for (const key of set) {
+        const value = typeof key === 'string' ? document[key] : undefined;
+        if (typeof value !== 'string') valid = false;
+        else dimensions[key as string] = value;
+      }
+      if (!valid) continue;
+      for (const definition of directive.Metrics as { Name?: unknown; Unit?: unknown }[]) {
+        if (typeof definition?.Name !== 'string') continue;
+        const values = valuesOf(document[definition.Name]);
+        if (values.length === 0) continue;
+        metrics.push({
+          id: { namespace, name: definition.Name, dimensions },
+          values,
+          timestampMs,
+          ...(typeof definition.Unit === 'string' ? { unit: definition.Unit } : {}),
+        });
+      }
+    }
+  }
+  return metrics;
+};
