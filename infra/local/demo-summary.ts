@@ -1,5 +1,5 @@
 import type { ProducerProgress } from '../../producers/progress.ts';
-import { type LiveFigures, liveText } from './dashboard/local-ops.ts';
+import { type LiveFigures, liveText } from './dashboard/live-figures.ts';
 import type { DemoRun } from './run-demo.ts';
 
 const AGGREGATE = 'streamlake-aggregate';

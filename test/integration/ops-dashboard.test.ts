@@ -37,7 +37,7 @@ describe('the local ops dashboard during a short run', () => {
     run = await runDemo(
       {
         rate: 800,
-        durationSeconds: 14,
+        durationSeconds: 8,
         forever: false,
         seed: 5,
         devices: 20,

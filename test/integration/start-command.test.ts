@@ -25,6 +25,7 @@ describe('npm start', () => {
       '--fresh',
       '--state-dir',
       '--base-port',
+      '--dashboard-port',
     ]) {
       expect(result.stdout).toContain(option);
     }
@@ -61,15 +62,16 @@ describe('npm start', () => {
     child.stderr?.on('data', (chunk) => (stderr += chunk));
     const exit = exited(child);
     const deadline = Date.now() + 90_000;
-    while (!/processed [1-9]/.test(stderr) && Date.now() < deadline)
+    while (!/out [1-9]/.test(stderr) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 250));
-    expect(stderr).toMatch(/processed [1-9]/);
+    expect(stderr).toMatch(/out [1-9][\d,]*\/s · iterator age [\d.]+s · quarantined \d+ · alerts \d+ opened/);
+    expect(stderr).toContain(`ops dashboard: http://127.0.0.1:${basePort + 4}/`);
 
     child.kill('SIGINT');
     expect(await exit).toBe(0);
     expect(stdout).toContain('streamlake demo summary');
     expect(existsSync(join(stateDir, 'checkpoints.json'))).toBe(true);
-    for (const port of [basePort, basePort + 1, basePort + 2, basePort + 3])
+    for (const port of [basePort, basePort + 1, basePort + 2, basePort + 3, basePort + 4])
       await assertPortFree(port, 'a stopped server');
   });
 });

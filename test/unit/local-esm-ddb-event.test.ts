@@ -102,7 +102,8 @@ describe('toPolledStreamRecord', () => {
       eventSource: 'aws:dynamodb',
       awsRegion: 'us-east-1',
       dynamodb: {
-        ApproximateCreationDateTime: Date.parse('2026-11-22T06:21:00.000Z') / 1000,
+        // DynamoDB Local said 06:21:00 (rounded to the minute); it was read at 06:21:30.
+        ApproximateCreationDateTime: Date.parse('2026-11-22T06:21:30.000Z') / 1000,
         Keys: { pk: { S: 'a' } },
         NewImage: { pk: { S: 'a' }, count: { N: '2' } },
         OldImage: { pk: { S: 'a' }, count: { N: '1' } },
@@ -146,7 +147,7 @@ describe('toPolledStreamRecord', () => {
     expect(polled.record.dynamodb).not.toHaveProperty('OldImage');
   });
 
-  it('counts a minute-rounded creation time’s age from the latest moment the record can have been written', () => {
+  it('dates a minute-rounded creation time, and counts its age, from the latest moment the record can have been written', () => {
     // Prepare: DynamoDB Local rounds ApproximateCreationDateTime down to the minute.
     const roundedMs = Date.parse('2026-11-22T06:21:00.000Z');
 
@@ -166,6 +167,8 @@ describe('toPolledStreamRecord', () => {
     expect(early.arrivalMs).toBe(roundedMs);
     expect(early.ageFromMs).toBe(roundedMs + 59_999);
     expect(soon.ageFromMs).toBe(roundedMs + 5_000);
+    expect(early.record.dynamodb?.ApproximateCreationDateTime).toBe((roundedMs + 59_000) / 1000);
+    expect(soon.record.dynamodb?.ApproximateCreationDateTime).toBe((roundedMs + 5_000) / 1000);
   });
 });
 

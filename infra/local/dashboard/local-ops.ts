@@ -1,11 +1,10 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { MetricSpec } from '../../../dashboards/index.ts';
-import { kinesisMetrics, lambdaMetrics, pipelineMetric } from '../../../dashboards/index.ts';
 import type { AlertsLog } from '../alerts-log.ts';
 import type { MetricStore } from '../metrics/metric-store.ts';
 import { AlarmEvaluator } from './alarm-evaluator.ts';
 import { alarmNotification, worthNotifying } from './alarm-notification.ts';
 import { type DashboardServer, startDashboardServer } from './dashboard-server.ts';
+import { type LiveFigures, liveFigures, liveText } from './live-figures.ts';
 import type { LocalOpsView } from './local-ops-view.ts';
 import { dashboardSnapshot } from './snapshot.ts';
 
@@ -26,17 +25,6 @@ export interface LocalOpsOptions {
   readonly evaluateEveryMs?: number;
   /** Each published alarm change, as one line. */
   readonly onAlarm?: (line: string) => void;
-}
-
-/** The figures of the terminal's live line, from the same metrics as the dashboard. */
-export interface LiveFigures {
-  readonly inPerSecond: number;
-  readonly outPerSecond: number;
-  readonly iteratorAgeMs: number;
-  readonly quarantined: number;
-  readonly alertsOpened: number;
-  readonly alertsResolved: number;
-  readonly alarmsFiring: number;
 }
 
 /**
@@ -108,29 +96,13 @@ export class LocalOps {
 
   /** Rates over the last complete 5 seconds; totals since start. */
   live(nowMs = Date.now()): LiveFigures {
-    const { store, view } = this.options;
-    const to = Math.floor(nowMs / 1000) * 1000;
-    const from = to - 5000;
-    const sum = (metric: MetricSpec) =>
-      store.series(metric, 'Sum', 5000, from, to).values.reduce<number>((s, v) => s + (v ?? 0), 0);
-    const consumers = view.resources.consumers;
-    const aggregate = consumers.find((c) => c.key === 'aggregate');
-    const ages = consumers.map((c) => {
-      const metric = lambdaMetrics(c.functionName, c.title).iteratorAge;
-      const values = store.series(metric, 'Maximum', 15_000, to - 15_000, to).values;
-      return values.reduce<number>((max, v) => Math.max(max, v ?? 0), 0);
-    });
-    return {
-      inPerSecond: sum(kinesisMetrics(view.resources.streamName).incomingRecords) / 5,
-      outPerSecond: aggregate ? sum(pipelineMetric(aggregate.service, 'RecordsIn', '')) / 5 : 0,
-      iteratorAgeMs: Math.max(0, ...ages),
-      quarantined: consumers
-        .filter((c) => c.source === 'kinesis')
-        .reduce((total, c) => total + store.total(pipelineMetric(c.service, 'RecordsQuarantined', '')), 0),
-      alertsOpened: this.options.alerts.opened,
-      alertsResolved: this.options.alerts.resolved,
+    return liveFigures({
+      store: this.options.store,
+      resources: this.options.view.resources,
+      alerts: this.options.alerts,
       alarmsFiring: this.evaluator.current().filter((s) => s.state === 'ALARM').length,
-    };
+      nowMs,
+    });
   }
 
   async stop(): Promise<void> {
@@ -138,16 +110,3 @@ export class LocalOps {
     await this.server.stop();
   }
 }
-
-const n = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 0 });
-
-/** `in 1,000/s · out 998/s · iterator age 1.2s · quarantined 3 · alerts 2 open/1 resolved · alarms 0` */
-export const liveText = (live: LiveFigures): string =>
-  [
-    `in ${n(live.inPerSecond)}/s`,
-    `out ${n(live.outPerSecond)}/s`,
-    `iterator age ${(live.iteratorAgeMs / 1000).toFixed(1)}s`,
-    `quarantined ${n(live.quarantined)}`,
-    `alerts ${n(live.alertsOpened)} opened/${n(live.alertsResolved)} resolved`,
-    `alarms ${live.alarmsFiring}`,
-  ].join(' · ');

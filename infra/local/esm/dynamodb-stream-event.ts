@@ -65,9 +65,13 @@ export const toPolledStreamRecord = (record: _Record, context: StreamRecordConte
   const source = record.dynamodb ?? {};
   const created = source.ApproximateCreationDateTime;
   const createdMs = created instanceof Date ? created.getTime() : context.readAtMs;
+  // DynamoDB Local rounds ApproximateCreationDateTime down to the minute (AWS keeps the second); take
+  // the latest moment the record can have been written, so a young record never looks a minute old.
+  const ageFromMs =
+    createdMs % MINUTE_MS === 0 ? Math.min(context.readAtMs, createdMs + MINUTE_MS - 1) : createdMs;
   const dynamodb: StreamRecord = {
     // Lambda delivers epoch seconds.
-    ApproximateCreationDateTime: Math.floor(createdMs / 1000),
+    ApproximateCreationDateTime: Math.floor(ageFromMs / 1000),
     ...(source.Keys ? { Keys: toLambdaImage(source.Keys) } : {}),
     ...(source.NewImage ? { NewImage: toLambdaImage(source.NewImage) } : {}),
     ...(source.OldImage ? { OldImage: toLambdaImage(source.OldImage) } : {}),
@@ -88,10 +92,7 @@ export const toPolledStreamRecord = (record: _Record, context: StreamRecordConte
   return {
     sequenceNumber: source.SequenceNumber ?? '',
     arrivalMs: createdMs,
-    // DynamoDB Local rounds ApproximateCreationDateTime down to the minute; count the record's age
-    // from the latest moment it can have been written, so a young record never looks a minute old.
-    ageFromMs:
-      createdMs % MINUTE_MS === 0 ? Math.min(context.readAtMs, createdMs + MINUTE_MS - 1) : createdMs,
+    ageFromMs,
     record: lambdaRecord,
     payloadBytes: Buffer.byteLength(JSON.stringify(lambdaRecord)) + 1,
   };

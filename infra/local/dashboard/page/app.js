@@ -67,8 +67,15 @@ const chartOptions = (widget, width) => {
     grid: { stroke: '#26313d', width: 1 },
     ticks: { stroke: '#26313d' },
   };
+  const clock = (t) =>
+    new Date(t * 1000).toLocaleTimeString([], {
+      hour12: false,
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
   const axes = [
-    { ...axisStyle },
+    { ...axisStyle, space: 80, values: (_, ticks) => ticks.map(clock) },
     {
       ...axisStyle,
       scale: 'y',

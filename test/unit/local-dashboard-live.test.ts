@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { OpsResources } from '../../dashboards/index.ts';
+import { liveFigures, liveText } from '../../infra/local/dashboard/live-figures.ts';
+import { MetricStore } from '../../infra/local/metrics/metric-store.ts';
+
+const RESOURCES: OpsResources = {
+  streamName: 'events',
+  consumers: [
+    {
+      key: 'aggregate',
+      title: 'aggregate',
+      functionName: 'agg-fn',
+      service: 'streamlake-aggregate',
+      source: 'kinesis',
+    },
+    {
+      key: 'archive',
+      title: 'archive',
+      functionName: 'arc-fn',
+      service: 'streamlake-archive',
+      source: 'kinesis',
+    },
+    {
+      key: 'fanout',
+      title: 'fan-out',
+      functionName: 'fan-fn',
+      service: 'streamlake-fanout',
+      source: 'dynamodb-stream',
+    },
+  ],
+  scheduled: [],
+  tables: [],
+  lakeBucketName: 'lake',
+  alertsTopicName: 'alerts',
+};
+// 08:00:02.5 — deliberately not on a 5-second boundary.
+const NOW = Date.UTC(2026, 10, 22, 8, 0, 2, 500);
+
+describe('liveFigures', () => {
+  it('gives the rate of the last five whole seconds, however they fall on 5-second boundaries', () => {
+    // Prepare
+    const store = new MetricStore({ clock: () => NOW });
+    for (let second = -10; second < 2; second++) {
+      store.put(
+        { namespace: 'AWS/Kinesis', name: 'IncomingRecords', dimensions: { StreamName: 'events' } },
+        1000,
+        NOW - 2500 + second * 1000 + 2000,
+      );
+      store.put(
+        { namespace: 'Streamlake', name: 'RecordsIn', dimensions: { service: 'streamlake-aggregate' } },
+        900,
+        NOW - 500 + second * 1000,
+      );
+    }
+    store.put(
+      {
+        namespace: 'Streamlake',
+        name: 'RecordsQuarantined',
+        dimensions: { service: 'streamlake-aggregate' },
+      },
+      3,
+      NOW - 60_000,
+    );
+    store.put(
+      { namespace: 'Streamlake', name: 'RecordsQuarantined', dimensions: { service: 'streamlake-archive' } },
+      4,
+      NOW - 1000,
+    );
+    store.put(
+      { namespace: 'AWS/Lambda', name: 'IteratorAge', dimensions: { FunctionName: 'fan-fn' } },
+      2500,
+      NOW - 4000,
+    );
+
+    // Act
+    const live = liveFigures({
+      store,
+      resources: RESOURCES,
+      alerts: { opened: 2, resolved: 1 },
+      alarmsFiring: 1,
+      nowMs: NOW,
+    });
+
+    // Assess
+    expect(live).toEqual({
+      inPerSecond: 1000,
+      outPerSecond: 900,
+      iteratorAgeMs: 2500,
+      quarantined: 7,
+      alertsOpened: 2,
+      alertsResolved: 1,
+      alarmsFiring: 1,
+    });
+    expect(liveText(live)).toBe(
+      'in 1,000/s · out 900/s · iterator age 2.5s · quarantined 7 · alerts 2 opened/1 resolved · alarms 1',
+    );
+  });
+});
