@@ -62,8 +62,7 @@ describe('npm start', () => {
     child.stderr?.on('data', (chunk) => (stderr += chunk));
     const exit = exited(child);
     const deadline = Date.now() + 90_000;
-    while (!/out [1-9]/.test(stderr) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 250));
+    while (!/out [1-9]/.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
     expect(stderr).toMatch(/out [1-9][\d,]*\/s · iterator age [\d.]+s · quarantined \d+ · alerts \d+ opened/);
     expect(stderr).toContain(`ops dashboard: http://127.0.0.1:${basePort + 4}/`);
 
