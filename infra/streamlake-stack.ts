@@ -285,6 +285,7 @@ export class StreamlakeStack extends Stack {
     );
     const { topic } = new Alerting(this, 'Ops', {
       purpose: 'ops alarms',
+      alarmsPublish: true,
       email: props.opsEmail ?? stringFromContext(this.node, CONTEXT_KEYS.opsEmail),
     });
     const alarms = new OpsAlarms(this, 'OpsAlarms', { specs: opsAlarms(resources, thresholds), topic });

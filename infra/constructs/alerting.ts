@@ -20,6 +20,14 @@ export interface AlertingProps {
    * @default - no subscription
    */
   readonly email?: string;
+
+  /**
+   * Whether CloudWatch alarm actions may publish to the topic (and use its key). Only the ops topic
+   * needs it; the alerts topic is published to by the fan-out's role alone.
+   *
+   * @default false
+   */
+  readonly alarmsPublish?: boolean;
 }
 
 /** CloudWatch alarm actions publish as this service; it must be able to use the topic's key. */
@@ -30,8 +38,8 @@ const CLOUDWATCH = new ServicePrincipal('cloudwatch.amazonaws.com');
  * message attributes rule, severity, subject and state that subscribers filter on) and the ops alarms
  * (CloudWatch alarm actions). A standard topic, since CloudWatch alarms cannot publish to FIFO topics;
  * transition ids make duplicate alerts recognisable. Encrypted with a customer-managed key (rotated
- * yearly) whose policy lets CloudWatch alarms use it; publishers in the account get
- * `kms:GenerateDataKey`/`kms:Decrypt` through their own role.
+ * yearly); with `alarmsPublish` its policies let CloudWatch alarms publish and use the key; publishers
+ * in the account get `kms:GenerateDataKey`/`kms:Decrypt` through their own role.
  */
 export class Alerting extends Construct {
   readonly key: Key;
@@ -48,30 +56,31 @@ export class Alerting extends Construct {
       description: `streamlake: encrypts the ${purpose} topic`,
       enableKeyRotation: true,
     });
-    this.key.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToUseTheKey',
-        principals: [CLOUDWATCH],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-      }),
-    );
-
     this.topic = new Topic(this, 'Topic', {
       displayName: `streamlake ${purpose}`,
       masterKey: this.key,
       enforceSSL: true,
     });
-    this.topic.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToPublish',
-        principals: [CLOUDWATCH],
-        actions: ['sns:Publish'],
-        resources: [this.topic.topicArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-      }),
-    );
+    if (props.alarmsPublish) {
+      this.key.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'AllowCloudWatchAlarmsToUseTheKey',
+          principals: [CLOUDWATCH],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+        }),
+      );
+      this.topic.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'AllowCloudWatchAlarmsToPublish',
+          principals: [CLOUDWATCH],
+          actions: ['sns:Publish'],
+          resources: [this.topic.topicArn],
+          conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+        }),
+      );
+    }
     if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
   }
 }

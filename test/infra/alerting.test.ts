@@ -16,10 +16,10 @@ describe('Alerting', () => {
     });
   });
 
-  it('lets CloudWatch alarms use the key, in this account only', () => {
+  it('lets CloudWatch alarms use the key, in this account only, when alarms publish to it', () => {
     const stack = emptyStack();
 
-    new Alerting(stack, 'Alerting');
+    new Alerting(stack, 'Alerting', { alarmsPublish: true });
 
     Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
@@ -37,10 +37,10 @@ describe('Alerting', () => {
     });
   });
 
-  it('lets CloudWatch alarms publish and refuses publishing without TLS', () => {
+  it('lets CloudWatch alarms publish when asked, and refuses publishing without TLS', () => {
     const stack = emptyStack();
 
-    new Alerting(stack, 'Alerting');
+    new Alerting(stack, 'Alerting', { alarmsPublish: true });
 
     Template.fromStack(stack).hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
@@ -54,6 +54,16 @@ describe('Alerting', () => {
         ]),
       },
     });
+  });
+
+  it('grants CloudWatch nothing on a topic alarms do not publish to', () => {
+    const stack = emptyStack();
+
+    new Alerting(stack, 'Alerting');
+
+    const template = JSON.stringify(Template.fromStack(stack).toJSON());
+    expect(template).not.toContain('cloudwatch.amazonaws.com');
+    expect(template).toContain('aws:SecureTransport');
   });
 
   it('subscribes an email address only when given one', () => {
