@@ -37,7 +37,7 @@ const RESOURCES: OpsResources = {
 const NOW = Date.UTC(2026, 10, 22, 8, 0, 2, 500);
 
 describe('liveFigures', () => {
-  it('gives the rate of the last five whole seconds, however they fall on 5-second boundaries', () => {
+  it('gives the rate of the last five whole seconds, however they fall on 5-second boundaries, and counts each bad record once', () => {
     // Prepare
     const store = new MetricStore({ clock: () => NOW });
     for (let second = -10; second < 2; second++) {
@@ -86,13 +86,13 @@ describe('liveFigures', () => {
       inPerSecond: 1000,
       outPerSecond: 900,
       iteratorAgeMs: 2500,
-      quarantined: 7,
+      quarantined: 3,
       alertsOpened: 2,
       alertsResolved: 1,
       alarmsFiring: 1,
     });
     expect(liveText(live)).toBe(
-      'in 1,000/s · out 900/s · iterator age 2.5s · quarantined 7 · alerts 2 opened/1 resolved · alarms 1',
+      'in 1,000/s · out 900/s · iterator age 2.5s · quarantined 3 · alerts 2 opened/1 resolved · alarms 1',
     );
   });
 });

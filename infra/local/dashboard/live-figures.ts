@@ -20,7 +20,7 @@ export interface LiveFigures {
 
 /**
  * Events per second into the stream and read by the aggregator over the last complete 5 seconds,
- * the highest iterator age of any consumer over the last 15, and totals since the start.
+ * the highest iterator age of any consumer over the last 15, and the aggregator's totals since the start.
  */
 export const liveFigures = (input: {
   readonly store: MetricStore;
@@ -44,9 +44,8 @@ export const liveFigures = (input: {
     inPerSecond: sum(kinesisMetrics(resources.streamName).incomingRecords) / 5,
     outPerSecond: aggregate ? sum(pipelineMetric(aggregate.service, 'RecordsIn', '')) / 5 : 0,
     iteratorAgeMs: Math.max(0, ...ages),
-    quarantined: resources.consumers
-      .filter((c) => c.source === 'kinesis')
-      .reduce((total, c) => total + store.total(pipelineMetric(c.service, 'RecordsQuarantined', '')), 0),
+    // Each Kinesis consumer quarantines the same bad record; the aggregator's count is the number of bad records.
+    quarantined: aggregate ? store.total(pipelineMetric(aggregate.service, 'RecordsQuarantined', '')) : 0,
     alertsOpened: input.alerts.opened,
     alertsResolved: input.alerts.resolved,
     alarmsFiring: input.alarmsFiring,
