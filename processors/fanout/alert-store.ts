@@ -10,6 +10,32 @@ export interface AlertStoreOptions {
   readonly sns: SNSClient;
   readonly tableName: string;
   readonly topicArn: string;
+  /**
+   * The items this execution environment last wrote, to skip re-reading them on the next batch. Only
+   * an optimisation: every write is still conditional on the item's version, and a failed condition
+   * (another writer, a re-delivery elsewhere) drops the entry and reads the item again.
+   */
+  readonly cache?: AlertCache;
+}
+
+/** Alert items as this environment last wrote them, by alertId; bounded, cleared when full. */
+export class AlertCache {
+  private readonly items = new Map<string, StoredAlert>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  get(alertId: string): StoredAlert | undefined {
+    return this.items.get(alertId);
+  }
+
+  set(item: StoredAlert): void {
+    if (this.items.size >= this.capacity && !this.items.has(item.alertId)) this.items.clear();
+    this.items.set(item.alertId, item);
+  }
+
+  delete(alertId: string): void {
+    this.items.delete(alertId);
+  }
 }
 
 /** An alert state item: one per (rule, subject), key `alertId` = `<rule>#<subject>`. */
@@ -43,20 +69,23 @@ export const applyAlertStep = async (
   identity: { alertId: string; rule: string; subject: string },
   step: (stored: StoredAlert) => AlertStep | undefined,
 ): Promise<Transition | undefined> => {
+  const { cache } = options;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const got = await options.client.send(
-      new GetCommand({
-        TableName: options.tableName,
-        Key: { alertId: identity.alertId },
-        ConsistentRead: true,
-      }),
-    );
-    const stored = (got.Item ?? { alertId: identity.alertId }) as StoredAlert;
+    const cached = attempt === 0 ? cache?.get(identity.alertId) : undefined;
+    const stored = cached ?? (await read(options, identity.alertId));
     if (stored.transition && !stored.transition.published) await publish(options, stored.transition);
     const next = step(stored);
     if (!next || (!next.transition && next.recent === undefined)) return undefined;
+    // Forget the item until the write is known to have succeeded: a lost response leaves it unknown.
+    cache?.delete(identity.alertId);
     try {
-      await options.client.send(new UpdateCommand(stateUpdate(options.tableName, identity, stored, next)));
+      const written = await options.client.send(
+        new UpdateCommand({
+          ...stateUpdate(options.tableName, identity, stored, next),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      if (!next.transition) cache?.set(written.Attributes as StoredAlert);
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) continue;
       throw error;
@@ -67,6 +96,13 @@ export const applyAlertStep = async (
   throw new Error(
     `alert ${identity.alertId} changed under us ${MAX_ATTEMPTS} times in a row; retrying the batch`,
   );
+};
+
+const read = async (options: AlertStoreOptions, alertId: string): Promise<StoredAlert> => {
+  const got = await options.client.send(
+    new GetCommand({ TableName: options.tableName, Key: { alertId }, ConsistentRead: true }),
+  );
+  return (got.Item ?? { alertId }) as StoredAlert;
 };
 
 const stateUpdate = (

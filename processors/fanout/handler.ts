@@ -4,6 +4,7 @@ import { dynamodb, sns } from '../clients.ts';
 import { scopeLogsToBatch } from '../shared/telemetry.ts';
 import { alertInputsOf } from './alert-evaluation.ts';
 import { ALERT_RULES, deviceSilentRule } from './alert-rules.ts';
+import { AlertCache } from './alert-store.ts';
 import { writeAlerts } from './alert-writer.ts';
 import { loadFanoutConfig, loadSilentCheckConfig } from './config.ts';
 import { type MinuteChange, minuteChangesOf, streamLabelOf } from './delta.ts';
@@ -18,6 +19,9 @@ import { writeDeviceStates } from './device-writer.ts';
 import { writeOnce } from './high-water-mark-writer.ts';
 import { checkSilence } from './silent-devices.ts';
 import { logger, publishFanoutMetrics } from './telemetry.ts';
+
+/** Alert items this environment wrote, so the next batch need not read them again (writes stay conditional). */
+const alertCache = new AlertCache();
 
 /** Loaded on first use: each of the two functions in this bundle has only its own settings. */
 let fanoutConfig: ReturnType<typeof loadFanoutConfig> | undefined;
@@ -45,6 +49,7 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
 
   const { changes, ignored } = minuteChangesOf(records);
   const alertStore = {
+    cache: alertCache,
     client: dynamodb,
     sns,
     tableName: config.alertStateTable,

@@ -4,7 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { Transition } from '../../processors/fanout/alert-state.ts';
-import { applyAlertStep } from '../../processors/fanout/alert-store.ts';
+import { AlertCache, applyAlertStep } from '../../processors/fanout/alert-store.ts';
 import { writeOnce } from '../../processors/fanout/high-water-mark-writer.ts';
 import { padSequence } from '../../processors/shared/sequence.ts';
 
@@ -166,5 +166,69 @@ describe('applyAlertStep', () => {
 
     expect(published).toHaveLength(1);
     expect(JSON.parse((published[0] as { Message: string }).Message).id).toBe(transition.id);
+  });
+
+  it('skips the read of an item this environment wrote last, and re-reads when another writer changed it', async () => {
+    // Prepare: batch 1 reads and writes version 1; batch 2 uses the cached item and wins; batch 3's
+    // conditional write fails (someone else wrote version 3), so it reads the item and retries.
+    const cache = new AlertCache();
+    const recent = { '2026-11-22T05:03Z': 1 };
+    const { client, sent } = fakeClient([
+      () => ({ Item: undefined }),
+      (input) => ({
+        Attributes: {
+          alertId: 'r#s',
+          version: 1,
+          recent: (input.ExpressionAttributeValues as Record<string, unknown>)[':recent'],
+        },
+      }),
+      () => ({ Attributes: { alertId: 'r#s', version: 2, recent } }),
+      conflict({}),
+      () => ({ Item: { alertId: 'r#s', version: 3, recent } }),
+      () => ({ Attributes: { alertId: 'r#s', version: 4, recent } }),
+    ]);
+    const { sns } = fakeSns();
+    const options = { client, sns, tableName: 'A', topicArn: 'arn', cache };
+
+    // Act
+    for (let batch = 0; batch < 3; batch++) await applyAlertStep(options, identity, () => ({ recent }));
+
+    // Assess
+    expect(sent.map((s) => s.name)).toEqual([
+      'GetCommand',
+      'UpdateCommand',
+      'UpdateCommand',
+      'UpdateCommand',
+      'GetCommand',
+      'UpdateCommand',
+    ]);
+    expect(
+      sent
+        .filter((s) => s.name === 'UpdateCommand')
+        .map((s) => (s.input.ExpressionAttributeValues as Record<string, unknown>)[':expected']),
+    ).toEqual([undefined, 1, 2, 3]);
+    expect(cache.get('r#s')?.version).toBe(4);
+  });
+
+  it('forgets the item when a write fails for another reason, so the next batch reads it again', async () => {
+    // Prepare
+    const cache = new AlertCache();
+    cache.set({ alertId: 'r#s', version: 7 });
+    const { client, sent } = fakeClient([
+      () => {
+        throw new Error('socket hang up');
+      },
+    ]);
+    const { sns } = fakeSns();
+
+    // Act
+    const attempt = applyAlertStep({ client, sns, tableName: 'A', topicArn: 'arn', cache }, identity, () => ({
+      recent: {},
+    }));
+
+    // Assess
+    await expect(attempt).rejects.toThrow('socket hang up');
+    expect(sent.map((s) => s.name)).toEqual(['UpdateCommand']);
+    expect(cache.get('r#s')).toBeUndefined();
   });
 });
