@@ -172,7 +172,7 @@ describe('applyAlertStep', () => {
     // Prepare: batch 1 reads and writes version 1; batch 2 uses the cached item and wins; batch 3's
     // conditional write fails (someone else wrote version 3), so it reads the item and retries.
     const cache = new AlertCache();
-    const recent = { '2026-11-22T05:03Z': 1 };
+    const recent = { '2026-11-22T05:03Z': { value: 1, count: 1 } };
     const { client, sent } = fakeClient([
       () => ({ Item: undefined }),
       (input) => ({
