@@ -39,13 +39,15 @@ export class LocalOps {
     private readonly options: LocalOpsOptions,
     private readonly evaluator: AlarmEvaluator,
     private readonly server: DashboardServer,
+    /** Notifications on their way to the ops topic. */
+    private readonly published: Promise<void>[],
   ) {
-    this.timer = setInterval(() => this.evaluator.evaluate(), options.evaluateEveryMs ?? 5000);
+    this.timer = setInterval(() => void this.evaluateAlarms(), options.evaluateEveryMs ?? 5000);
     this.timer.unref();
   }
 
   static async start(options: LocalOpsOptions): Promise<LocalOps> {
-    const publish = (transition: Parameters<typeof alarmNotification>[0]) => {
+    const publish = async (transition: Parameters<typeof alarmNotification>[0]) => {
       if (!worthNotifying(transition)) return;
       options.onAlarm?.(
         `ALARM ${transition.spec.id} ${transition.from} → ${transition.to}: ${transition.reason}`,
@@ -55,17 +57,26 @@ export class LocalOps {
         accountId: options.accountId,
         alarmPrefix: 'streamlake',
       });
-      options.sns
+      await options.sns
         ?.send(new PublishCommand({ TopicArn: options.view.opsTopicArn, ...message }))
         .catch((error: Error) =>
           options.onAlarm?.(`could not publish alarm ${transition.spec.id}: ${error.message}`),
         );
     };
-    const evaluator = new AlarmEvaluator(options.store, options.view.alarms, publish);
+    const published: Promise<void>[] = [];
+    const evaluator = new AlarmEvaluator(options.store, options.view.alarms, (transition) =>
+      published.push(publish(transition)),
+    );
     let ops: LocalOps | undefined;
     const server = await startDashboardServer(options.port, () => ops?.snapshot());
-    ops = new LocalOps(options, evaluator, server);
+    ops = new LocalOps(options, evaluator, server, published);
     return ops;
+  }
+
+  /** Evaluates every alarm now (the timer does so every few seconds) and waits for the notifications it sends. */
+  async evaluateAlarms(nowMs = Date.now()): Promise<void> {
+    this.evaluator.evaluate(nowMs);
+    await Promise.all(this.published.splice(0));
   }
 
   get url(): string {
