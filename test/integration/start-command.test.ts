@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { assertPortFree, freePort } from '../../infra/local/servers/ports.ts';
+import { assertPortFree, freePortRange } from '../../infra/local/servers/ports.ts';
 
 const START = ['--import', 'tsx', 'infra/local/start.ts'];
 
@@ -38,7 +38,8 @@ describe('npm start', () => {
   });
 
   it('Ctrl-C finishes the in-flight batch, saves checkpoints, prints the summary and stops every server', async () => {
-    const basePort = await freePort();
+    // Kinesis, DynamoDB, S3, SNS and the dashboard take five ports from the base port on.
+    const basePort = await freePortRange(5);
     const child = spawn(
       process.execPath,
       [

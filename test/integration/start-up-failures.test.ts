@@ -9,13 +9,23 @@ describe('the local cloud refuses to start with a clear message', () => {
   const path = process.env.PATH;
   afterEach(() => {
     blocker?.close();
+    blocker = undefined;
     process.env.PATH = path;
   });
 
   it('when one of its ports is already taken, naming the port and what to do', async () => {
-    const port = await freePort();
-    blocker = createServer().listen(port + 1, '127.0.0.1');
-    await new Promise((resolve) => blocker?.once('listening', resolve));
+    // A free port whose neighbour we can hold: the neighbour may belong to someone else, so try again then.
+    let port = 0;
+    for (let attempt = 0; attempt < 20 && !blocker?.listening; attempt++) {
+      port = await freePort();
+      const candidate = createServer();
+      const held = await new Promise<boolean>((resolve) => {
+        candidate.once('error', () => resolve(false));
+        candidate.listen(port + 1, '127.0.0.1', () => resolve(true));
+      });
+      if (held) blocker = candidate;
+    }
+    expect(blocker?.listening).toBe(true);
     await expect(LocalCloud.start({ basePort: port })).rejects.toThrow(
       new RegExp(`port ${port + 1} for DynamoDB Local is already in use.*--base-port`),
     );

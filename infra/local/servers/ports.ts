@@ -28,6 +28,24 @@ export const freePort = (): Promise<number> =>
     });
   });
 
+/** The first of `count` consecutive free loopback ports (for a `--base-port`); tries a few candidates. */
+export const freePortRange = async (count: number): Promise<number> => {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const first = await freePort();
+    const rest = Array.from({ length: count - 1 }, (_, i) => first + 1 + i);
+    const free = await Promise.all(
+      rest.map((port) =>
+        assertPortFree(port, 'a probe').then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    if (first + count <= 65_535 && free.every(Boolean)) return first;
+  }
+  throw new Error(`found no ${count} consecutive free ports on 127.0.0.1 after 50 tries`);
+};
+
 /** Polls `check` until it resolves true or `timeoutMs` passes. */
 export const waitUntil = async (
   check: () => Promise<boolean>,
