@@ -1,44 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type AlarmSpec,
-  DEFAULT_OPS_THRESHOLDS,
-  type OpsResources,
-  opsAlarms,
-} from '../../dashboards/index.ts';
+import { type AlarmSpec, DEFAULT_OPS_THRESHOLDS, opsAlarms } from '../../dashboards/index.ts';
 import { AlarmEvaluator, evaluateAlarm } from '../../infra/local/dashboard/alarm-evaluator.ts';
 import { alarmNotification, worthNotifying } from '../../infra/local/dashboard/alarm-notification.ts';
 import { MetricStore } from '../../infra/local/metrics/metric-store.ts';
+import { OPS_RESOURCES } from './support/ops-resources.ts';
 
-const RESOURCES: OpsResources = {
-  streamName: 'events',
-  consumers: [
-    {
-      key: 'aggregate',
-      title: 'aggregate',
-      functionName: 'agg-fn',
-      service: 'streamlake-aggregate',
-      source: 'kinesis',
-    },
-    {
-      key: 'archive',
-      title: 'archive',
-      functionName: 'arc-fn',
-      service: 'streamlake-archive',
-      source: 'kinesis',
-    },
-    {
-      key: 'fanout',
-      title: 'fan-out',
-      functionName: 'fan-fn',
-      service: 'streamlake-fanout',
-      source: 'dynamodb-stream',
-    },
-  ],
-  scheduled: [{ title: 'silent-device check', functionName: 'silent-fn' }],
-  tables: [{ title: 'rollups', tableName: 'rollups-table' }],
-  lakeBucketName: 'lake-bucket',
-  alertsTopicName: 'alerts',
-};
+const RESOURCES = OPS_RESOURCES;
 const ALARMS = opsAlarms(RESOURCES, DEFAULT_OPS_THRESHOLDS);
 const alarm = (id: string): AlarmSpec => {
   const found = ALARMS.find((a) => a.id === id);

@@ -1,38 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { OpsResources } from '../../dashboards/index.ts';
 import { liveFigures, liveText } from '../../infra/local/dashboard/live-figures.ts';
 import { MetricStore } from '../../infra/local/metrics/metric-store.ts';
+import { OPS_RESOURCES } from './support/ops-resources.ts';
 
-const RESOURCES: OpsResources = {
-  streamName: 'events',
-  consumers: [
-    {
-      key: 'aggregate',
-      title: 'aggregate',
-      functionName: 'agg-fn',
-      service: 'streamlake-aggregate',
-      source: 'kinesis',
-    },
-    {
-      key: 'archive',
-      title: 'archive',
-      functionName: 'arc-fn',
-      service: 'streamlake-archive',
-      source: 'kinesis',
-    },
-    {
-      key: 'fanout',
-      title: 'fan-out',
-      functionName: 'fan-fn',
-      service: 'streamlake-fanout',
-      source: 'dynamodb-stream',
-    },
-  ],
-  scheduled: [],
-  tables: [],
-  lakeBucketName: 'lake',
-  alertsTopicName: 'alerts',
-};
+const RESOURCES = OPS_RESOURCES;
 // 08:00:02.5 — deliberately not on a 5-second boundary.
 const NOW = Date.UTC(2026, 10, 22, 8, 0, 2, 500);
 

@@ -1,39 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type OpsResources, opsDashboard } from '../../dashboards/index.ts';
+import { opsDashboard } from '../../dashboards/index.ts';
 import { evaluateSeries, windowEndingAt } from '../../infra/local/dashboard/evaluate-series.ts';
 import { dashboardSnapshot } from '../../infra/local/dashboard/snapshot.ts';
 import { MetricStore } from '../../infra/local/metrics/metric-store.ts';
+import { OPS_RESOURCES } from './support/ops-resources.ts';
 
-const RESOURCES: OpsResources = {
-  streamName: 'events',
-  consumers: [
-    {
-      key: 'aggregate',
-      title: 'aggregate',
-      functionName: 'agg-fn',
-      service: 'streamlake-aggregate',
-      source: 'kinesis',
-    },
-    {
-      key: 'archive',
-      title: 'archive',
-      functionName: 'arc-fn',
-      service: 'streamlake-archive',
-      source: 'kinesis',
-    },
-    {
-      key: 'fanout',
-      title: 'fan-out',
-      functionName: 'fan-fn',
-      service: 'streamlake-fanout',
-      source: 'dynamodb-stream',
-    },
-  ],
-  scheduled: [],
-  tables: [{ title: 'rollups', tableName: 'rollups-table' }],
-  lakeBucketName: 'lake-bucket',
-  alertsTopicName: 'alerts',
-};
+const RESOURCES = OPS_RESOURCES;
 const T0 = Date.UTC(2026, 10, 22, 8, 0, 0);
 const incoming = { namespace: 'AWS/Kinesis', name: 'IncomingRecords', dimensions: { StreamName: 'events' } };
 
