@@ -1,4 +1,4 @@
-import { LAKE_METRIC_FILTERS, type OpsResources } from './resources.ts';
+import { LAKE_METRIC_FILTERS } from './resources.ts';
 import type { MetricSpec, SearchSpec, Statistic, Unit } from './series.ts';
 
 /**
@@ -104,11 +104,4 @@ export const quarantinedByReason = (service: string, title: string): SearchSpec 
   statistic: 'Sum',
   label: `${title} quarantined`,
   unit: 'Count',
-});
-
-/** Every metric source of a stack, for layouts and alarms to pick from. */
-export const opsMetrics = (resources: OpsResources) => ({
-  stream: kinesisMetrics(resources.streamName),
-  lake: lakeMetrics(resources.lakeBucketName),
-  alertsTopic: topicMetrics(resources.alertsTopicName),
 });
