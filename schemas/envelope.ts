@@ -11,8 +11,14 @@ export const DATASETS = ['clickstream', 'telemetry'] as const;
 export type Dataset = (typeof DATASETS)[number];
 
 const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
-/** RFC 3339 UTC timestamp with optional milliseconds, e.g. 2026-11-22T05:06:07.123Z. */
+/**
+ * RFC 3339 UTC timestamp with optional milliseconds, e.g. 2026-11-22T05:06:07.123Z. The pattern is the
+ * shape only: parseUtcMillis also requires a calendar date, hours 00–23, minutes and seconds 00–59
+ * (no leap second) and a year within UTC_YEARS.
+ */
 const UTC_TIME = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,3})?Z$';
+/** Years an eventTime may name: before the Unix epoch is a broken clock, not data; after 9999 has no 4-digit year. */
+export const UTC_YEARS = { min: 1970, max: 9999 } as const;
 
 /**
  * Fields every event carries, whatever its type: which contract it follows, a unique id,

@@ -1,6 +1,8 @@
 import type { TObject } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import type { ClickstreamEvent } from './clickstream.ts';
+import { UTC_YEARS } from './envelope.ts';
+import { firstUnencodable } from './limits.ts';
 import { CONTRACTS, contractKey } from './registry.ts';
 import type { TelemetryEvent } from './telemetry.ts';
 import { parseUtcMillis } from './time.ts';
@@ -50,15 +52,80 @@ const onlyKnownFields = (value: object, fields: ReadonlySet<string>): boolean =>
   return true;
 };
 
-const preview = (value: unknown): string => {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+const PREVIEW_CHARS = 80;
+
+interface Frame {
+  readonly container: Readonly<Record<string, unknown>> | readonly unknown[];
+  readonly keys: readonly string[] | undefined;
+  index: number;
+}
+
+/** JSON.stringify escapes controls and lone surrogates; escape U+FFFE/U+FFFF too, so a detail goes anywhere. */
+const leaf = (value: unknown): string =>
+  typeof value === 'string'
+    ? JSON.stringify(value.length > PREVIEW_CHARS ? value.slice(0, PREVIEW_CHARS) : value).replace(
+        /[\uFFFE\uFFFF]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+      )
+    : String(value);
+
+/**
+ * JSON-like text of `value`, at most ~80 characters, e.g. `[[[[[…` or `{"a":{"a":…`. Walks with its own
+ * stack and stops at the budget, so no nesting depth or size can overflow the call stack or cost time.
+ */
+export const preview = (value: unknown): string => {
+  let text = '';
+  const frames: Frame[] = [];
+  let next = value;
+  let pending = true;
+  while (text.length <= PREVIEW_CHARS) {
+    if (pending) {
+      pending = false;
+      if (Array.isArray(next)) {
+        text += '[';
+        frames.push({ container: next, keys: undefined, index: 0 });
+      } else if (typeof next === 'object' && next !== null) {
+        text += '{';
+        frames.push({ container: next as Record<string, unknown>, keys: Object.keys(next), index: 0 });
+      } else {
+        text += leaf(next);
+      }
+      continue;
+    }
+    const frame = frames.at(-1);
+    if (!frame) return text;
+    const { container, keys } = frame;
+    const length = keys ? keys.length : (container as unknown[]).length;
+    if (frame.index >= length) {
+      text += keys ? '}' : ']';
+      frames.pop();
+      continue;
+    }
+    if (frame.index > 0) text += ',';
+    const key = keys ? (keys[frame.index] as string) : frame.index;
+    if (keys) text += `${leaf(key)}:`;
+    next = (container as Record<string | number, unknown>)[key];
+    pending = true;
+    frame.index++;
+  }
+  // Cut before a high surrogate so the preview itself stays well-formed text.
+  const cut = PREVIEW_CHARS - 1;
+  const code = text.charCodeAt(cut - 1);
+  return `${text.slice(0, code >= 0xd800 && code <= 0xdbff ? cut - 1 : cut)}…`;
 };
 
-/** Validates an already-parsed value against the contract it names. */
-export const validateEvent = (value: unknown): ParseResult => {
+const codePoint = (text: string, at: number) =>
+  `U+${text.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')}`;
+
+const violation = (detail: string): ParseResult => ({ ok: false, reason: 'schema-violation', detail });
+
+/**
+ * Validates an already-parsed value against the contract it names. `checkCharacters` may be false only
+ * when mayHoldUnencodable said no for the UTF-8-decoded JSON text the value came from.
+ */
+export const validateEvent = (value: unknown, checkCharacters = true): ParseResult => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, reason: 'schema-violation', detail: `expected a JSON object, got ${preview(value)}` };
+    return violation(`expected a JSON object, got ${preview(value)}`);
   }
   const { schema, version } = value as { schema?: unknown; version?: unknown };
   const contract =
@@ -75,14 +142,32 @@ export const validateEvent = (value: unknown): ParseResult => {
   if (!contract.checker.Check(value) || !onlyKnownFields(value, contract.fields)) {
     const first = contract.strict.Errors(value).First();
     const path = first?.path || '/';
-    return {
-      ok: false,
-      reason: 'schema-violation',
-      detail: `${schema} v${version}: ${path} ${first?.message ?? 'is invalid'} (given ${preview(first?.value)})`,
-    };
+    return violation(
+      `${schema} v${version}: ${path} ${first?.message ?? 'is invalid'} (given ${preview(first?.value)})`,
+    );
   }
   const event = value as StreamlakeEvent;
-  return { ok: true, event, eventTimeMs: parseUtcMillis(event.eventTime) };
+  const eventTimeMs = parseUtcMillis(event.eventTime);
+  if (Number.isNaN(eventTimeMs)) {
+    return violation(
+      `${schema} v${version}: /eventTime is not a real UTC time (given ${preview(event.eventTime)}): use ` +
+        `YYYY-MM-DDTHH:MM:SS[.sss]Z with a calendar date in ${UTC_YEARS.min}–${UTC_YEARS.max}, hours 00–23, ` +
+        'minutes and seconds 00–59',
+    );
+  }
+  if (checkCharacters) {
+    for (const [field, text] of Object.entries(event)) {
+      if (typeof text !== 'string') continue;
+      const at = firstUnencodable(text);
+      if (at < 0) continue;
+      return violation(
+        `${schema} v${version}: /${field} holds ${codePoint(text, at)} at ${at} (given ${preview(text)}), which ` +
+          'SNS, S3 and Parquet cannot carry: send well-formed Unicode without control characters other than ' +
+          'tab, LF and CR',
+      );
+    }
+  }
+  return { ok: true, event, eventTimeMs };
 };
 
 /** Parses one JSON document and validates it; never throws. */

@@ -5,7 +5,6 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeParquet } from '../../processors/archive/parquet-encoder.ts';
 import type { PageViewWithDuration } from '../../schemas/index.ts';
-import { parseUtcMillis } from '../../schemas/index.ts';
 import { pageView, purchase, reading, statusChange, uuidOf } from './support/kinesis-records.ts';
 
 let folder: string;
@@ -186,25 +185,5 @@ describe('encodeParquet', () => {
       { version: 2, page: '/checkout', duration_ms: 0 },
       { version: 1, page: '/home', duration_ms: null },
     ]);
-  });
-});
-
-describe('parseUtcMillis', () => {
-  it('agrees with Date.parse for every fraction length and falls back for other shapes', () => {
-    // Prepare
-    const times = [
-      '2026-11-22T05:06:07Z',
-      '2026-11-22T05:06:07.1Z',
-      '2026-11-22T05:06:07.12Z',
-      '2026-11-22T05:06:07.123Z',
-      '1970-01-01T00:00:00.000Z',
-      '2026-11-22T05:06:07+01:00',
-    ];
-
-    // Act
-    const parsed = times.map(parseUtcMillis);
-
-    // Assess
-    expect(parsed).toEqual(times.map((t) => Date.parse(t)));
   });
 });

@@ -179,6 +179,83 @@ describe('classifyBatch', () => {
     expect(batch.rejected[0]?.detail).toContain(given);
   });
 
+  it('quarantines an impossible event time as schema-violation, not as too-late or moved to another day', () => {
+    // Prepare
+    const records = ['2026-02-30T25:61:61Z', '2026-12-01T24:10:06Z', '0000-00-00T00:00:00Z'].map(
+      (eventTime, i) => kinesisRecord(statusChange({ eventTime }), { sequenceNumber: sequence(i + 1) }),
+    );
+
+    // Act
+    const batch = classifyBatch(records, policy);
+
+    // Assess
+    expect(batch.accepted).toEqual([]);
+    expect(batch.rejected.map((r) => r.reason)).toEqual([
+      'schema-violation',
+      'schema-violation',
+      'schema-violation',
+    ]);
+    expect(batch.rejected[0]?.detail).toContain(
+      '/eventTime is not a real UTC time (given "2026-02-30T25:61:61Z")',
+    );
+  });
+
+  it.each([
+    ['a lone high surrogate', '"\\ud800"', 'U+D800'],
+    ['a lone low surrogate', '"d\\udc00-1"', 'U+DC00'],
+    ['a NUL', '"d\\u0000"', 'U+0000'],
+    ['an escape control', '"d\\u001b[31m"', 'U+001B'],
+    ['U+FFFE, escaped', '"d\\ufffe"', 'U+FFFE'],
+    ['U+FFFF, raw', '"d\uffff"', 'U+FFFF'],
+  ])('quarantines a string field holding %s as schema-violation naming the field and the character', (_, raw, char) => {
+    // Prepare
+    const text = JSON.stringify(statusChange()).replace('"device-1"', raw);
+
+    // Act
+    const batch = classifyBatch([kinesisRecord(text)], policy);
+
+    // Assess
+    expect(batch.accepted).toEqual([]);
+    expect(batch.rejected).toEqual([expect.objectContaining({ reason: 'schema-violation' })]);
+    expect(batch.rejected[0]?.detail).toContain(`/deviceId holds ${char}`);
+    expect(batch.rejected[0]?.detail).toContain('send well-formed Unicode');
+  });
+
+  it('accepts tabs, newlines, escaped non-ASCII and surrogate pairs in a string field', () => {
+    // Prepare
+    const text = JSON.stringify(pageView({ referrer: 'https://example.com/\t\r\n' })).replace(
+      '"session-1"',
+      '"s\\u00e9ssion-\\ud83d\\ude00-😀"',
+    );
+
+    // Act
+    const batch = classifyBatch([kinesisRecord(text)], policy);
+
+    // Assess
+    expect(batch.rejected).toEqual([]);
+    expect(batch.accepted[0]?.event).toMatchObject({ sessionId: 's\u00e9ssion-😀-😀' });
+  });
+
+  it('quarantines a record it cannot process as unprocessable and still classifies the rest of the batch', () => {
+    // Prepare
+    const broken = kinesisRecord(pageView(), { sequenceNumber: sequence(2) });
+    const records = [
+      kinesisRecord(pageView(), { sequenceNumber: sequence(1) }),
+      { ...broken, kinesis: { ...broken.kinesis, data: 42 as unknown as string } },
+      kinesisRecord(reading(), { sequenceNumber: sequence(3) }),
+    ];
+
+    // Act
+    const batch = classifyBatch(records, policy);
+
+    // Assess
+    expect(batch.accepted.map((r) => r.sequenceNumber)).toEqual([sequence(1), sequence(3)]);
+    expect(batch.rejected).toEqual([
+      expect.objectContaining({ reason: 'unprocessable', sequenceNumber: sequence(2) }),
+    ]);
+    expect(batch.rejected[0]?.detail).toMatch(/^classifying threw TypeError: .+npm run replay/);
+  });
+
   it('quarantines an event with a field its contract does not declare as schema-violation', () => {
     // Prepare
     const record = kinesisRecord({ ...pageView(), colour: 'blue' });
