@@ -46,6 +46,18 @@ export const lambdaMetrics = (functionName: string, title: string) => {
   };
 };
 
+/** A mapping's EventCount metrics (published when its MetricsConfig asks for them), per mapping UUID. */
+export const mappingMetrics = (mappingUuid: string, title: string) => ({
+  droppedEvents: metric(
+    'AWS/Lambda',
+    'DroppedEventCount',
+    { EventSourceMappingUUID: mappingUuid },
+    'Sum',
+    `${title} given up`,
+    'Count',
+  ),
+});
+
 export const tableMetrics = (tableName: string, title: string) => {
   const of = (name: string, statistic: Statistic, label: string, unit: Unit) =>
     metric('AWS/DynamoDB', name, { TableName: tableName }, statistic, `${title} ${label}`, unit);

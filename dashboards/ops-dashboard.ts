@@ -2,6 +2,7 @@ import {
   kinesisMetrics,
   lakeMetrics,
   lambdaMetrics,
+  mappingMetrics,
   pipelineMetric,
   quarantinedByReason,
   tableMetrics,
@@ -42,6 +43,7 @@ export const opsDashboard = (resources: OpsResources): DashboardSpec => {
   );
   const consumers = resources.consumers.map((c) => lambdaMetrics(c.functionName, c.title));
   const tables = resources.tables.map((t) => tableMetrics(t.tableName, t.title));
+  const givenUp = resources.consumers.map((c) => mappingMetrics(c.mappingUuid, c.title).droppedEvents);
   const a = (name: string, label: string) => pipelineMetric(aggregate.service, name, label);
   const r = (name: string, label: string) => pipelineMetric(archive.service, name, label);
   const f = (name: string, label: string) => pipelineMetric(fanout.service, name, label);
@@ -59,6 +61,7 @@ export const opsDashboard = (resources: OpsResources): DashboardSpec => {
           a('RecordsAggregated', 'aggregated'),
           r('RecordsArchived', 'archived'),
           a('RecordsQuarantined', 'quarantined'),
+          ...givenUp,
           f('AlertsOpened', 'alerts opened'),
         ],
         width: 12,
@@ -141,6 +144,7 @@ export const opsDashboard = (resources: OpsResources): DashboardSpec => {
         quarantinedByReason(aggregate.service, aggregate.title),
         quarantinedByReason(archive.service, archive.title),
       ]),
+      graph('Records given up on after retries or maximum age (should stay 0)', givenUp),
       graph('Rollup writes and the exactly-once guard', [
         a('RollupWrites', 'rollup writes'),
         a('DuplicatesSkipped', 'duplicates skipped'),

@@ -9,6 +9,8 @@ export interface ConsumerResource {
   readonly key: ConsumerKey;
   readonly title: string;
   readonly functionName: string;
+  /** Its event source mapping's UUID: the `EventSourceMappingUUID` dimension of the mapping's own metrics. */
+  readonly mappingUuid: string;
   /** The Powertools service dimension of its custom metrics. */
   readonly service: string;
   readonly source: 'kinesis' | 'dynamodb-stream';

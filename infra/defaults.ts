@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { MetricType } from 'aws-cdk-lib/aws-lambda';
 
 /** The repository root, so paths in the template do not depend on the working directory. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -8,6 +9,11 @@ export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULTS = {
   /** Stateful resources outlive `cdk destroy` unless a deployment opts out. */
   removalPolicy: RemovalPolicy.RETAIN,
+  /**
+   * Every event source mapping publishes the EventCount metrics, so records given up on after their
+   * retries or maximum age (`DroppedEventCount`) show per consumer on the ops dashboard.
+   */
+  eventSourceMetrics: { metrics: [MetricType.EVENT_COUNT] },
   eventStream: {
     retention: Duration.hours(24),
   },

@@ -236,6 +236,7 @@ export class StreamlakeStack extends Stack {
           key: 'aggregate',
           title: 'aggregate',
           functionName: this.aggregate.function.functionName,
+          mappingUuid: this.aggregate.eventSource.eventSourceMappingId,
           service: DEFAULTS.aggregate.serviceName,
           source: 'kinesis',
         },
@@ -243,6 +244,7 @@ export class StreamlakeStack extends Stack {
           key: 'archive',
           title: 'archive',
           functionName: this.archive.function.functionName,
+          mappingUuid: this.archive.eventSource.eventSourceMappingId,
           service: DEFAULTS.archive.serviceName,
           source: 'kinesis',
         },
@@ -250,6 +252,7 @@ export class StreamlakeStack extends Stack {
           key: 'fanout',
           title: 'fan-out',
           functionName: this.fanout.function.functionName,
+          mappingUuid: this.fanout.eventSource.eventSourceMappingId,
           service: DEFAULTS.fanout.serviceName,
           source: 'dynamodb-stream',
           // Lambda's own log group; `function.logGroup` would add a log-retention custom resource.

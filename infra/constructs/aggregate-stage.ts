@@ -74,6 +74,7 @@ export class AggregateStage extends Construct {
       retryAttempts: tuning.retryAttempts,
       maxRecordAge: tuning.maxRecordAge,
       parallelizationFactor: DEFAULTS.aggregateEventSource.parallelizationFactor,
+      metricsConfig: { metrics: [...DEFAULTS.eventSourceMetrics.metrics] },
       // Not S3OnFailureDestination: that grants read/write/delete on the whole bucket.
       onFailure: new LeastPrivilegeS3OnFailureDestination(props.lake),
     });

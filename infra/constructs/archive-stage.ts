@@ -82,6 +82,7 @@ export class ArchiveStage extends Construct {
       retryAttempts: tuning.retryAttempts,
       maxRecordAge: tuning.maxRecordAge,
       parallelizationFactor: source.parallelizationFactor,
+      metricsConfig: { metrics: [...DEFAULTS.eventSourceMetrics.metrics] },
       // Not S3OnFailureDestination: that grants read/write/delete on the whole bucket.
       onFailure: new LeastPrivilegeS3OnFailureDestination(props.lake),
     });

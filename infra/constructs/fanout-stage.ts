@@ -76,6 +76,7 @@ export class FanoutStage extends Construct {
       retryAttempts: tuning.retryAttempts,
       maxRecordAge: tuning.maxRecordAge,
       parallelizationFactor: DEFAULTS.fanoutEventSource.parallelizationFactor,
+      metricsConfig: { metrics: [...DEFAULTS.eventSourceMetrics.metrics] },
       // TTL expiries (REMOVE) never invoke the function: derived items outlive their minutes.
       filters: [FilterCriteria.filter({ eventName: FilterRule.or('INSERT', 'MODIFY') })],
       onFailure: new LeastPrivilegeS3OnFailureDestination(props.lake),

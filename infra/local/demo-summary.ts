@@ -21,6 +21,22 @@ export const liveLine = (producer: ProducerProgress, live: LiveFigures): string 
     .join(' · ');
 };
 
+/**
+ * Records each consumer's mapping gave up on during the run (after its retries or maximum record age),
+ * by the consumer titles of the ops view: `aggregate 0, archive 14,481, fan-out 0`.
+ */
+const givenUpByConsumer = (run: DemoRun): { text: string; total: number } => {
+  const mappings = [...run.cloud.plan.kinesisMappings, ...run.cloud.plan.dynamoDbStreamMappings];
+  let total = 0;
+  const parts = run.ops.view.resources.consumers.map((consumer) => {
+    const mapping = mappings.find((m) => m.uuid === consumer.mappingUuid);
+    const records = mapping ? run.stats.mapping(mapping.id).discarded : 0;
+    total += records;
+    return `${consumer.title} ${n(records)}`;
+  });
+  return { text: parts.join(', '), total };
+};
+
 /** The closing summary of `npm start`. */
 export const demoSummary = (run: DemoRun): string => {
   const { cloud, producers } = run;
@@ -33,6 +49,7 @@ export const demoSummary = (run: DemoRun): string => {
     .join(', ');
   const table = cloud.plan.tables[0]?.name ?? '';
   const lake = cloud.plan.buckets.find((b) => b.logicalId.startsWith('LakeBucket'))?.name ?? '';
+  const givenUp = givenUpByConsumer(run);
   const lines = [
     '',
     'streamlake demo summary',
@@ -45,7 +62,7 @@ export const demoSummary = (run: DemoRun): string => {
     `  processed by aggregator ${n(stats.processed)} records in ${n(stats.invocations)} invocations${run.drained ? '' : ' (NOT caught up)'}`,
     `  aggregated              ${n(m.get('RecordsAggregated', AGGREGATE))}`,
     `  quarantined             ${n(m.get('RecordsQuarantined', AGGREGATE))}${quarantined ? ` (${quarantined})` : ''}`,
-    `  discarded to on-failure ${n(stats.discarded)}`,
+    `  given up on (on-failure) ${givenUp.text}${givenUp.total ? ` — NOT counted: see s3://${lake}/aws/lambda/` : ''}`,
     `  rollup items written    ${n(m.get('RollupItems'))} (writes ${n(writes)}, conflict retries ${n(m.get('RollupConflictRetries'))}, min/max refinements ${n(m.get('RollupExtremesRefinements'))}, duplicates skipped ${n(m.get('DuplicatesSkipped', AGGREGATE))})`,
     `  DynamoDB writes / 1,000 ${records ? n((writes / records) * 1000) : '-'} (lower bound ${records ? n((m.get('RollupItems') / records) * 1000) : '-'})`,
     `  max iterator age        ${n(stats.maxIteratorAgeMs / 1000)}s`,

@@ -269,6 +269,9 @@ export const planFromTemplate = (template: Template, account: LocalAccount): Clo
       parallelizationFactor: number('ParallelizationFactor', MAPPING_DEFAULTS.parallelizationFactor),
       ...(bucket ? { onFailureBucket: bucket.name, onFailureDestinationArn: bucket.arn } : {}),
       enabled: props.Enabled !== false,
+      eventCountMetrics: (
+        (props.MetricsConfig as { Metrics?: string[] } | undefined)?.Metrics ?? []
+      ).includes('EventCount'),
     };
     if (table) {
       const filters =

@@ -1,6 +1,7 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { dynamodb, s3 } from '../clients.ts';
 import { classifyBatch } from '../shared/classify.ts';
+import { isolateUnprocessable } from '../shared/isolate.ts';
 import { quarantine } from '../shared/quarantine.ts';
 import { kinesisBatchKeys, scopeLogsToBatch } from '../shared/telemetry.ts';
 import { loadAggregateConfig } from './config.ts';
@@ -13,18 +14,21 @@ const config = loadAggregateConfig();
 const rollupsFor = indexBySchema(ROLLUPS);
 
 /**
- * Kinesis → rollups. Bad records go to the quarantine (written first, so a crash never loses
- * them); good ones are pre-aggregated and each touched rollup item is written once, guarded by
- * the shard's high-water mark. Items whose write failed are reported so Lambda retries from there.
+ * Kinesis → rollups. Bad records go to the quarantine (written first, so a crash never loses them),
+ * and so does a record pre-aggregation cannot take (isolateUnprocessable); good ones are
+ * pre-aggregated and each touched rollup item is written once, guarded by the shard's high-water mark. Items whose write failed are reported so Lambda retries from there.
  */
 export const handler = async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
   scopeLogsToBatch(logger, kinesisBatchKeys(event.Records));
-  const batch = classifyBatch(event.Records, config.policy);
+  const { result: items, batch } = isolateUnprocessable(
+    event.Records,
+    classifyBatch(event.Records, config.policy),
+    (accepted) => preaggregate(accepted, ROLLUPS, rollupsFor),
+  );
   await quarantine(
     { client: s3, bucket: config.lakeBucket, prefix: config.quarantinePrefix, consumer: 'aggregate' },
     batch.rejected,
   );
-  const items = preaggregate(batch.accepted, ROLLUPS, rollupsFor);
   const report = await writeRollups(
     {
       client: dynamodb,

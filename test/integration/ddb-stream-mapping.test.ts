@@ -87,6 +87,7 @@ const settingsFor = (
 ): DynamoDbStreamMappingSettings => ({
   id: `Fanout${table.replace(/\W/g, '')}Mapping`,
   uuid: '00000000-0000-4000-8000-0000000000dd',
+  eventCountMetrics: false,
   functionName: 'streamlake-FanoutFunction',
   functionArn: `arn:aws:lambda:${LOCAL_REGION}:${ACCOUNT}:function:streamlake-FanoutFunction`,
   streamArn: `arn:aws:dynamodb:${LOCAL_REGION}:${ACCOUNT}:table/${table}/stream/local`,

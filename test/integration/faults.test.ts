@@ -118,5 +118,15 @@ describe('the local event source mapping under faults', () => {
     ).toContain(bomb);
     const survivors = events.filter((e) => e.eventId !== bomb);
     expect(rollupDifferences(expectedRollups(survivors), await scanRollups(cloud))).toEqual([]);
+    // The record given up on is counted where the dashboard reads it: DroppedEventCount per mapping UUID.
+    const mapping = cloud.plan.kinesisMappings.find((m) => m.id === cloud?.mappingIdOf('Aggregate'));
+    const dropped = cloud.metricStore.series(
+      { namespace: 'AWS/Lambda', name: 'DroppedEventCount', dimensions: { EventSourceMappingUUID: mapping?.uuid ?? '' } },
+      'Sum',
+      3_600_000,
+      Date.now() - 3_600_000,
+      Date.now() + 1,
+    );
+    expect(dropped.values.reduce<number>((sum, v) => sum + (v ?? 0), 0)).toBe(1);
   });
 });

@@ -296,6 +296,7 @@ const mappingSettings = (
 ): DynamoDbStreamMappingSettings => ({
   id: 'FanoutMapping',
   uuid: '00000000-0000-4000-8000-000000000002',
+  eventCountMetrics: false,
   functionName: 'fanout',
   functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:fanout',
   streamArn: STREAM,

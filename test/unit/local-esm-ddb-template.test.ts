@@ -69,6 +69,7 @@ describe('planFromTemplate, DynamoDB-stream mappings', () => {
         onFailureBucket: 'streamlake-failuresbucket',
         onFailureDestinationArn: 'arn:aws:s3:::streamlake-failuresbucket',
         enabled: true,
+        eventCountMetrics: false,
       },
     ]);
   });
@@ -89,6 +90,7 @@ describe('planFromTemplate, DynamoDB-stream mappings', () => {
       maximumRetryAttempts: -1,
       maximumRecordAgeMs: -1,
       enabled: true,
+      eventCountMetrics: false,
     });
   });
 

@@ -17,6 +17,7 @@ const SHARD = 'shardId-000000000003';
 const settings: StreamMappingSettings = {
   id: 'AggregateMapping',
   uuid: '00000000-0000-4000-8000-416767726567',
+  eventCountMetrics: false,
   functionName: 'streamlake-dev-AggregateFunction',
   functionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:streamlake-dev-AggregateFunction',
   streamArn: STREAM_ARN,

@@ -173,6 +173,7 @@ describe('planFromTemplate', () => {
         onFailureBucket: BUCKET_NAME,
         onFailureDestinationArn: `arn:aws:s3:::${BUCKET_NAME}`,
         enabled: true,
+        eventCountMetrics: false,
       },
     ]);
   });
@@ -212,6 +213,7 @@ describe('planFromTemplate', () => {
       maximumRecordAgeMs: -1,
       parallelizationFactor: 1,
       enabled: true,
+      eventCountMetrics: false,
     });
     expect(mapping?.batchSize).toBe(MAPPING_DEFAULTS.batchSize);
     expect(mapping).not.toHaveProperty('onFailureBucket');

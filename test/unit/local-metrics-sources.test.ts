@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PollerObserver } from '../../infra/local/esm/batch-delivery.ts';
 import { kinesisPutMetrics } from '../../infra/local/metrics/kinesis-metrics.ts';
 import { lambdaInvocationMetrics } from '../../infra/local/metrics/lambda-metrics.ts';
-import { iteratorAgeMetrics, observeAll } from '../../infra/local/metrics/mapping-metrics.ts';
+import { givenUpMetrics, iteratorAgeMetrics, observeAll } from '../../infra/local/metrics/mapping-metrics.ts';
 import { type MetricId, MetricStore } from '../../infra/local/metrics/metric-store.ts';
 import { s3RequestMetrics } from '../../infra/local/metrics/s3-metrics.ts';
 import { snsPublishMetrics } from '../../infra/local/metrics/sns-metrics.ts';
@@ -42,6 +42,7 @@ const template: Template = {
         EventSourceArn: { 'Fn::GetAtt': ['Events', 'Arn'] },
         FunctionName: { Ref: 'AggregateFunction' },
         StartingPosition: 'TRIM_HORIZON',
+        MetricsConfig: { Metrics: ['EventCount'] },
       },
     },
     FanoutMapping: {
@@ -109,6 +110,23 @@ describe('the AWS metrics of the local cloud', () => {
       stat(store, id('AWS/Kinesis', 'GetRecords.IteratorAgeMilliseconds', { StreamName: STREAM }), 'Maximum'),
     ).toBe(1500);
     expect(store.find('AWS/Kinesis', 'GetRecords.IteratorAgeMilliseconds')).toHaveLength(1);
+  });
+
+  it('records given up on per mapping UUID, only for mappings whose MetricsConfig asks for EventCount', () => {
+    // Prepare
+    const store = new MetricStore();
+    const observer = givenUpMetrics(store, plan);
+    const uuid = plan.kinesisMappings[0]?.uuid ?? '';
+    const discard = { shardId: 'shardId-000000000000', condition: 'RetryAttemptsExhausted' };
+    // Act
+    observer.onDiscard?.({ ...discard, mappingId: 'AggregateMapping', records: 40, key: 'aws/lambda/x' });
+    observer.onDiscard?.({ ...discard, mappingId: 'AggregateMapping', records: 2 });
+    observer.onDiscard?.({ ...discard, mappingId: 'FanoutMapping', records: 7, key: 'aws/lambda/y' });
+    // Assess
+    const mapping = (name: string) => id('AWS/Lambda', name, { EventSourceMappingUUID: uuid });
+    expect(stat(store, mapping('DroppedEventCount'), 'Sum')).toBe(42);
+    expect(stat(store, mapping('OnFailureDestinationDeliveredEventCount'), 'Sum')).toBe(40);
+    expect(store.find('AWS/Lambda', 'DroppedEventCount')).toHaveLength(1);
   });
 
   it('one observer tells the caller’s observer and the metrics everything', () => {

@@ -23,7 +23,20 @@ export interface LocalOpsView {
 /** A CDK token resolved to what the local cloud named the resource it points at. */
 const localValue = (stack: Stack, plan: CloudPlan, value: string): string => {
   if (!Token.isUnresolved(value)) return value;
-  const named = [...plan.streams, ...plan.tables, ...plan.buckets, ...plan.topics, ...plan.functions];
+  // A mapping's Ref is its UUID, which is also the dimension of its EventCount metrics.
+  const mappings = [...plan.kinesisMappings, ...plan.dynamoDbStreamMappings].map((m) => ({
+    logicalId: m.id,
+    name: m.uuid,
+    arn: m.uuid,
+  }));
+  const named = [
+    ...plan.streams,
+    ...plan.tables,
+    ...plan.buckets,
+    ...plan.topics,
+    ...plan.functions,
+    ...mappings,
+  ];
   const byId = (logicalId: string) => {
     const resource = named.find((r) => r.logicalId === logicalId);
     if (!resource)

@@ -46,6 +46,11 @@ export class LocalOps {
     this.timer.unref();
   }
 
+  /** The stack's ops view with local names: what the dashboard and alarms watch. */
+  get view(): LocalOpsView {
+    return this.options.view;
+  }
+
   static async start(options: LocalOpsOptions): Promise<LocalOps> {
     const publish = async (transition: Parameters<typeof alarmNotification>[0]) => {
       if (!worthNotifying(transition)) return;

@@ -22,6 +22,8 @@ export interface StreamMappingSettings {
   readonly onFailureBucket?: string;
   readonly onFailureDestinationArn?: string;
   readonly enabled: boolean;
+  /** `MetricsConfig` asks for the EventCount group (DroppedEventCount, OnFailureDestinationDeliveredEventCount, …). */
+  readonly eventCountMetrics: boolean;
 }
 
 /** What the shared batch-delivery core needs of a mapping, whatever its source. */

@@ -1,5 +1,6 @@
 import { measureAttribute, ROLLUPS, type RollupDefinition } from '../../../processors/aggregate/rollups.ts';
 import type { GroundTruthEntry } from '../../../producers/ground-truth.ts';
+import { type GivenUp, givenUpText, ON_FAILURE_PREFIX } from './given-up.ts';
 import {
   expectedRollups,
   groundTruthEvents,
@@ -17,6 +18,8 @@ export interface VerifyLakeInput {
   readonly lakeSql: (sql: string) => Promise<Record<string, unknown>[]>;
   /** @default ROLLUPS */
   readonly definitions?: readonly RollupDefinition[];
+  /** Records the event source mappings gave up on (on-failure records). @default none */
+  readonly givenUp?: readonly GivenUp[];
 }
 
 export interface VerifyReport {
@@ -24,6 +27,8 @@ export interface VerifyReport {
   readonly differences: string[];
   /** Rollup items compared (the union over the three sources). */
   readonly items: number;
+  /** Records given up on by each function: they are missing downstream, and the differences show where. */
+  readonly givenUp?: readonly GivenUp[];
 }
 
 /** The three counts of one item, keyed like the rollups table scan. */
@@ -74,11 +79,18 @@ export const verifyLake = async (input: VerifyLakeInput): Promise<VerifyReport> 
   const definitions = input.definitions ?? ROLLUPS;
   const lake = await lakeRollups(input.lakeSql, definitions);
   const groundTruth = expectedRollups(groundTruthEvents(input.groundTruth));
-  return compareThreeWay({ groundTruth, dynamodb: input.rollups, lake }, definitions);
+  const report = compareThreeWay({ groundTruth, dynamodb: input.rollups, lake }, definitions);
+  return { ...report, givenUp: input.givenUp ?? [] };
 };
 
-/** The report's last line. */
-export const verifySummary = ({ differences, items }: VerifyReport): string =>
-  differences.length === 0
-    ? `no differences across ${items} rollup items (ground truth, DynamoDB, lake)`
-    : `${differences.length} difference${differences.length === 1 ? '' : 's'} across ${items} rollup items`;
+/** The report's last line: the differences, and every record a consumer gave up on. */
+export const verifySummary = ({ differences, items, givenUp = [] }: VerifyReport): string => {
+  const compared =
+    differences.length === 0
+      ? `no differences across ${items} rollup items (ground truth, DynamoDB, lake)`
+      : `${differences.length} difference${differences.length === 1 ? '' : 's'} across ${items} rollup items`;
+  const lost = givenUpText(givenUp);
+  return lost
+    ? `${compared}; given up on: ${lost} (on-failure records under ${ON_FAILURE_PREFIX})`
+    : compared;
+};

@@ -8,6 +8,7 @@ import type { LocalCloud } from '../local-cloud.ts';
 import { startDynamoDb } from '../servers/dynamodb-server.ts';
 import { freePort } from '../servers/ports.ts';
 import { readCloudState } from './cloud-state.ts';
+import { readGivenUp } from './given-up.ts';
 import type { RollupValues } from './ground-truth-rollups.ts';
 import { Lake } from './lake-views.ts';
 import { readLedger } from './quarantine-files.ts';
@@ -53,7 +54,12 @@ const verifyWith = async (
   const rollups = await scan(state.rollupsTable);
   const lake = await Lake.open(state);
   try {
-    return await verifyLake({ groundTruth, rollups, lakeSql: (sql) => lake.rows(sql) });
+    return await verifyLake({
+      groundTruth,
+      rollups,
+      lakeSql: (sql) => lake.rows(sql),
+      givenUp: readGivenUp(state),
+    });
   } finally {
     lake.close();
   }

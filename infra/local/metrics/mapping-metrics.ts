@@ -49,6 +49,34 @@ export const iteratorAgeMetrics = (store: MetricStore, plan: CloudPlan): PollerO
   };
 };
 
+/**
+ * The event source mapping metrics of the EventCount group a mapping's `MetricsConfig` asks for, as
+ * Lambda publishes them per `EventSourceMappingUUID`: records given up on after their retries or
+ * maximum age (`DroppedEventCount`), and of those the ones an on-failure destination received.
+ */
+export const givenUpMetrics = (store: MetricStore, plan: CloudPlan): PollerObserver => {
+  const uuids = new Map<string, string>();
+  for (const mapping of [...plan.kinesisMappings, ...plan.dynamoDbStreamMappings]) {
+    if (mapping.eventCountMetrics) uuids.set(mapping.id, mapping.uuid);
+  }
+  return {
+    onDiscard: ({ mappingId, records, key }) => {
+      const uuid = uuids.get(mappingId);
+      if (!uuid) return;
+      const at = Date.now();
+      const dimensions = { EventSourceMappingUUID: uuid };
+      store.put({ namespace: LAMBDA_NAMESPACE, name: 'DroppedEventCount', dimensions }, records, at);
+      if (key) {
+        store.put(
+          { namespace: LAMBDA_NAMESPACE, name: 'OnFailureDestinationDeliveredEventCount', dimensions },
+          records,
+          at,
+        );
+      }
+    },
+  };
+};
+
 /** One observer telling each of `observers` (the caller's progress, the metrics) everything. */
 export const observeAll = (...observers: (PollerObserver | undefined)[]): PollerObserver => {
   const present = observers.filter((o): o is PollerObserver => o !== undefined);
