@@ -56,6 +56,19 @@ describe('StreamlakeStack', () => {
     );
   });
 
+  it('has every event source mapping publish its EventCount metrics, so records given up on are counted', () => {
+    const { stack } = streamlakeApp();
+
+    const mappings = Object.values(
+      Template.fromStack(stack).findResources('AWS::Lambda::EventSourceMapping'),
+    );
+
+    expect(mappings).toHaveLength(3);
+    for (const mapping of mappings) {
+      expect(mapping.Properties.MetricsConfig).toEqual({ Metrics: ['EventCount'] });
+    }
+  });
+
   it('points the catalog tables at the lake bucket the archiver writes to', () => {
     const { stack } = streamlakeApp();
     const lakeId = stack.getLogicalId(stack.lake.bucket.node.defaultChild as CfnBucket);
