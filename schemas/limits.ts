@@ -44,9 +44,12 @@ export const firstUnencodable = (text: string): number => {
 
 /**
  * Whether a JSON text decoded from `utf8Bytes` bytes of valid UTF-8 may hold a string firstUnencodable
- * refuses: controls and lone surrogates can then only arrive as `\u` escapes (raw controls are invalid
- * JSON); U+FFFE/U+FFFF are valid UTF-8, so are looked for raw, unless the text is all ASCII (as many
- * characters as bytes). Native scans, far cheaper than walking every string.
+ * refuses: controls and lone surrogates can then only arrive as escapes — `\u`, or the short `\b` and
+ * `\f` (raw controls are invalid JSON; `\t`, `\n`, `\r` are allowed); U+FFFE/U+FFFF are valid UTF-8, so
+ * are looked for raw, unless the text is all ASCII (as many characters as bytes). Native scans, far cheaper than walking every string.
  */
 export const mayHoldUnencodable = (text: string, utf8Bytes: number): boolean =>
-  text.includes('\\u') || (text.length !== utf8Bytes && (text.includes('\uFFFE') || text.includes('\uFFFF')));
+  text.includes('\\u') ||
+  text.includes('\\b') ||
+  text.includes('\\f') ||
+  (text.length !== utf8Bytes && (text.includes('\uFFFE') || text.includes('\uFFFF')));

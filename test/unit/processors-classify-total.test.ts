@@ -51,8 +51,11 @@ const utcShaped = fc
     const s = d.join('');
     return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(8, 10)}:${s.slice(10, 12)}:${s.slice(12)}${fraction}Z`;
   });
+// Controls weighted up: JSON.stringify writes U+0008/U+000C as the short escapes \b and \f.
 const codeUnits = fc
-  .array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 6 })
+  .array(fc.oneof(fc.integer({ min: 0, max: 0x1f }), fc.integer({ min: 0, max: 0xffff })), {
+    maxLength: 6,
+  })
   .map((units) => String.fromCharCode(...units));
 /** A field value as raw JSON text, so it can be what JSON.stringify never writes (1e400, deep nesting). */
 const rawValue = fc.oneof(
@@ -194,6 +197,30 @@ describe('classifyBatch is total', () => {
         assessTotal(inputs, batch);
       }),
       { numRuns: 600 },
+    );
+  });
+
+  it('accepts a string field only if every sink can carry it, however JSON.stringify escapes it', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...validEvents), codeUnits, (event, text) => {
+        // Prepare: append the code units to every free-text field, serialised as a producer would.
+        const fields = Object.keys(event).filter(
+          (key) =>
+            typeof (event as Record<string, unknown>)[key] === 'string' &&
+            !/^(schema|eventId|eventTime)$/.test(key),
+        );
+        const payloads = fields.map((key) =>
+          JSON.stringify({ ...event, [key]: `${(event as Record<string, string>)[key]}${text}` }),
+        );
+        const inputs = payloads.map((_, i) => sequence(i + 1));
+
+        // Act
+        const { batch } = classifyPayloads(payloads, wide);
+
+        // Assess
+        assessTotal(inputs, batch);
+      }),
+      { numRuns: 400 },
     );
   });
 

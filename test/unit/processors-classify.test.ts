@@ -205,6 +205,8 @@ describe('classifyBatch', () => {
     ['a lone low surrogate', '"d\\udc00-1"', 'U+DC00'],
     ['a NUL', '"d\\u0000"', 'U+0000'],
     ['an escape control', '"d\\u001b[31m"', 'U+001B'],
+    ['a backspace, as JSON.stringify writes it', '"d\\b"', 'U+0008'],
+    ['a form feed, as JSON.stringify writes it', '"d\\f-1"', 'U+000C'],
     ['U+FFFE, escaped', '"d\\ufffe"', 'U+FFFE'],
     ['U+FFFF, raw', '"d\uffff"', 'U+FFFF'],
   ])('quarantines a string field holding %s as schema-violation naming the field and the character', (_, raw, char) => {
