@@ -1,54 +1,46 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { UsageError } from '../../producers/cli-options.ts';
+import { runCommand } from './cli-exit.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './clients.ts';
+import {
+  parseRollupsArgs,
+  ROLLUPS_HELP_HINT,
+  ROLLUPS_USAGE,
+  type RollupsOptions,
+} from './rollups-options.ts';
 import { startDynamoDb } from './servers/dynamodb-server.ts';
 import { freePort } from './servers/ports.ts';
 
 process.removeAllListeners('warning');
 
-const USAGE = `npm run rollups -- [rollup] [--limit N] [--state-dir DIR]
+/** Every item of the rollups table, read from DynamoDB Local started on the saved state. */
+const scanRollups = async (stateDir: string, tableName: string): Promise<Record<string, unknown>[]> => {
+  const server = await startDynamoDb(await freePort(), join(stateDir, 'dynamodb'));
+  const client = new DynamoDBClient({
+    endpoint: server.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  try {
+    const documents = DynamoDBDocumentClient.from(client);
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await documents.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey }));
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  } finally {
+    client.destroy();
+    await server.stop();
+  }
+};
 
-Reads the rollups the last npm start wrote (starting DynamoDB Local on its saved state).
-With no rollup, prints each rollup's item count and total count; with one (e.g. purchases,
-page_views, device_readings), prints its latest items, newest first.`;
-
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    limit: { type: 'string' },
-    'state-dir': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const stateDir = values['state-dir'] ?? '.streamlake';
-const limit = Number(values.limit ?? 20);
-const cloudFile = join(stateDir, 'cloud.json');
-if (!existsSync(cloudFile)) {
-  console.error(`no local cloud state in ${stateDir}: run npm start first (or pass --state-dir)`);
-  process.exit(2);
-}
-const { rollupsTable } = JSON.parse(readFileSync(cloudFile, 'utf8')) as { rollupsTable: string };
-
-const server = await startDynamoDb(await freePort(), join(stateDir, 'dynamodb'));
-try {
-  const client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: server.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
-  );
-  const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ TableName: rollupsTable, ExclusiveStartKey }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  const rollup = positionals[0];
+const printRollups = (items: Record<string, unknown>[], { rollup, limit }: RollupsOptions) => {
   if (!rollup) {
     const byRollup = new Map<string, { items: number; count: number }>();
     for (const item of items) {
@@ -58,21 +50,46 @@ try {
       byRollup.set(String(item.rollup), entry);
     }
     console.table(Object.fromEntries([...byRollup].sort()));
-  } else {
-    const rows = items
-      .filter((item) => item.rollup === rollup)
-      .sort((a, b) => String(b.sk).localeCompare(String(a.sk)) || String(a.pk).localeCompare(String(b.pk)))
-      .slice(0, limit)
-      .map((item) =>
-        Object.fromEntries(
-          Object.entries(item).filter(
-            ([key]) => !key.startsWith('hwm_') && !['rollup', 'expiresAt', 'windowStart'].includes(key),
-          ),
-        ),
-      );
-    if (rows.length === 0) console.error(`no items for rollup ${JSON.stringify(rollup)}`);
-    else console.table(rows);
+    return;
   }
-} finally {
-  await server.stop();
-}
+  const rows = items
+    .filter((item) => item.rollup === rollup)
+    .sort((a, b) => String(b.sk).localeCompare(String(a.sk)) || String(a.pk).localeCompare(String(b.pk)))
+    .slice(0, limit)
+    .map((item) =>
+      Object.fromEntries(
+        Object.entries(item).filter(
+          ([key]) => !key.startsWith('hwm_') && !['rollup', 'expiresAt', 'windowStart'].includes(key),
+        ),
+      ),
+    );
+  if (rows.length === 0) console.error(`no items for rollup ${JSON.stringify(rollup)}`);
+  else console.table(rows);
+};
+
+const main = async (argv: readonly string[]): Promise<number> => {
+  let options: RollupsOptions | undefined;
+  try {
+    options = parseRollupsArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`error: ${error.message}\n${ROLLUPS_HELP_HINT}`);
+    return 2;
+  }
+  if (!options) {
+    console.log(ROLLUPS_USAGE);
+    return 0;
+  }
+  const cloudFile = join(options.stateDir, 'cloud.json');
+  if (!existsSync(cloudFile)) {
+    console.error(
+      `error: no local cloud state in ${options.stateDir}: run npm start first (or pass --state-dir)`,
+    );
+    return 2;
+  }
+  const { rollupsTable } = JSON.parse(readFileSync(cloudFile, 'utf8')) as { rollupsTable: string };
+  printRollups(await scanRollups(options.stateDir, rollupsTable), options);
+  return 0;
+};
+
+runCommand('rollups', () => main(process.argv.slice(2)), 1);

@@ -15,13 +15,20 @@ const isNumeric = (value: unknown) => typeof value === 'number';
 /** Columns padded to their widest value, numbers right-aligned, and a row count like a SQL shell. */
 export const formatTable = ({ columns, rows }: QueryResult): string => {
   const cells = rows.map((row) => row.map((value) => (value === null ? 'NULL' : text(value))));
-  const widths = columns.map((name, i) =>
-    Math.max(name.length, ...cells.map((row) => (row[i] ?? '').length)),
+  // A loop, not Math.max(...cells): spreading 200,000 rows as arguments overflows the stack.
+  const widths = columns.map((name) => name.length);
+  for (const row of cells) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  }
+  // Judged once per column, not per cell (per cell, 200,000 rows took minutes).
+  const numeric = columns.map(
+    (_, i) => rows.length > 0 && rows.every((row) => row[i] === null || isNumeric(row[i])),
   );
+  const numericColumn = (i: number) => numeric[i] === true;
   const line = (values: string[], right: (i: number) => boolean) =>
     values.map((v, i) => (right(i) ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0))).join(' │ ');
-  const numericColumn = (i: number) =>
-    rows.length > 0 && rows.every((row) => row[i] === null || isNumeric(row[i]));
   const out = [
     line(columns, numericColumn),
     widths.map((w) => '─'.repeat(w)).join('─┼─'),

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { runCommand } from '../cli-exit.ts';
 import { DEFAULT_STATE_DIR } from './cloud-state.ts';
 import { replayQuarantine } from './replay.ts';
 
@@ -38,10 +39,4 @@ const main = async (): Promise<number> => {
   return result.unsent > 0 ? 1 : 0;
 };
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(`replay: ${error.message}`);
-    process.exit(2);
-  },
-);
+runCommand('replay', main);

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { runCommand } from '../cli-exit.ts';
 import { DEFAULT_STATE_DIR } from './cloud-state.ts';
 import { verifySummary } from './verify-lake.ts';
 import { verifyStateDir } from './verify-local.ts';
@@ -33,10 +34,4 @@ const main = async (): Promise<number> => {
   return report.differences.length === 0 ? 0 : 1;
 };
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(`verify: ${error.message}`);
-    process.exit(2);
-  },
-);
+runCommand('verify', main);
