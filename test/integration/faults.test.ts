@@ -121,7 +121,11 @@ describe('the local event source mapping under faults', () => {
     // The record given up on is counted where the dashboard reads it: DroppedEventCount per mapping UUID.
     const mapping = cloud.plan.kinesisMappings.find((m) => m.id === cloud?.mappingIdOf('Aggregate'));
     const dropped = cloud.metricStore.series(
-      { namespace: 'AWS/Lambda', name: 'DroppedEventCount', dimensions: { EventSourceMappingUUID: mapping?.uuid ?? '' } },
+      {
+        namespace: 'AWS/Lambda',
+        name: 'DroppedEventCount',
+        dimensions: { EventSourceMappingUUID: mapping?.uuid ?? '' },
+      },
       'Sum',
       3_600_000,
       Date.now() - 3_600_000,
