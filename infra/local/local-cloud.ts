@@ -21,24 +21,25 @@ import { type Invoke, KinesisMappingPoller, type PollerObserver } from './esm/ki
 import { handlerModule, LocalFunction } from './lambda/local-function.ts';
 import { kinesisPutMetrics } from './metrics/kinesis-metrics.ts';
 import { lambdaInvocationMetrics } from './metrics/lambda-metrics.ts';
-import { iteratorAgeMetrics, observeAll } from './metrics/mapping-metrics.ts';
+import { givenUpMetrics, iteratorAgeMetrics, observeAll } from './metrics/mapping-metrics.ts';
 import { MetricStore } from './metrics/metric-store.ts';
 import { MetricsSink } from './metrics/metrics-sink.ts';
 import { s3RequestMetrics } from './metrics/s3-metrics.ts';
 import { snsPublishMetrics } from './metrics/sns-metrics.ts';
 import { provision } from './provision.ts';
 import { type SchedulePlan, scheduledEvent, schedulesFromTemplate } from './schedules.ts';
-import { startDynamoDb } from './servers/dynamodb-server.ts';
+import { assertJava, startDynamoDb } from './servers/dynamodb-server.ts';
 import { type LocalServer, startKinesis } from './servers/kinesis-server.ts';
 import { assertPortFree, freePort } from './servers/ports.ts';
 import { startS3 } from './servers/s3-server.ts';
 import { type LocalSns, startSns } from './servers/sns-server.ts';
+import { prepareStateDir } from './state-dir.ts';
 import { type CloudPlan, planFromTemplate, type Template } from './template.ts';
 
 export interface LocalCloudOptions {
   /** Where servers keep their data, the cloud assembly, checkpoints and logs; in-memory servers when unset. */
   readonly stateDir?: string;
-  /** Delete the state first. @default false */
+  /** Empty the state folder first — only one streamlake created (see state-dir.ts). @default false */
   readonly fresh?: boolean;
   /** First of four consecutive loopback ports (Kinesis, DynamoDB, S3, SNS); 0 picks free ones. @default 0 */
   readonly basePort?: number;
@@ -100,12 +101,14 @@ export class LocalCloud {
     private readonly ephemeralDir?: string,
   ) {
     this.invocationMetrics = lambdaInvocationMetrics(metricStore);
-    this.mappingMetrics = iteratorAgeMetrics(metricStore, plan);
+    this.mappingMetrics = observeAll(
+      iteratorAgeMetrics(metricStore, plan),
+      givenUpMetrics(metricStore, plan),
+    );
   }
 
   static async start(options: LocalCloudOptions = {}): Promise<LocalCloud> {
     const { stateDir } = options;
-    if (stateDir && options.fresh) rmSync(stateDir, { recursive: true, force: true });
     const ports = options.basePort
       ? [options.basePort, options.basePort + 1, options.basePort + 2, options.basePort + 3]
       : [await freePort(), await freePort(), await freePort(), await freePort()];
@@ -114,6 +117,9 @@ export class LocalCloud {
     await assertPortFree(dynamoPort, 'DynamoDB Local');
     await assertPortFree(s3Port, 'S3');
     await assertPortFree(snsPort, 'SNS');
+    // Only once the start-up checks pass may --fresh delete anything, and only a folder streamlake made.
+    assertJava();
+    if (stateDir) prepareStateDir(stateDir, { fresh: options.fresh === true });
 
     // Without a state folder everything is ephemeral: servers in memory, files in a temporary folder.
     const scratchDir = stateDir ?? mkdtempSync(join(tmpdir(), 'streamlake-'));

@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import { compareSequence } from '../../processors/shared/sequence.ts';
 import { readGroundTruth } from '../../producers/ground-truth.ts';
 import { createKinesisClient } from '../../producers/kinesis-client.ts';
@@ -15,6 +16,10 @@ export interface DemoRun {
   readonly stats: PipelineStats;
   readonly producers: ProducerSummary;
   readonly drained: boolean;
+  /** Why the drain ended before the consumers caught up: its deadline, or `force` aborted. */
+  readonly drainCutShort?: 'deadline' | 'forced';
+  /** Accepted records the slowest consumer had not checkpointed when the drain ended (0 when drained). */
+  readonly behind: number;
   /** How long the consumers took to catch up once the producers stopped: a backlog that kept growing shows here. */
   readonly drainMs: number;
   readonly groundTruthPath: string;
@@ -29,16 +34,38 @@ export interface DemoHooks {
   onProgress?(producer: ProducerProgress, stats: PipelineStats, cloud: LocalCloud, ops: LocalOps): void;
 }
 
+type Accepted = { readonly shardId: string; readonly sequenceNumber: string };
+
 /** Highest accepted sequence number per shard, from the ground truth. */
-const lastSequencePerShard = async (path: string): Promise<Map<string, string>> => {
+const lastSequencePerShard = (accepted: readonly Accepted[]): Map<string, string> => {
   const last = new Map<string, string>();
-  for (const entry of await readGroundTruth(path)) {
+  for (const entry of accepted) {
     const current = last.get(entry.shardId);
     if (!current || compareSequence(entry.sequenceNumber, current) > 0)
       last.set(entry.shardId, entry.sequenceNumber);
   }
   return last;
 };
+
+/** Accepted records the slowest running mapping has not checkpointed yet. */
+const recordsBehind = (
+  cloud: LocalCloud,
+  stats: PipelineStats,
+  accepted: readonly Accepted[],
+  include: (id: string) => boolean,
+): number =>
+  Math.max(
+    0,
+    ...cloud.plan.kinesisMappings
+      .filter((mapping) => mapping.enabled && include(mapping.id))
+      .map((mapping) => {
+        const checkpoints = stats.mapping(mapping.id).checkpoints;
+        return accepted.filter((entry) => {
+          const done = checkpoints.get(entry.shardId);
+          return done === undefined || compareSequence(entry.sequenceNumber, done) > 0;
+        }).length;
+      }),
+  );
 
 /** Every running mapping has checkpointed, on every shard, at least up to the target. */
 const caughtUp = (
@@ -58,12 +85,16 @@ const caughtUp = (
 
 /**
  * The demo: local cloud up, mappings running, simulators producing; when they finish (or `stop`
- * aborts), wait for the pipeline to catch up, then stop the mappings after their in-flight batch.
+ * aborts), wait for the pipeline to catch up to what the stream accepted (for at most a minute plus
+ * two batching windows, or until `force` aborts), then stop the mappings after their in-flight batch,
+ * which checkpoints it. Every server stays up throughout: the caller stops the cloud.
  */
 export const runDemo = async (
   options: StartOptions,
   stop: AbortSignal,
   hooks: DemoHooks = {},
+  /** Stop draining now (a second Ctrl-C): what is behind stays in the stream for the next run. */
+  force?: AbortSignal,
 ): Promise<DemoRun> => {
   const cloud = await LocalCloud.start({
     stateDir: options.stateDir,
@@ -121,16 +152,28 @@ export const runDemo = async (
       onProgress: (progress) => (latest = progress),
     });
     const producedAt = Date.now();
-    const targets = await lastSequencePerShard(groundTruthPath);
+    const accepted = await readGroundTruth(groundTruthPath);
+    const targets = lastSequencePerShard(accepted);
     const window = cloud.plan.kinesisMappings[0]?.maximumBatchingWindowMs ?? 0;
     const deadline = Date.now() + 60_000 + window * 2;
-    while (!caughtUp(cloud, stats, targets, include) && Date.now() < deadline && !stop.aborted) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
+    // A stop (Ctrl-C) only ends producing: the drain still runs, so what the stream accepted is processed.
+    while (!caughtUp(cloud, stats, targets, include) && Date.now() < deadline && !force?.aborted) {
+      await wait(250, undefined, force ? { signal: force } : {}).catch(() => undefined);
     }
     const drained = caughtUp(cloud, stats, targets, include);
     const drainMs = Date.now() - producedAt;
     if (latest) hooks.onProgress?.(latest, stats, cloud, ops);
-    return { cloud, ops, stats, producers, drained, drainMs, groundTruthPath };
+    return {
+      cloud,
+      ops,
+      stats,
+      producers,
+      drained,
+      ...(drained ? {} : { drainCutShort: force?.aborted ? ('forced' as const) : ('deadline' as const) }),
+      behind: drained ? 0 : recordsBehind(cloud, stats, accepted, include),
+      drainMs,
+      groundTruthPath,
+    };
   } finally {
     clearInterval(ticker);
     mappings.abort();

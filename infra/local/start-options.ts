@@ -23,12 +23,15 @@ Options:
   --archive-window S    the archive's batching window for this run (default 10; the stack's is 60)
   --shards N            shards of the on-demand stream locally (default 2)
   --state-dir DIR       where servers keep data, checkpoints and logs (default .streamlake)
-  --fresh               delete the state first instead of continuing where the last run stopped
+  --fresh               start over: empty the state folder first (only one streamlake created, and
+                        only once Java and the ports have been checked) instead of continuing
   --base-port N         first of four loopback ports for Kinesis, DynamoDB, S3, SNS (default 4567)
   --dashboard-port N    loopback port of the live ops dashboard (default: base port + 4, so 4571)
   -h, --help            show this help
 
-Ctrl-C stops producing, finishes the in-flight batch, saves checkpoints and stops every server.`;
+Ctrl-C stops producing and lets the consumers catch up (at most a minute or so) with every server still
+up, then saves checkpoints, prints the summary, verifies when they caught up and stops every server.
+A second Ctrl-C stops without catching up (checkpoints still saved, exit code 130).`;
 
 export interface StartOptions {
   readonly rate: number;
