@@ -1,7 +1,8 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { KinesisWriter } from '../../producers/kinesis-writer.ts';
 import type { StreamlakeEvent } from '../../schemas/index.ts';
-import type { FuzzKind, FuzzRecord } from './corpus.ts';
+import type { FuzzRecord } from './corpus.ts';
+import type { FuzzKind } from './kinds.ts';
 
 /** `shardId-000000000001/4959…`: where Kinesis put a record, the key every check matches on. */
 export const recordKey = (shardId: string, sequenceNumber: string) => `${shardId}/${sequenceNumber}`;

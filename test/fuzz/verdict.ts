@@ -1,5 +1,6 @@
-import { markedItemOf, type OnFailureObject, type RollupCheck } from './checks.ts';
-import { FUZZ_KINDS, type FuzzKind, KIND_NAMES } from './corpus.ts';
+import type { OnFailureObject } from './checks/on-failure.ts';
+import { markedItemOf, type RollupCheck } from './checks/rollups.ts';
+import { FUZZ_KINDS, type FuzzKind, KIND_NAMES } from './kinds.ts';
 import type { FuzzLedger } from './ledger.ts';
 
 export interface VerdictInputs {

@@ -6,16 +6,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { S3RVER_OBJECT_SUFFIX } from '../../infra/local/lake/cloud-state.ts';
 import { Lake } from '../../infra/local/lake/lake-views.ts';
 import { LocalCloud } from '../../infra/local/local-cloud.ts';
-import {
-  checkMarkedRollups,
-  listKeys,
-  markedLakeRows,
-  ON_FAILURE_PREFIX,
-  QuarantineReader,
-  utcDays,
-} from '../fuzz/checks.ts';
-import { FUZZ_KINDS, fuzzRecords, KIND_NAMES, newRunId } from '../fuzz/corpus.ts';
+import { markedLakeRows } from '../fuzz/checks/lake-rows.ts';
+import { ON_FAILURE_PREFIX } from '../fuzz/checks/on-failure.ts';
+import { QuarantineReader } from '../fuzz/checks/quarantine-reader.ts';
+import { checkMarkedRollups } from '../fuzz/checks/rollups.ts';
+import { listKeys } from '../fuzz/checks/s3-objects.ts';
+import { utcDays } from '../fuzz/checks/utc-days.ts';
+import { fuzzRecords } from '../fuzz/corpus.ts';
+import { FUZZ_KINDS, KIND_NAMES } from '../fuzz/kinds.ts';
 import { FuzzLedger, putCorpus } from '../fuzz/ledger.ts';
+import { newRunId } from '../fuzz/markers.ts';
 import { judge } from '../fuzz/verdict.ts';
 import { expectedRollups, rollupDifferences } from './support/expected-rollups.ts';
 import { eventually, lakeBucketOf, scanRollups, streamOf } from './support/local-cloud-fixture.ts';

@@ -5,15 +5,11 @@ import {
   KINESIS_MAX_RECORD_BYTES,
   validateEvent,
 } from '../../schemas/index.ts';
-import {
-  FUZZ_KINDS,
-  type FuzzRecord,
-  fuzzCorpus,
-  KIND_NAMES,
-  kindCounts,
-  MAX_EVENT_BYTES,
-  runMarkers,
-} from '../fuzz/corpus.ts';
+import { type FuzzRecord, fuzzCorpus } from '../fuzz/corpus.ts';
+import { kindCounts } from '../fuzz/kind-counts.ts';
+import { FUZZ_KINDS, KIND_NAMES } from '../fuzz/kinds.ts';
+import { MAX_EVENT_BYTES } from '../fuzz/limits.ts';
+import { runMarkers } from '../fuzz/markers.ts';
 
 const NOW = Date.parse('2026-11-22T05:06:07.000Z');
 const REASONS = [
