@@ -14,6 +14,15 @@ export const DEFAULTS = {
    * retries or maximum age (`DroppedEventCount`) show per consumer on the ops dashboard.
    */
   eventSourceMetrics: { metrics: [MetricType.EVENT_COUNT] },
+  /**
+   * One event-time policy for every Kinesis consumer, so the lake and the rollups agree on which records
+   * are bad (too late, future-dated, oversize).
+   */
+  eventTime: {
+    allowedLateness: Duration.hours(1),
+    clockSkew: Duration.minutes(5),
+    maxEventBytes: 65_536,
+  },
   eventStream: {
     retention: Duration.hours(24),
   },
@@ -40,17 +49,17 @@ export const DEFAULTS = {
     timeout: Duration.seconds(60),
     serviceName: 'streamlake-aggregate',
     metricsNamespace: 'Streamlake',
-    allowedLateness: Duration.hours(1),
-    clockSkew: Duration.minutes(5),
-    maxEventBytes: 65_536,
-    iteratorAgeAlarmThreshold: Duration.minutes(1),
   },
-  /** Kinesis event source mapping of the aggregator (Lambda's own defaults would retry a poison batch forever). */
+  /**
+   * Kinesis event source mapping of the aggregator (Lambda's own defaults would retry a poison batch
+   * forever) and the iterator age its ops alarm watches.
+   */
   aggregateEventSource: {
     batchSize: 10_000,
     maxBatchingWindow: Duration.seconds(5),
     retryAttempts: 10,
     maxRecordAge: Duration.hours(1),
+    iteratorAgeAlarmThreshold: Duration.minutes(1),
     /** One batch per shard at a time, in sequence order: the high-water-mark scheme relies on it. */
     parallelizationFactor: 1,
   },
@@ -63,11 +72,6 @@ export const DEFAULTS = {
     metricsNamespace: 'Streamlake',
     /** Loaded by parquet-wasm at run time from beside the bundle. */
     filesBesideBundle: ['parquet-wasm/node/parquet_wasm_bg.wasm'],
-    allowedLateness: Duration.hours(1),
-    clockSkew: Duration.minutes(5),
-    maxEventBytes: 65_536,
-    /** Above the 60-second batching window, which alone lets records wait a minute before they are read. */
-    iteratorAgeAlarmThreshold: Duration.minutes(5),
   },
   /** Kinesis event source mapping of the archiver: large, infrequent batches make fewer, larger Parquet files. */
   archiveEventSource: {
@@ -75,6 +79,8 @@ export const DEFAULTS = {
     maxBatchingWindow: Duration.seconds(60),
     retryAttempts: 10,
     maxRecordAge: Duration.hours(1),
+    /** Above the 60-second batching window, which alone lets records wait a minute before they are read. */
+    iteratorAgeAlarmThreshold: Duration.minutes(5),
     parallelizationFactor: 1,
     /** A retried whole batch rewrites the same object keys; bisected halves would write different ones. */
     bisectBatchOnError: false,
@@ -104,14 +110,14 @@ export const DEFAULTS = {
     derivedRetention: Duration.days(400),
     deviceSilentAfter: Duration.minutes(5),
     silentCheckInterval: Duration.minutes(1),
-    iteratorAgeAlarmThreshold: Duration.minutes(1),
   },
-  /** DynamoDB-stream event source mapping of the fan-out. */
+  /** DynamoDB-stream event source mapping of the fan-out and the iterator age its ops alarm watches. */
   fanoutEventSource: {
     batchSize: 1000,
     maxBatchingWindow: Duration.seconds(1),
     retryAttempts: 10,
     maxRecordAge: Duration.hours(1),
+    iteratorAgeAlarmThreshold: Duration.minutes(1),
     /** One batch per shard at a time, in sequence order: the high-water marks rely on it. */
     parallelizationFactor: 1,
   },

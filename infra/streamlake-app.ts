@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { ASSET_RESOURCE_METADATA_ENABLED_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { booleanFromContext, CONTEXT_KEYS } from './context.ts';
+import { CONTEXT_SETTINGS, settingsFromContext } from './context.ts';
 import { REPO_ROOT } from './defaults.ts';
 import { StreamlakeStack } from './streamlake-stack.ts';
 
@@ -12,6 +12,11 @@ export interface StreamlakeAppOptions {
   readonly outdir?: string;
   /** Context on top of cdk.json's (CLI `-c` values still win). @default - none */
   readonly context?: Record<string, unknown>;
+  /** The stack class; tests give a variant of it (e.g. with decoy resources). @default StreamlakeStack */
+  readonly stack?: new (
+    scope: App,
+    id: string,
+  ) => StreamlakeStack;
 }
 
 /**
@@ -32,8 +37,8 @@ export function createStreamlakeApp(options: StreamlakeAppOptions = {}): {
       ...options.context,
     },
   });
-  const stack = new StreamlakeStack(app, 'Streamlake');
-  if (booleanFromContext(app.node, CONTEXT_KEYS.nag) !== false) {
+  const stack = new (options.stack ?? StreamlakeStack)(app, 'Streamlake');
+  if (settingsFromContext(app.node, CONTEXT_SETTINGS.app).nag !== false) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   }
   return { app, stack };

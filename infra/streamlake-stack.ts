@@ -3,13 +3,12 @@ import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { type OpsResources, type OpsThresholds, opsAlarms, opsDashboard } from '../dashboards/index.ts';
 import { AggregateStage } from './constructs/aggregate-stage.ts';
-import type { AggregateTuning } from './constructs/aggregate-tuning.ts';
 import { Alerting } from './constructs/alerting.ts';
 import { AnalyticsCatalog, type AnalyticsSettings } from './constructs/analytics-catalog.ts';
 import { ArchiveStage } from './constructs/archive-stage.ts';
-import type { ArchiveTuning } from './constructs/archive-tuning.ts';
 import { DerivedStore } from './constructs/derived-store.ts';
 import { EventStream } from './constructs/event-stream.ts';
+import { type EventTimePolicy, resolveEventTimePolicy } from './constructs/event-time-policy.ts';
 import { FanoutStage } from './constructs/fanout-stage.ts';
 import type { FanoutTuning } from './constructs/fanout-tuning.ts';
 import { LakeBucket } from './constructs/lake-bucket.ts';
@@ -17,40 +16,40 @@ import { OpsAlarms } from './constructs/ops-alarms.ts';
 import { OpsDashboard } from './constructs/ops-dashboard.ts';
 import { type OpsThresholdSettings, resolveOpsThresholds } from './constructs/ops-thresholds.ts';
 import { RollupStore } from './constructs/rollup-store.ts';
-import {
-  aggregateTuningFromContext,
-  analyticsSettingsFromContext,
-  archiveTuningFromContext,
-  CONTEXT_KEYS,
-  fanoutTuningFromContext,
-  lakeLifecycleFromContext,
-  opsThresholdsFromContext,
-  removalPolicyFromContext,
-  stringFromContext,
-} from './context.ts';
+import type { StreamConsumerTuning } from './constructs/stream-consumer-tuning.ts';
+import { CONTEXT_SETTINGS, type ContextSpec, type SettingsOf, settingsFromContext } from './context.ts';
 import { DEFAULTS } from './defaults.ts';
 
 export interface StreamlakeStackProps extends StackProps {
   /**
-   * Event source mapping, alarm and event-time settings of the aggregate stage; each one given here wins
-   * over its `streamlake:aggregate*` context key, which wins over the default.
+   * The event-time policy of every Kinesis consumer (the aggregate and archive stages alike); each
+   * setting given here wins over its context key (`streamlake:allowedLatenessSeconds`,
+   * `streamlake:clockSkewSeconds`, `streamlake:maxEventBytes`), which wins over the default.
+   *
+   * @default - context, then one hour of lateness, five minutes of clock skew, 65536 bytes
+   */
+  readonly eventTime?: EventTimePolicy;
+
+  /**
+   * Event source mapping and iterator-age alarm settings of the aggregate stage; each one given here wins
+   * over its `streamlake:aggregate<Setting>` context key, which wins over the default.
    *
    * @default - context, then the defaults in infra/defaults.ts
    */
-  readonly aggregate?: AggregateTuning;
+  readonly aggregate?: StreamConsumerTuning;
 
   /**
-   * Event source mapping, alarm and event-time settings of the archive stage; each one given here wins
-   * over its `streamlake:archive*` context key, which wins over the default.
+   * Event source mapping and iterator-age alarm settings of the archive stage; each one given here wins
+   * over its `streamlake:archive<Setting>` context key, which wins over the default.
    *
    * @default - context, then the defaults in infra/defaults.ts
    */
-  readonly archive?: ArchiveTuning;
+  readonly archive?: StreamConsumerTuning;
 
   /**
-   * Event source mapping, alarm and silent-device settings of the fan-out stage; each one given here wins
-   * over its `streamlake:fanout*` / `streamlake:deviceSilentMinutes` / `streamlake:silentDeviceCheckMinutes`
-   * context key, which wins over the default.
+   * Event source mapping, iterator-age alarm and silent-device settings of the fan-out stage; each one
+   * given here wins over its `streamlake:fanout<Setting>` / `streamlake:deviceSilentMinutes` /
+   * `streamlake:silentDeviceCheckMinutes` context key, which wins over the default.
    *
    * @default - context, then the defaults in infra/defaults.ts
    */
@@ -159,38 +158,37 @@ export class StreamlakeStack extends Stack {
         'streamlake: producers -> Kinesis -> aggregate Lambda -> DynamoDB rollups -> fan-out Lambda -> derived tables + SNS alerts; archive Lambda -> Parquet lake -> Glue/Athena; ops dashboard + alarms -> SNS ops topic',
       ...props,
     });
-    const removalPolicy = props.removalPolicy ?? removalPolicyFromContext(this.node);
+    const settings = this.settings(CONTEXT_SETTINGS.stack, props);
+    const { removalPolicy } = settings;
+    // Resolved once and handed to every Kinesis consumer, so they cannot disagree on which records are bad.
+    const eventTime = resolveEventTimePolicy(this.settings(CONTEXT_SETTINGS.eventTime, props.eventTime));
 
     this.events = new EventStream(this, 'Events', { removalPolicy });
     this.rollups = new RollupStore(this, 'Rollups', { removalPolicy });
     this.lake = new LakeBucket(this, 'Lake', {
-      ...withoutUndefined(lakeLifecycleFromContext(this.node)),
-      ...withoutUndefined({
-        quarantineExpiration: props.quarantineExpiration,
-        onFailureExpiration: props.onFailureExpiration,
-        noncurrentVersionExpiration: props.noncurrentVersionExpiration,
-      }),
+      quarantineExpiration: settings.quarantineExpiration,
+      onFailureExpiration: settings.onFailureExpiration,
+      noncurrentVersionExpiration: settings.noncurrentVersionExpiration,
       removalPolicy,
     });
     this.aggregate = new AggregateStage(this, 'Aggregate', {
-      ...withoutUndefined(aggregateTuningFromContext(this.node)),
-      ...withoutUndefined(props.aggregate ?? {}),
+      ...this.settings(CONTEXT_SETTINGS.aggregate, props.aggregate),
+      eventTime,
       events: this.events.stream,
       rollups: this.rollups.table,
       lake: this.lake.bucket,
       quarantinePrefix: this.lake.quarantinePrefix,
     });
     this.archive = new ArchiveStage(this, 'Archive', {
-      ...withoutUndefined(archiveTuningFromContext(this.node)),
-      ...withoutUndefined(props.archive ?? {}),
+      ...this.settings(CONTEXT_SETTINGS.archive, props.archive),
+      eventTime,
       events: this.events.stream,
       lake: this.lake.bucket,
       lakePrefix: this.lake.lakePrefix,
       quarantinePrefix: this.lake.quarantinePrefix,
     });
     this.analytics = new AnalyticsCatalog(this, 'Analytics', {
-      ...withoutUndefined(analyticsSettingsFromContext(this.node)),
-      ...withoutUndefined(props.analytics ?? {}),
+      ...this.settings(CONTEXT_SETTINGS.analytics, props.analytics),
       lake: this.lake.bucket,
       lakePrefix: this.lake.lakePrefix,
       accessLogs: this.lake.accessLogs,
@@ -198,22 +196,22 @@ export class StreamlakeStack extends Stack {
     });
     this.derived = new DerivedStore(this, 'Derived', { removalPolicy });
     this.alerting = new Alerting(this, 'Alerting', {
-      email: props.alertEmail ?? stringFromContext(this.node, CONTEXT_KEYS.alertEmail),
+      email: settings.alertEmail,
     });
     this.fanout = new FanoutStage(this, 'Fanout', {
-      ...withoutUndefined(fanoutTuningFromContext(this.node)),
-      ...withoutUndefined(props.fanout ?? {}),
+      ...this.settings(CONTEXT_SETTINGS.fanout, props.fanout),
       rollups: this.rollups.table,
       store: this.derived,
       alerts: this.alerting,
       lake: this.lake.bucket,
     });
-    this.ops = this.opsView(props);
+    this.ops = this.opsView(props, settings.opsEmail);
 
     new CfnOutput(this, 'StreamName', { value: this.events.stream.streamName });
     new CfnOutput(this, 'StreamArn', { value: this.events.stream.streamArn });
     new CfnOutput(this, 'RollupsTableName', { value: this.rollups.table.tableName });
     new CfnOutput(this, 'LakeBucketName', { value: this.lake.bucket.bucketName });
+    new CfnOutput(this, 'AggregateFunctionName', { value: this.aggregate.function.functionName });
     new CfnOutput(this, 'ArchiveFunctionName', { value: this.archive.function.functionName });
     new CfnOutput(this, 'GlueDatabaseName', { value: this.analytics.databaseName });
     new CfnOutput(this, 'AthenaWorkGroupName', { value: this.analytics.workGroupName });
@@ -223,12 +221,20 @@ export class StreamlakeStack extends Stack {
     new CfnOutput(this, 'DeviceStateTableName', { value: this.derived.deviceState.tableName });
     new CfnOutput(this, 'AlertStateTableName', { value: this.derived.alertState.tableName });
     new CfnOutput(this, 'FanoutFunctionName', { value: this.fanout.function.functionName });
+    new CfnOutput(this, 'SilentDeviceCheckFunctionName', {
+      value: this.fanout.silentCheckFunction.functionName,
+    });
     new CfnOutput(this, 'OpsTopicArn', { value: this.ops.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: this.ops.dashboard.dashboard.dashboardName });
   }
 
+  /** The settings `spec` names: each one given in props, else its context key's value. */
+  private settings<S extends ContextSpec>(spec: S, given?: SettingsOf<S>): SettingsOf<S> {
+    return settingsFromContext(this.node, spec, given);
+  }
+
   /** The ops dashboard and alarms of dashboards/, over this stack's resources, alarms to their own topic. */
-  private opsView(props: StreamlakeStackProps): StreamlakeStack['ops'] {
+  private opsView(props: StreamlakeStackProps, opsEmail: string | undefined): StreamlakeStack['ops'] {
     const resources: OpsResources = {
       streamName: this.events.stream.streamName,
       consumers: [
@@ -276,10 +282,7 @@ export class StreamlakeStack extends Stack {
       alertsTopicName: this.alerting.topic.topicName,
     };
     const thresholds = resolveOpsThresholds(
-      {
-        ...withoutUndefined(opsThresholdsFromContext(this.node)),
-        ...withoutUndefined(props.opsThresholds ?? {}),
-      },
+      this.settings(CONTEXT_SETTINGS.opsThresholds, props.opsThresholds),
       {
         aggregate: this.aggregate.iteratorAgeAlarmThreshold,
         archive: this.archive.iteratorAgeAlarmThreshold,
@@ -289,7 +292,7 @@ export class StreamlakeStack extends Stack {
     const { topic } = new Alerting(this, 'Ops', {
       purpose: 'ops alarms',
       alarmsPublish: true,
-      email: props.opsEmail ?? stringFromContext(this.node, CONTEXT_KEYS.opsEmail),
+      email: opsEmail,
     });
     const alarms = new OpsAlarms(this, 'OpsAlarms', { specs: opsAlarms(resources, thresholds), topic });
     const dashboard = new OpsDashboard(this, 'OpsDashboard', {
@@ -298,8 +301,4 @@ export class StreamlakeStack extends Stack {
     });
     return { resources, thresholds, dashboard, alarms, topic };
   }
-}
-
-function withoutUndefined<T extends object>(values: T): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -2,18 +2,21 @@ import { type Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.ts';
-import { type AggregateTuning, resolveAggregateTuning } from './aggregate-tuning.ts';
+import { eventTimeEnvironment, resolveEventTimePolicy } from './event-time-policy.ts';
 import { HandlerFunction } from './handler-function.ts';
-import { LeastPrivilegeS3OnFailureDestination } from './least-privilege-s3-on-failure.ts';
 import { nagReference } from './nag-reference.ts';
+import {
+  type KinesisConsumerTuning,
+  resolveStreamConsumerTuning,
+  streamEventSourceProps,
+} from './stream-consumer-tuning.ts';
 import { assertKeyPrefix } from './validate.ts';
 
-export interface AggregateStageProps extends AggregateTuning {
+export interface AggregateStageProps extends KinesisConsumerTuning {
   /** The stream the aggregator reads. */
   readonly events: IStream;
   /** The table the rollups are written to. */
@@ -42,7 +45,8 @@ export class AggregateStage extends Construct {
 
   constructor(scope: Construct, id: string, props: AggregateStageProps) {
     super(scope, id);
-    const tuning = resolveAggregateTuning(props);
+    const tuning = resolveStreamConsumerTuning(props, DEFAULTS.aggregateEventSource);
+    const eventTime = resolveEventTimePolicy(props.eventTime);
     this.iteratorAgeAlarmThreshold = tuning.iteratorAgeAlarmThreshold;
     const quarantinePrefix = props.quarantinePrefix ?? DEFAULTS.lakeBucket.quarantinePrefix;
     assertKeyPrefix('quarantinePrefix', quarantinePrefix);
@@ -57,26 +61,16 @@ export class AggregateStage extends Construct {
         ROLLUPS_TABLE: props.rollups.tableName,
         LAKE_BUCKET: props.lake.bucketName,
         QUARANTINE_PREFIX: quarantinePrefix,
-        ALLOWED_LATENESS_SECONDS: String(tuning.allowedLateness.toSeconds()),
-        CLOCK_SKEW_SECONDS: String(tuning.clockSkew.toSeconds()),
-        MAX_EVENT_BYTES: String(tuning.maxEventBytes),
+        ...eventTimeEnvironment(eventTime),
         POWERTOOLS_SERVICE_NAME: serviceName,
         POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
       },
     });
 
     this.eventSource = new KinesisEventSource(props.events, {
-      startingPosition: StartingPosition.TRIM_HORIZON,
-      batchSize: tuning.batchSize,
-      maxBatchingWindow: tuning.maxBatchingWindow,
+      ...streamEventSourceProps(tuning, props.lake),
       bisectBatchOnError: true,
-      reportBatchItemFailures: true,
-      retryAttempts: tuning.retryAttempts,
-      maxRecordAge: tuning.maxRecordAge,
       parallelizationFactor: DEFAULTS.aggregateEventSource.parallelizationFactor,
-      metricsConfig: { metrics: [...DEFAULTS.eventSourceMetrics.metrics] },
-      // Not S3OnFailureDestination: that grants read/write/delete on the whole bucket.
-      onFailure: new LeastPrivilegeS3OnFailureDestination(props.lake),
     });
     this.function.addEventSource(this.eventSource);
 

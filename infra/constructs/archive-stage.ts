@@ -1,18 +1,21 @@
 import { type Duration, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.ts';
-import { type ArchiveTuning, resolveArchiveTuning } from './archive-tuning.ts';
+import { eventTimeEnvironment, resolveEventTimePolicy } from './event-time-policy.ts';
 import { HandlerFunction } from './handler-function.ts';
-import { LeastPrivilegeS3OnFailureDestination } from './least-privilege-s3-on-failure.ts';
 import { nagReference } from './nag-reference.ts';
+import {
+  type KinesisConsumerTuning,
+  resolveStreamConsumerTuning,
+  streamEventSourceProps,
+} from './stream-consumer-tuning.ts';
 import { assertKeyPrefix } from './validate.ts';
 
-export interface ArchiveStageProps extends ArchiveTuning {
+export interface ArchiveStageProps extends KinesisConsumerTuning {
   /** The stream the archiver reads (beside the aggregator, with its own event source mapping). */
   readonly events: IStream;
   /** The bucket for the Parquet files, quarantined records and the mapping's on-failure records. */
@@ -36,6 +39,10 @@ export interface ArchiveStageProps extends ArchiveTuning {
  * (one batch per shard at a time, large batches, partial batch responses, never bisected, failures to S3),
  * its least-privilege grants. Its iterator-age alarm is one of the ops alarms (dashboards/alarms.ts), at
  * the threshold this stage resolves.
+ *
+ * Never bisecting is not a knob: the archiver names each Parquet object after the shard and the first and
+ * last sequence numbers of its batch, so a retry of the whole batch overwrites the same keys, while
+ * bisected halves would write new keys beside the old, partly duplicating them.
  */
 export class ArchiveStage extends Construct {
   readonly function: HandlerFunction;
@@ -45,7 +52,8 @@ export class ArchiveStage extends Construct {
 
   constructor(scope: Construct, id: string, props: ArchiveStageProps) {
     super(scope, id);
-    const tuning = resolveArchiveTuning(props);
+    const tuning = resolveStreamConsumerTuning(props, DEFAULTS.archiveEventSource);
+    const eventTime = resolveEventTimePolicy(props.eventTime);
     this.iteratorAgeAlarmThreshold = tuning.iteratorAgeAlarmThreshold;
     const lakePrefix = props.lakePrefix ?? DEFAULTS.lakeBucket.lakePrefix;
     const quarantinePrefix = props.quarantinePrefix ?? DEFAULTS.lakeBucket.quarantinePrefix;
@@ -64,27 +72,17 @@ export class ArchiveStage extends Construct {
         LAKE_BUCKET: props.lake.bucketName,
         LAKE_PREFIX: lakePrefix,
         QUARANTINE_PREFIX: quarantinePrefix,
-        ALLOWED_LATENESS_SECONDS: String(tuning.allowedLateness.toSeconds()),
-        CLOCK_SKEW_SECONDS: String(tuning.clockSkew.toSeconds()),
-        MAX_EVENT_BYTES: String(tuning.maxEventBytes),
+        ...eventTimeEnvironment(eventTime),
         POWERTOOLS_SERVICE_NAME: archive.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: archive.metricsNamespace,
       },
     });
 
     this.eventSource = new KinesisEventSource(props.events, {
-      startingPosition: StartingPosition.TRIM_HORIZON,
-      batchSize: tuning.batchSize,
-      maxBatchingWindow: tuning.maxBatchingWindow,
-      // Object keys are derived from the batch's first and last sequence numbers; see ArchiveTuning.
+      ...streamEventSourceProps(tuning, props.lake),
+      // Object keys are derived from the batch's first and last sequence numbers; see the class comment.
       bisectBatchOnError: source.bisectBatchOnError,
-      reportBatchItemFailures: true,
-      retryAttempts: tuning.retryAttempts,
-      maxRecordAge: tuning.maxRecordAge,
       parallelizationFactor: source.parallelizationFactor,
-      metricsConfig: { metrics: [...DEFAULTS.eventSourceMetrics.metrics] },
-      // Not S3OnFailureDestination: that grants read/write/delete on the whole bucket.
-      onFailure: new LeastPrivilegeS3OnFailureDestination(props.lake),
     });
     this.function.addEventSource(this.eventSource);
 

@@ -4,7 +4,7 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, FilterRule } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -13,7 +13,7 @@ import { DEFAULTS } from '../defaults.ts';
 import type { DerivedStore } from './derived-store.ts';
 import { type FanoutTuning, resolveFanoutTuning } from './fanout-tuning.ts';
 import { HandlerFunction } from './handler-function.ts';
-import { LeastPrivilegeS3OnFailureDestination } from './least-privilege-s3-on-failure.ts';
+import { streamEventSourceProps } from './stream-consumer-tuning.ts';
 
 export interface FanoutStageProps extends FanoutTuning {
   /** The rollups table; its stream (new and old images) feeds the fan-out. */
@@ -68,18 +68,11 @@ export class FanoutStage extends Construct {
       },
     });
     this.eventSource = new DynamoEventSource(props.rollups, {
-      startingPosition: StartingPosition.TRIM_HORIZON,
-      batchSize: tuning.batchSize,
-      maxBatchingWindow: tuning.maxBatchingWindow,
+      ...streamEventSourceProps(tuning, props.lake),
       bisectBatchOnError: true,
-      reportBatchItemFailures: true,
-      retryAttempts: tuning.retryAttempts,
-      maxRecordAge: tuning.maxRecordAge,
       parallelizationFactor: DEFAULTS.fanoutEventSource.parallelizationFactor,
-      metricsConfig: { metrics: [...DEFAULTS.eventSourceMetrics.metrics] },
       // TTL expiries (REMOVE) never invoke the function: derived items outlive their minutes.
       filters: [FilterCriteria.filter({ eventName: FilterRule.or('INSERT', 'MODIFY') })],
-      onFailure: new LeastPrivilegeS3OnFailureDestination(props.lake),
     });
     this.function.addEventSource(this.eventSource);
 

@@ -9,22 +9,23 @@ export function assertWholeNumberInRange(name: string, value: number, min: numbe
   }
 }
 
+const AMOUNT_IN = {
+  seconds: (duration: Duration) => duration.toSeconds({ integral: false }),
+  minutes: (duration: Duration) => duration.toMinutes({ integral: false }),
+  hours: (duration: Duration) => duration.toHours({ integral: false }),
+  days: (duration: Duration) => duration.toDays({ integral: false }),
+} as const;
+
 /** Throws, naming the bad value, unless `duration` is a whole number of `unit` in [min, max]. */
 export function assertDurationInRange(
   name: string,
   duration: Duration,
-  unit: 'seconds' | 'hours' | 'days',
+  unit: keyof typeof AMOUNT_IN,
   min: number,
   max: number,
 ): void {
   if (duration.isUnresolved()) return;
-  const exact = { integral: false };
-  const amount =
-    unit === 'days'
-      ? duration.toDays(exact)
-      : unit === 'hours'
-        ? duration.toHours(exact)
-        : duration.toSeconds(exact);
+  const amount = AMOUNT_IN[unit](duration);
   if (!Number.isInteger(amount)) {
     throw new Error(`${name} must be a whole number of ${unit} (given ${duration.toHumanString()})`);
   }

@@ -40,15 +40,15 @@ const givenUpByConsumer = (run: DemoRun): { text: string; total: number } => {
 /** The closing summary of `npm start`. */
 export const demoSummary = (run: DemoRun): string => {
   const { cloud, producers } = run;
-  const stats = run.stats.mapping(cloud.mappingIdOf('Aggregate'));
+  const stats = run.stats.mapping(cloud.resources.mappings.aggregate.id);
   const m = cloud.metrics;
   const records = m.get('RecordsIn', AGGREGATE);
   const writes = m.get('RollupWrites');
   const quarantined = Object.entries(m.byDimension('QuarantinedByReason', AGGREGATE))
     .map(([reason, count]) => `${reason} ${n(count)}`)
     .join(', ');
-  const table = cloud.plan.tables[0]?.name ?? '';
-  const lake = cloud.plan.buckets.find((b) => b.logicalId.startsWith('LakeBucket'))?.name ?? '';
+  const table = cloud.resources.rollupsTable.name;
+  const lake = cloud.resources.lakeBucket.name;
   const givenUp = givenUpByConsumer(run);
   const lines = [
     '',

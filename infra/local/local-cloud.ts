@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { createStreamlakeApp } from '../streamlake-app.ts';
+import { createStreamlakeApp, type StreamlakeAppOptions } from '../streamlake-app.ts';
 import { AlertsLog } from './alerts-log.ts';
 import {
   LOCAL_REGION,
@@ -33,8 +33,9 @@ import { type LocalServer, startKinesis } from './servers/kinesis-server.ts';
 import { assertPortFree, freePort } from './servers/ports.ts';
 import { startS3 } from './servers/s3-server.ts';
 import { type LocalSns, startSns } from './servers/sns-server.ts';
+import { type StackResources, stackResources } from './stack-resources.ts';
 import { prepareStateDir } from './state-dir.ts';
-import { type CloudPlan, planFromTemplate, type Template } from './template.ts';
+import { type CloudPlan, type FunctionPlan, planFromTemplate, type Template } from './template.ts';
 
 export interface LocalCloudOptions {
   /** Where servers keep their data, the cloud assembly, checkpoints and logs; in-memory servers when unset. */
@@ -49,6 +50,8 @@ export interface LocalCloudOptions {
   readonly onAlert?: (line: string) => void;
   /** CDK context for the synth, e.g. a shorter batching window for a demo. */
   readonly context?: Record<string, unknown>;
+  /** The stack class to synthesize; tests give a variant of it. @default StreamlakeStack */
+  readonly stack?: StreamlakeAppOptions['stack'];
 }
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -79,6 +82,8 @@ export class LocalCloud {
 
   private constructor(
     readonly plan: CloudPlan,
+    /** The resource of each role (the event stream, the rollups table, …), as the stack's outputs name it. */
+    readonly resources: StackResources,
     readonly schedules: SchedulePlan[],
     readonly endpoints: LocalEndpoints,
     readonly clients: LocalClients,
@@ -127,6 +132,7 @@ export class LocalCloud {
     const { app, stack } = createStreamlakeApp({
       outdir: assemblyDir,
       context: { 'streamlake:nag': false, ...options.context },
+      ...(options.stack ? { stack: options.stack } : {}),
     });
     const template = app.synth().getStackByName(stack.stackName).template as Template;
     const plan = planFromTemplate(template, {
@@ -134,6 +140,7 @@ export class LocalCloud {
       accountId: LOCAL_ACCOUNT_ID,
       stackName: 'streamlake',
     });
+    const resources = stackResources(template, plan, stack.stackName);
     provideRuntimeSdk(assemblyDir);
 
     const alerts = new AlertsLog(stateDir && join(stateDir, 'alerts.jsonl'), options.onAlert);
@@ -175,6 +182,7 @@ export class LocalCloud {
     const clients = localClients(endpoints);
     const cloud = new LocalCloud(
       plan,
+      resources,
       schedulesFromTemplate(template, LOCAL_REGION, LOCAL_ACCOUNT_ID),
       endpoints,
       clients,
@@ -192,10 +200,10 @@ export class LocalCloud {
     if (stateDir) {
       // What tools like `npm run rollups` need to find the data after the servers stop.
       const names = {
-        lakeBucket: plan.buckets.find((b) => b.logicalId.startsWith('LakeBucket'))?.name,
+        lakeBucket: resources.lakeBucket.name,
         s3Directory: join(stateDir, 's3'),
-        rollupsTable: plan.tables[0]?.name,
-        streams: plan.streams.map((s) => s.name),
+        rollupsTable: resources.rollupsTable.name,
+        eventStream: resources.eventStream.name,
         buckets: plan.buckets.map((b) => b.name),
       };
       mkdirSync(stateDir, { recursive: true });
@@ -210,12 +218,11 @@ export class LocalCloud {
     return cloud;
   }
 
-  /** The bundled code of a function, run in local execution environments with its template environment. */
-  functionNamed(logicalIdPrefix: string): LocalFunction {
-    const fn =
-      this.plan.functions.find((f) => f.logicalId === logicalIdPrefix) ??
-      this.plan.functions.find((f) => f.logicalId.startsWith(logicalIdPrefix));
-    if (!fn) throw new Error(`no function whose logical id starts with ${logicalIdPrefix}`);
+  /**
+   * The bundled code of a function of the plan (e.g. `cloud.resources.functions.aggregate`), run in local
+   * execution environments with its template environment.
+   */
+  localFunction(fn: FunctionPlan): LocalFunction {
     let local = this.functions.get(fn.logicalId);
     if (!local) {
       local = new LocalFunction(
@@ -235,16 +242,6 @@ export class LocalCloud {
     return local;
   }
 
-  /** The id of the (first) mapping that invokes the function whose logical id starts with the prefix. */
-  mappingIdOf(logicalIdPrefix: string): string {
-    const fn = this.plan.functions.find((f) => f.logicalId.startsWith(logicalIdPrefix));
-    const mapping = [...this.plan.kinesisMappings, ...this.plan.dynamoDbStreamMappings].find(
-      (m) => m.functionName === fn?.name,
-    );
-    if (!mapping) throw new Error(`no event source mapping invokes a function named ${logicalIdPrefix}…`);
-    return mapping.id;
-  }
-
   /**
    * Runs every event source mapping (Kinesis and DynamoDB streams) and every schedule until
    * `signal` aborts; the in-flight batch of each shard finishes and is checkpointed first.
@@ -259,8 +256,11 @@ export class LocalCloud {
   ) {
     const functionOf = (name: string) => this.plan.functions.find((f) => f.name === name);
     const observed = observeAll(observer, this.mappingMetrics);
-    const invokerOf = (functionName: string) => (event: unknown) =>
-      this.functionNamed(functionOf(functionName)?.logicalId ?? functionName).invoke(event);
+    const invokerOf = (functionName: string) => (event: unknown) => {
+      const fn = functionOf(functionName);
+      if (!fn) throw new Error(`no function named ${functionName} in the plan`);
+      return this.localFunction(fn).invoke(event);
+    };
     const kinesis = this.plan.kinesisMappings
       .filter((mapping) => mapping.enabled && include(mapping.id))
       .map((mapping) =>
@@ -307,7 +307,7 @@ export class LocalCloud {
       if (signal.aborted) return;
       const event = scheduledEvent(schedule, LOCAL_REGION, LOCAL_ACCOUNT_ID, Date.now());
       // A scheduled invocation is asynchronous on AWS: a failure is logged, never fatal to the caller.
-      await this.functionNamed(target.logicalId)
+      await this.localFunction(target)
         .invoke(event)
         .catch(() => undefined);
     }

@@ -1,31 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { UsageError } from '../../producers/cli-options.ts';
 import { runCommand } from './cli-exit.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './clients.ts';
 import {
   parseRollupsArgs,
   ROLLUPS_HELP_HINT,
   ROLLUPS_USAGE,
   type RollupsOptions,
 } from './rollups-options.ts';
-import { startDynamoDb } from './servers/dynamodb-server.ts';
-import { freePort } from './servers/ports.ts';
+import { withSavedDynamoDb } from './saved-dynamodb.ts';
 
 process.removeAllListeners('warning');
 
 /** Every item of the rollups table, read from DynamoDB Local started on the saved state. */
-const scanRollups = async (stateDir: string, tableName: string): Promise<Record<string, unknown>[]> => {
-  const server = await startDynamoDb(await freePort(), join(stateDir, 'dynamodb'));
-  const client = new DynamoDBClient({
-    endpoint: server.endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
-  try {
-    const documents = DynamoDBDocumentClient.from(client);
+const scanRollups = (stateDir: string, tableName: string): Promise<Record<string, unknown>[]> =>
+  withSavedDynamoDb(stateDir, async (documents) => {
     const items: Record<string, unknown>[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -34,11 +24,7 @@ const scanRollups = async (stateDir: string, tableName: string): Promise<Record<
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return items;
-  } finally {
-    client.destroy();
-    await server.stop();
-  }
-};
+  });
 
 const printRollups = (items: Record<string, unknown>[], { rollup, limit }: RollupsOptions) => {
   if (!rollup) {

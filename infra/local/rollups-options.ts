@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ROLLUPS } from '../../processors/aggregate/rollups.ts';
+import { ROLLUPS } from '../../processors/rollups/rollups.ts';
 import { UsageError } from '../../producers/cli-options.ts';
 import { DEFAULT_STATE_DIR } from './lake/cloud-state.ts';
 

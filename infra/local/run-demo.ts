@@ -47,6 +47,13 @@ const lastSequencePerShard = (accepted: readonly Accepted[]): Map<string, string
   return last;
 };
 
+/** The running mappings that read the event stream, which the producers write to. */
+const eventStreamMappings = (cloud: LocalCloud, include: (id: string) => boolean) =>
+  cloud.plan.kinesisMappings.filter(
+    (mapping) =>
+      mapping.enabled && include(mapping.id) && mapping.streamArn === cloud.resources.eventStream.arn,
+  );
+
 /** Accepted records the slowest running mapping has not checkpointed yet. */
 const recordsBehind = (
   cloud: LocalCloud,
@@ -56,32 +63,28 @@ const recordsBehind = (
 ): number =>
   Math.max(
     0,
-    ...cloud.plan.kinesisMappings
-      .filter((mapping) => mapping.enabled && include(mapping.id))
-      .map((mapping) => {
-        const checkpoints = stats.mapping(mapping.id).checkpoints;
-        return accepted.filter((entry) => {
-          const done = checkpoints.get(entry.shardId);
-          return done === undefined || compareSequence(entry.sequenceNumber, done) > 0;
-        }).length;
-      }),
+    ...eventStreamMappings(cloud, include).map((mapping) => {
+      const checkpoints = stats.mapping(mapping.id).checkpoints;
+      return accepted.filter((entry) => {
+        const done = checkpoints.get(entry.shardId);
+        return done === undefined || compareSequence(entry.sequenceNumber, done) > 0;
+      }).length;
+    }),
   );
 
-/** Every running mapping has checkpointed, on every shard, at least up to the target. */
+/** Every running mapping on the event stream has checkpointed, on every shard, at least up to the target. */
 const caughtUp = (
   cloud: LocalCloud,
   stats: PipelineStats,
   targets: Map<string, string>,
   include: (id: string) => boolean,
 ) =>
-  cloud.plan.kinesisMappings
-    .filter((mapping) => mapping.enabled && include(mapping.id))
-    .every((mapping) =>
-      [...targets].every(([shard, sequence]) => {
-        const done = stats.mapping(mapping.id).checkpoints.get(shard);
-        return done !== undefined && compareSequence(done, sequence) >= 0;
-      }),
-    );
+  eventStreamMappings(cloud, include).every((mapping) =>
+    [...targets].every(([shard, sequence]) => {
+      const done = stats.mapping(mapping.id).checkpoints.get(shard);
+      return done !== undefined && compareSequence(done, sequence) >= 0;
+    }),
+  );
 
 /**
  * The demo: local cloud up, mappings running, simulators producing; when they finish (or `stop`
@@ -102,6 +105,7 @@ export const runDemo = async (
     basePort: options.basePort,
     onDemandShards: options.shards,
     ...(hooks.onAlert ? { onAlert: hooks.onAlert } : {}),
+    ...(options.stack ? { stack: options.stack } : {}),
     context: {
       // The archive's 60 s window suits AWS; a demo wants to see Parquet within seconds.
       'streamlake:archiveBatchingWindowSeconds': options.archiveWindowSeconds ?? 10,
@@ -126,7 +130,7 @@ export const runDemo = async (
   const stats = new PipelineStats();
   const mappings = new AbortController();
   const aggregateOnly = options.consumers === 'aggregate';
-  const aggregate = cloud.mappingIdOf('Aggregate');
+  const aggregate = cloud.resources.mappings.aggregate.id;
   const include = (id: string) => !aggregateOnly || id === aggregate;
   const running = cloud.runMappings(mappings.signal, stats, undefined, include);
   running.catch(() => mappings.abort());
@@ -134,11 +138,9 @@ export const runDemo = async (
   let latest: ProducerProgress | undefined;
   const ticker = setInterval(() => latest && hooks.onProgress?.(latest, stats, cloud, ops), 1000);
   try {
-    const stream = cloud.plan.streams[0];
-    if (!stream) throw new Error('the stack declares no Kinesis stream');
     const producers = await runProducers({
       client: createKinesisClient({ endpoint: cloud.endpoints.kinesis, region: 'us-east-1' }),
-      streamName: stream.name,
+      streamName: cloud.resources.eventStream.name,
       rate: options.rate,
       durationSeconds: options.durationSeconds,
       forever: options.forever,
@@ -154,7 +156,7 @@ export const runDemo = async (
     const producedAt = Date.now();
     const accepted = await readGroundTruth(groundTruthPath);
     const targets = lastSequencePerShard(accepted);
-    const window = cloud.plan.kinesisMappings[0]?.maximumBatchingWindowMs ?? 0;
+    const window = cloud.resources.mappings.aggregate.maximumBatchingWindowMs;
     const deadline = Date.now() + 60_000 + window * 2;
     // A stop (Ctrl-C) only ends producing: the drain still runs, so what the stream accepted is processed.
     while (!caughtUp(cloud, stats, targets, include) && Date.now() < deadline && !force?.aborted) {

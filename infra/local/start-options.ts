@@ -5,6 +5,7 @@ import {
   simulationSettings,
   UsageError,
 } from '../../producers/cli-options.ts';
+import type { LocalCloudOptions } from './local-cloud.ts';
 
 export const START_USAGE = `npm start -- [options]
 
@@ -52,6 +53,8 @@ export interface StartOptions {
   readonly dashboardPort?: number;
   /** Run every consumer (default) or only the aggregator (benchmarks compare the two). */
   readonly consumers?: 'all' | 'aggregate';
+  /** The stack class to deploy; tests give a variant of it. @default StreamlakeStack */
+  readonly stack?: LocalCloudOptions['stack'];
 }
 
 /** Parses `npm start` arguments; undefined means --help was asked for. Throws UsageError naming a bad value. */

@@ -11,6 +11,8 @@ export interface Template {
     string,
     { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }
   >;
+  /** The stack's outputs: how the local cloud finds the resource that plays each role (stack-resources.ts). */
+  Outputs?: Record<string, { Value?: unknown }>;
 }
 
 export interface LocalAccount {

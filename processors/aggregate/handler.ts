@@ -1,13 +1,13 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { dynamodb, s3 } from '../clients.ts';
+import { indexBySchema, preaggregate } from '../rollups/preaggregate.ts';
+import { writeRollups } from '../rollups/rollup-writer.ts';
+import { ROLLUPS } from '../rollups/rollups.ts';
 import { classifyBatch } from '../shared/classify.ts';
 import { isolateUnprocessable } from '../shared/isolate.ts';
 import { quarantine } from '../shared/quarantine.ts';
 import { kinesisBatchKeys, scopeLogsToBatch } from '../shared/telemetry.ts';
 import { loadAggregateConfig } from './config.ts';
-import { indexBySchema, preaggregate } from './preaggregate.ts';
-import { writeRollups } from './rollup-writer.ts';
-import { ROLLUPS } from './rollups.ts';
 import { logger, publishBatchMetrics } from './telemetry.ts';
 
 const config = loadAggregateConfig();
@@ -42,8 +42,8 @@ export const handler = async (event: KinesisStreamEvent): Promise<KinesisStreamB
   publishBatchMetrics(event.Records, batch, report);
   for (const failure of report.failed) {
     logger.error('rollup write failed; reporting its first record for retry', {
-      pk: failure.item.pk,
-      sk: failure.item.sk,
+      pk: failure.target.pk,
+      sk: failure.target.sk,
       sequenceNumber: failure.firstSequenceNumber,
       error: failure.error,
     });

@@ -1,10 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { KinesisStreamRecord } from 'aws-lambda';
+import type { RollupWriteReport } from '../rollups/rollup-writer.ts';
 import type { ClassifiedBatch } from '../shared/classify.ts';
 import { freshnessOf } from '../shared/freshness.ts';
 import { addFreshnessMetrics, publishQuarantinedByReason } from '../shared/telemetry.ts';
-import type { RollupWriteReport } from './rollup-writer.ts';
 
 export const logger = new Logger({ serviceName: 'streamlake-aggregate' });
 export const metrics = new Metrics({ namespace: 'Streamlake', serviceName: 'streamlake-aggregate' });
@@ -22,7 +22,7 @@ export const publishBatchMetrics = (
   metrics.addMetric('RollupItems', MetricUnit.Count, report.items);
   metrics.addMetric('RollupWrites', MetricUnit.Count, report.writes);
   metrics.addMetric('RollupConflictRetries', MetricUnit.Count, report.conflictRetries);
-  metrics.addMetric('RollupExtremesRefinements', MetricUnit.Count, report.extremesRefinements);
+  metrics.addMetric('RollupExtremesRefinements', MetricUnit.Count, report.refinements);
   metrics.addMetric('DuplicatesSkipped', MetricUnit.Count, report.duplicatesSkipped);
   metrics.addMetric('RollupWriteFailures', MetricUnit.Count, report.failed.length);
   addFreshnessMetrics(metrics, freshnessOf(records, batch, nowMs));

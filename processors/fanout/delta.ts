@@ -1,6 +1,6 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { measureAttribute, ROLLUPS, type RollupDefinition } from '../aggregate/rollups.ts';
+import { measureAttribute, ROLLUPS, type RollupDefinition } from '../rollups/rollups.ts';
 
 /** What one stream record changed in one minute rollup item. */
 export interface MinuteChange {

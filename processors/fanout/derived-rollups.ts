@@ -1,8 +1,8 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { RollupContribution } from '../aggregate/preaggregate.ts';
-import type { RollupDefinition } from '../aggregate/rollups.ts';
-import { measureAttribute } from '../aggregate/rollups.ts';
-import { buildExtremesRefinement, buildRollupUpdate } from '../aggregate/update-expression.ts';
+import type { RollupContribution } from '../rollups/preaggregate.ts';
+import type { RollupDefinition } from '../rollups/rollups.ts';
+import { measureAttribute } from '../rollups/rollups.ts';
+import { buildExtremesRefinement, buildRollupUpdate } from '../rollups/update-expression.ts';
 import type { MinuteChange } from './delta.ts';
 
 /** A coarser window built from the minute rollups: `H#2026-11-22T05`, `D#2026-11-22`. */
@@ -89,7 +89,7 @@ export const totalsOfChanges = (
   return totals;
 };
 
-/** The derived item in the shape the aggregate's update builders take: the same measures, another window. */
+/** The derived item in the shape the rollup update builders take: the same measures, another window. */
 const asContribution = (target: DerivedTarget, totals: Record<string, number>): RollupContribution => ({
   rollup: target.rollup,
   pk: target.key.pk,
@@ -109,7 +109,7 @@ export interface DerivedUpdate {
 }
 
 /**
- * One UpdateItem per derived item and batch, built by the aggregate's rollup update (ADD counts and
+ * One UpdateItem per derived item and batch, built by the minute rollups' update (ADD counts and
  * sums, seed min/max, move the mark if it is below the first record), with the period's start as
  * `windowStart` and, for ranked rollups, the `rankKey` of the top-N index.
  */
@@ -148,7 +148,7 @@ export const buildDerivedUpdate = (update: DerivedUpdate): UpdateCommandInput =>
   };
 };
 
-/** The aggregate's monotone min/max refinement, for a derived item. */
+/** The minute rollups' monotone min/max refinement, for a derived item. */
 export const buildDerivedRefinement = (
   tableName: string,
   target: DerivedTarget,

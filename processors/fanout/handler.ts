@@ -1,6 +1,7 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { highWaterMarkAttribute } from '../aggregate/update-expression.ts';
 import { dynamodb, sns } from '../clients.ts';
+import { writeOnce } from '../rollups/high-water-mark-writer.ts';
+import { highWaterMarkAttribute } from '../rollups/update-expression.ts';
 import { scopeLogsToBatch } from '../shared/telemetry.ts';
 import { alertInputsOf } from './alert-evaluation.ts';
 import { ALERT_RULES, deviceSilentRule } from './alert-rules.ts';
@@ -16,7 +17,6 @@ import {
 } from './derived-rollups.ts';
 import { latestDeviceMinutes } from './device-state.ts';
 import { writeDeviceStates } from './device-writer.ts';
-import { writeOnce } from './high-water-mark-writer.ts';
 import { checkSilence } from './silent-devices.ts';
 import { logger, publishFanoutMetrics } from './telemetry.ts';
 
@@ -60,7 +60,6 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     writeOnce<DerivedTarget, MinuteChange>(
       {
         client: dynamodb,
-        tableName: config.derivedRollupsTable,
         markAttribute,
         concurrency: config.writeConcurrency,
         update: (target, contributing) =>

@@ -1,7 +1,7 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { indexBySchema, preaggregate } from '../../processors/aggregate/preaggregate.ts';
-import { ROLLUPS } from '../../processors/aggregate/rollups.ts';
-import { buildRollupUpdate } from '../../processors/aggregate/update-expression.ts';
+import { indexBySchema, preaggregate } from '../../processors/rollups/preaggregate.ts';
+import { ROLLUPS } from '../../processors/rollups/rollups.ts';
+import { buildRollupUpdate } from '../../processors/rollups/update-expression.ts';
 import { classifyBatch } from '../../processors/shared/classify.ts';
 import { WebSessionSimulator } from '../../producers/web-sessions.ts';
 

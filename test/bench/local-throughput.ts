@@ -49,7 +49,7 @@ export const runLocalPipeline = async (
     onProgress: (_producer, stats, cloud) =>
       ages.push({
         at: Date.now() - started,
-        age: stats.mapping(cloud.mappingIdOf('Aggregate')).lastIteratorAgeMs / 1000,
+        age: stats.mapping(cloud.resources.mappings.aggregate.id).lastIteratorAgeMs / 1000,
       }),
   });
   await run.cloud.stop();

@@ -5,6 +5,7 @@ import { ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { LOCAL_REGION, type LocalClients, type LocalEndpoints } from '../../infra/local/clients.ts';
 import type { CloudState } from '../../infra/local/lake/cloud-state.ts';
+import { stackResources } from '../../infra/local/stack-resources.ts';
 import { planFromTemplate, type Template } from '../../infra/local/template.ts';
 import { START_IT } from './run-console.ts';
 
@@ -46,13 +47,11 @@ export const kinesisConsumers = (stateDir: string): { mappingIds: string[]; cons
       accountId: '000000000000',
       stackName: 'streamlake',
     });
-    const consumerOf = (functionName: string) => {
-      const logicalId = plan.functions.find((f) => f.name === functionName)?.logicalId ?? functionName;
-      return (/^[A-Z]?[a-z]+/.exec(logicalId)?.[0] ?? logicalId).toLowerCase();
-    };
+    const { mappings } = stackResources(template, plan, file.slice(0, -'.template.json'.length));
+    const running = (['aggregate', 'archive'] as const).filter((consumer) => mappings[consumer].enabled);
     return {
-      mappingIds: plan.kinesisMappings.filter((m) => m.enabled).map((m) => m.id),
-      consumers: plan.kinesisMappings.filter((m) => m.enabled).map((m) => consumerOf(m.functionName)),
+      mappingIds: running.map((consumer) => mappings[consumer].id),
+      consumers: [...running],
     };
   }
   return fallback;

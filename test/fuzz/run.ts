@@ -49,7 +49,7 @@ const fuzz = async (
   clients: LocalClients,
 ): Promise<number> => {
   const { stateDir } = options;
-  const streamName = state.streams[0];
+  const streamName = state.eventStream;
   if (!streamName) throw new Error(`${join(stateDir, 'cloud.json')} names no stream: ${START_IT}`);
   const buckets = bucketsOf(stateDir, state);
   await probePipeline(state, streamName, endpoints, clients);

@@ -1,4 +1,4 @@
-import { Duration, type Stack } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
@@ -46,24 +46,6 @@ describe('AggregateStage function', () => {
     });
   });
 
-  it('passes the event-time rules it is given to the handler', () => {
-    const { stack } = aggregateStageStack({
-      allowedLateness: Duration.minutes(2),
-      clockSkew: Duration.seconds(30),
-      maxEventBytes: 1024,
-    });
-
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
-      Environment: {
-        Variables: Match.objectLike({
-          ALLOWED_LATENESS_SECONDS: '120',
-          CLOCK_SKEW_SECONDS: '30',
-          MAX_EVENT_BYTES: '1024',
-        }),
-      },
-    });
-  });
-
   it('names its TypeScript entry in the function metadata for the local cloud', () => {
     const { stack } = aggregateStageStack();
 
@@ -74,67 +56,19 @@ describe('AggregateStage function', () => {
 });
 
 describe('AggregateStage event source mapping', () => {
-  it('reads the stream from the oldest record, one batch per shard at a time', () => {
+  it('takes one batch per shard at a time, in sequence order, as the high-water marks require', () => {
     const { stack } = aggregateStageStack();
 
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      StartingPosition: 'TRIM_HORIZON',
       ParallelizationFactor: 1,
     });
   });
 
-  it('takes batches of up to 10000 records gathered for up to 5 seconds by default', () => {
+  it('bisects a failing batch to isolate the record that fails', () => {
     const { stack } = aggregateStageStack();
 
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      BatchSize: 10_000,
-      MaximumBatchingWindowInSeconds: 5,
-    });
-  });
-
-  it('takes the batch size and batching window it is given', () => {
-    const { stack } = aggregateStageStack({ batchSize: 100, maxBatchingWindow: Duration.seconds(1) });
-
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      BatchSize: 100,
-      MaximumBatchingWindowInSeconds: 1,
-    });
-  });
-
-  it('reports partial batch failures and bisects failing batches', () => {
-    const { stack } = aggregateStageStack();
-
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
       BisectBatchOnFunctionError: true,
-    });
-  });
-
-  it('gives up on a batch after 10 retries or when its records are an hour old, by default', () => {
-    const { stack } = aggregateStageStack();
-
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      MaximumRetryAttempts: 10,
-      MaximumRecordAgeInSeconds: 3600,
-    });
-  });
-
-  it('takes the retry limit and record age it is given', () => {
-    const { stack } = aggregateStageStack({ retryAttempts: 2, maxRecordAge: Duration.minutes(5) });
-
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      MaximumRetryAttempts: 2,
-      MaximumRecordAgeInSeconds: 300,
-    });
-  });
-
-  it('sends records it gave up on to the lake bucket', () => {
-    const { stack } = aggregateStageStack();
-
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      DestinationConfig: {
-        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Lake'), 'Arn'] } },
-      },
     });
   });
 });
@@ -222,42 +156,10 @@ describe('AggregateStage permissions', () => {
   });
 });
 
-describe('AggregateStage iterator-age threshold', () => {
-  it('is one minute by default, for the ops alarm, and the stage creates no alarm of its own', () => {
-    const { stack, stage } = aggregateStageStack();
-
-    expect(stage.iteratorAgeAlarmThreshold.toSeconds()).toBe(60);
-    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 0);
-  });
-
-  it('is the threshold it is given', () => {
-    const { stage } = aggregateStageStack({ iteratorAgeAlarmThreshold: Duration.minutes(5) });
-
-    expect(stage.iteratorAgeAlarmThreshold.toSeconds()).toBe(300);
-  });
-});
-
 describe('AggregateStage validation', () => {
-  it.each([
-    [{ batchSize: 0 }, 'batchSize must be between 1 and 10000 inclusive (given 0)'],
-    [{ batchSize: 10_001 }, 'batchSize must be between 1 and 10000 inclusive (given 10001)'],
-    [{ batchSize: 2.5 }, 'batchSize must be a whole number (given 2.5)'],
-    [
-      { maxBatchingWindow: Duration.seconds(301) },
-      'maxBatchingWindow must be between 0 and 300 seconds inclusive (given 301 seconds)',
-    ],
-    [{ retryAttempts: -1 }, 'retryAttempts must be between 0 and 10000 inclusive (given -1)'],
-    [
-      { maxRecordAge: Duration.seconds(59) },
-      'maxRecordAge must be between 60 and 604800 seconds inclusive (given 59 seconds)',
-    ],
-    [
-      { iteratorAgeAlarmThreshold: Duration.seconds(0) },
-      'iteratorAgeAlarmThreshold must be between 1 and 604800 seconds inclusive (given 0 seconds)',
-    ],
-    [{ maxEventBytes: 0 }, 'maxEventBytes must be between 1 and 1048576 inclusive (given 0)'],
-    [{ quarantinePrefix: 'quarantine' }, 'quarantinePrefix must end with "/" (given "quarantine")'],
-  ])('fails if given %o', (props, message) => {
-    expect(() => aggregateStageStack(props)).toThrow(message);
+  it('fails if the quarantine prefix does not end with "/"', () => {
+    expect(() => aggregateStageStack({ quarantinePrefix: 'quarantine' })).toThrow(
+      'quarantinePrefix must end with "/" (given "quarantine")',
+    );
   });
 });

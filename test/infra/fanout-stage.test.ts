@@ -71,26 +71,27 @@ describe('FanoutStage functions', () => {
 });
 
 describe('FanoutStage event source mapping', () => {
-  it('reads the rollups stream from the oldest record, one batch per shard, 1000 records or 1 second', () => {
+  it('reads the rollups table stream', () => {
     const { stack } = fanoutStageStack();
 
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Rollups'), 'StreamArn'] },
-      StartingPosition: 'TRIM_HORIZON',
-      ParallelizationFactor: 1,
-      BatchSize: 1000,
-      MaximumBatchingWindowInSeconds: 1,
     });
   });
 
-  it('reports partial failures, bisects, retries 10 times and gives up on hour-old records', () => {
+  it('takes one batch per shard at a time, in sequence order, as the high-water marks require', () => {
     const { stack } = fanoutStageStack();
 
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ParallelizationFactor: 1,
+    });
+  });
+
+  it('bisects a failing batch to isolate the record that fails', () => {
+    const { stack } = fanoutStageStack();
+
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BisectBatchOnFunctionError: true,
-      MaximumRetryAttempts: 10,
-      MaximumRecordAgeInSeconds: 3600,
     });
   });
 
@@ -99,16 +100,6 @@ describe('FanoutStage event source mapping', () => {
 
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT', 'MODIFY'] }) }] },
-    });
-  });
-
-  it('sends records it gave up on to the lake bucket', () => {
-    const { stack } = fanoutStageStack();
-
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      DestinationConfig: {
-        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Lake'), 'Arn'] } },
-      },
     });
   });
 });
@@ -222,35 +213,15 @@ describe('FanoutStage permissions', () => {
   });
 });
 
-describe('FanoutStage iterator-age threshold', () => {
-  it('is one minute by default, for the ops alarm, and the stage creates no alarm of its own', () => {
-    const { stack, stage } = fanoutStageStack();
-
-    expect(stage.iteratorAgeAlarmThreshold.toSeconds()).toBe(60);
-    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 0);
-  });
-
-  it('is the threshold it is given', () => {
-    const { stage } = fanoutStageStack({ iteratorAgeAlarmThreshold: Duration.minutes(2) });
-
-    expect(stage.iteratorAgeAlarmThreshold.toSeconds()).toBe(120);
-  });
-});
-
 describe('FanoutStage validation', () => {
   it.each([
-    [{ batchSize: 0 }, 'batchSize must be between 1 and 10000 inclusive (given 0)'],
-    [
-      { maxBatchingWindow: Duration.seconds(301) },
-      'maxBatchingWindow must be between 0 and 300 seconds inclusive (given 301 seconds)',
-    ],
-    [
-      { iteratorAgeAlarmThreshold: Duration.days(8) },
-      'iteratorAgeAlarmThreshold must be between 1 and 604800 seconds inclusive (given 691200 seconds)',
-    ],
     [
       { deviceSilentAfter: Duration.seconds(90) },
       'deviceSilentAfter must be a whole number of minutes (given 1 minute 30 seconds)',
+    ],
+    [
+      { deviceSilentAfter: Duration.minutes(1441) },
+      'deviceSilentAfter must be between 1 and 1440 minutes inclusive (given 1441 minutes)',
     ],
     [
       { silentCheckInterval: Duration.minutes(61) },

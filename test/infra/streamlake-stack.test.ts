@@ -4,7 +4,8 @@ import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { opsAlarms } from '../../dashboards/index.ts';
-import { opsAlarmOf } from './ops-template.ts';
+import type { StreamlakeStack } from '../../infra/streamlake-stack.ts';
+import { logicalIdOf, opsAlarmOf, templateOf } from './ops-template.ts';
 import { streamlakeApp, streamlakeStackWith } from './stacks.ts';
 
 const stackWith = streamlakeStackWith;
@@ -140,23 +141,14 @@ describe('StreamlakeStack', () => {
     without.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
-  it('takes fan-out settings from context', () => {
+  it('takes the silent-device settings from context', () => {
     const stack = stackWith({
-      'streamlake:fanoutBatchSize': '100',
-      'streamlake:fanoutBatchingWindowSeconds': '0',
       'streamlake:deviceSilentMinutes': '10',
       'streamlake:silentDeviceCheckMinutes': 5,
-      'streamlake:fanoutIteratorAgeAlarmSeconds': '120',
     });
 
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: Match.stringLikeRegexp('^FanoutFunction') },
-      BatchSize: 100,
-      MaximumBatchingWindowInSeconds: 0,
-    });
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
-    expect(opsAlarmOf(stack, 'FanoutIteratorAge').Threshold).toBe(120_000);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ DEVICE_SILENT_MINUTES: '10' }) },
     });
@@ -166,84 +158,6 @@ describe('StreamlakeStack', () => {
     const { stack } = streamlakeApp();
 
     expect(stack.environment).toBe('aws://unknown-account/unknown-region');
-  });
-
-  it('takes event source settings from context, as given on the command line', () => {
-    const stack = stackWith({
-      'streamlake:aggregateBatchSize': '100',
-      'streamlake:aggregateBatchingWindowSeconds': '1',
-      'streamlake:aggregateRetryAttempts': '2',
-      'streamlake:aggregateMaxRecordAgeSeconds': '120',
-    });
-
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      BatchSize: 100,
-      MaximumBatchingWindowInSeconds: 1,
-      MaximumRetryAttempts: 2,
-      MaximumRecordAgeInSeconds: 120,
-    });
-  });
-
-  it('takes alarm and event-time settings from context, as given in cdk.json', () => {
-    const stack = stackWith({
-      'streamlake:aggregateIteratorAgeAlarmSeconds': 10,
-      'streamlake:aggregateAllowedLatenessSeconds': 60,
-      'streamlake:aggregateClockSkewSeconds': 5,
-      'streamlake:aggregateMaxEventBytes': 2048,
-    });
-
-    const template = Template.fromStack(stack);
-    expect(opsAlarmOf(stack, 'AggregateIteratorAge').Threshold).toBe(10_000);
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: {
-        Variables: Match.objectLike({
-          ALLOWED_LATENESS_SECONDS: '60',
-          CLOCK_SKEW_SECONDS: '5',
-          MAX_EVENT_BYTES: '2048',
-        }),
-      },
-    });
-  });
-
-  it("takes archive settings from context, apart from the aggregator's", () => {
-    const stack = stackWith({
-      'streamlake:archiveBatchSize': '500',
-      'streamlake:archiveBatchingWindowSeconds': '2',
-      'streamlake:archiveRetryAttempts': 3,
-      'streamlake:archiveMaxRecordAgeSeconds': 600,
-      'streamlake:archiveIteratorAgeAlarmSeconds': 30,
-      'streamlake:archiveAllowedLatenessSeconds': 60,
-      'streamlake:archiveClockSkewSeconds': 5,
-      'streamlake:archiveMaxEventBytes': 2048,
-    });
-
-    const template = Template.fromStack(stack);
-    const archiveFunction = { Ref: Match.stringLikeRegexp('^ArchiveFunction') };
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: archiveFunction,
-      BatchSize: 500,
-      MaximumBatchingWindowInSeconds: 2,
-      MaximumRetryAttempts: 3,
-      MaximumRecordAgeInSeconds: 600,
-      BisectBatchOnFunctionError: false,
-    });
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: Match.stringLikeRegexp('^AggregateFunction') },
-      BatchSize: 10_000,
-      MaximumBatchingWindowInSeconds: 5,
-    });
-    expect(opsAlarmOf(stack, 'ArchiveIteratorAge').Threshold).toBe(30_000);
-    expect(opsAlarmOf(stack, 'AggregateIteratorAge').Threshold).toBe(60_000);
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: {
-        Variables: Match.objectLike({
-          POWERTOOLS_SERVICE_NAME: 'streamlake-archive',
-          ALLOWED_LATENESS_SECONDS: '60',
-          CLOCK_SKEW_SECONDS: '5',
-          MAX_EVENT_BYTES: '2048',
-        }),
-      },
-    });
   });
 
   it('takes catalog names and lifecycle settings from context', () => {
@@ -281,37 +195,19 @@ describe('StreamlakeStack', () => {
     });
   });
 
-  it('lets stack props win over context', () => {
-    const stack = stackWith(
-      { 'streamlake:aggregateBatchSize': '100', 'streamlake:aggregateBatchingWindowSeconds': '1' },
-      { aggregate: { batchSize: 500 } },
-    );
-
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      BatchSize: 500,
-      MaximumBatchingWindowInSeconds: 1,
-    });
-  });
-
-  it('lets archive, catalog and lifecycle props win over context', () => {
+  it('lets catalog and lifecycle props win over context', () => {
     const stack = stackWith(
       {
-        'streamlake:archiveBatchSize': '100',
         'streamlake:analyticsWorkGroupName': 'from-context',
         'streamlake:onFailureExpirationDays': '14',
       },
       {
-        archive: { batchSize: 2000 },
         analytics: { workGroupName: 'from-props' },
         onFailureExpiration: Duration.days(60),
       },
     );
 
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: Match.stringLikeRegexp('^ArchiveFunction') },
-      BatchSize: 2000,
-    });
     template.hasResourceProperties('AWS::Athena::WorkGroup', { Name: 'from-props' });
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
@@ -323,12 +219,6 @@ describe('StreamlakeStack', () => {
   it('fails if a context value is not a string, naming the key and the value', () => {
     expect(() => stackWith({ 'streamlake:analyticsDatabaseName': 7 })).toThrow(
       'context streamlake:analyticsDatabaseName must be a string (given 7)',
-    );
-  });
-
-  it('fails if an archive context value is out of range, like the prop it sets', () => {
-    expect(() => stackWith({ 'streamlake:archiveBatchingWindowSeconds': '301' })).toThrow(
-      'maxBatchingWindow must be between 0 and 300 seconds inclusive (given 301 seconds)',
     );
   });
 
@@ -381,5 +271,130 @@ describe('StreamlakeStack', () => {
         Rules: Match.arrayWith([Match.objectLike({ Prefix: 'quarantine/', ExpirationInDays: 3 })]),
       },
     });
+  });
+});
+
+const CONSUMERS = [
+  {
+    stage: 'aggregate',
+    functionOf: (s: StreamlakeStack) => s.aggregate.function,
+    alarm: 'AggregateIteratorAge',
+  },
+  { stage: 'archive', functionOf: (s: StreamlakeStack) => s.archive.function, alarm: 'ArchiveIteratorAge' },
+  { stage: 'fanout', functionOf: (s: StreamlakeStack) => s.fanout.function, alarm: 'FanoutIteratorAge' },
+] as const;
+
+/** The event source mapping of one consumer's function, found by reference. */
+const mappingOf = (stack: StreamlakeStack, fn: IConstruct) => ({
+  FunctionName: { Ref: logicalIdOf(stack, fn) },
+});
+
+describe.each(CONSUMERS)('StreamlakeStack $stage context', ({ stage, functionOf, alarm }) => {
+  it(`takes streamlake:${stage}BatchSize, …BatchingWindowSeconds, …RetryAttempts and …MaxRecordAgeSeconds, as given on the command line`, () => {
+    const stack = stackWith({
+      [`streamlake:${stage}BatchSize`]: '100',
+      [`streamlake:${stage}BatchingWindowSeconds`]: '2',
+      [`streamlake:${stage}RetryAttempts`]: '3',
+      [`streamlake:${stage}MaxRecordAgeSeconds`]: '600',
+    });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ...mappingOf(stack, functionOf(stack)),
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 2,
+      MaximumRetryAttempts: 3,
+      MaximumRecordAgeInSeconds: 600,
+    });
+  });
+
+  it(`takes streamlake:${stage}IteratorAgeAlarmSeconds as the threshold of its ops alarm, as given in cdk.json`, () => {
+    const stack = stackWith({ [`streamlake:${stage}IteratorAgeAlarmSeconds`]: 30 });
+
+    expect(opsAlarmOf(stack, alarm).Threshold).toBe(30_000);
+  });
+
+  it('leaves the other consumers as they were', () => {
+    const tuned = stackWith({ [`streamlake:${stage}BatchSize`]: '100' });
+    const untuned = stackWith({});
+
+    for (const other of CONSUMERS.filter((c) => c.stage !== stage)) {
+      const batchSizeIn = (stack: StreamlakeStack) => {
+        const mappings = Template.fromStack(stack).findResources('AWS::Lambda::EventSourceMapping', {
+          Properties: mappingOf(stack, other.functionOf(stack)),
+        });
+        return Object.values(mappings)[0]?.Properties.BatchSize;
+      };
+      expect(batchSizeIn(tuned)).toBe(batchSizeIn(untuned));
+    }
+  });
+
+  it('lets its stack prop win over context', () => {
+    const stack = stackWith(
+      { [`streamlake:${stage}BatchSize`]: '100', [`streamlake:${stage}BatchingWindowSeconds`]: '2' },
+      { [stage]: { batchSize: 500 } },
+    );
+
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ...mappingOf(stack, functionOf(stack)),
+      BatchSize: 500,
+      MaximumBatchingWindowInSeconds: 2,
+    });
+  });
+
+  it('fails if a context value is out of range, like the prop it sets', () => {
+    expect(() => stackWith({ [`streamlake:${stage}BatchingWindowSeconds`]: '301' })).toThrow(
+      'maxBatchingWindow must be between 0 and 300 seconds inclusive (given 301 seconds)',
+    );
+  });
+});
+
+describe('StreamlakeStack event-time policy', () => {
+  /** The event-time environment of the aggregator's and the archiver's handlers, in that order. */
+  const eventTimeOfKinesisConsumers = (stack: StreamlakeStack) =>
+    [stack.aggregate.function, stack.archive.function].map((fn) => {
+      const variables = templateOf(stack).Resources[logicalIdOf(stack, fn)].Properties.Environment.Variables;
+      const { ALLOWED_LATENESS_SECONDS, CLOCK_SKEW_SECONDS, MAX_EVENT_BYTES } = variables;
+      return { ALLOWED_LATENESS_SECONDS, CLOCK_SKEW_SECONDS, MAX_EVENT_BYTES };
+    });
+
+  it('gives the aggregator and the archiver the one policy set in context, as given in cdk.json', () => {
+    const stack = stackWith({
+      'streamlake:allowedLatenessSeconds': 7200,
+      'streamlake:clockSkewSeconds': 5,
+      'streamlake:maxEventBytes': 2048,
+    });
+
+    const expected = { ALLOWED_LATENESS_SECONDS: '7200', CLOCK_SKEW_SECONDS: '5', MAX_EVENT_BYTES: '2048' };
+    expect(eventTimeOfKinesisConsumers(stack)).toEqual([expected, expected]);
+  });
+
+  it('lets the eventTime prop win over context, for both consumers', () => {
+    const stack = stackWith(
+      { 'streamlake:allowedLatenessSeconds': '7200', 'streamlake:clockSkewSeconds': '5' },
+      { eventTime: { allowedLateness: Duration.minutes(2) } },
+    );
+
+    const expected = { ALLOWED_LATENESS_SECONDS: '120', CLOCK_SKEW_SECONDS: '5', MAX_EVENT_BYTES: '65536' };
+    expect(eventTimeOfKinesisConsumers(stack)).toEqual([expected, expected]);
+  });
+
+  it('fails if an event-time context value is out of range, like the prop it sets', () => {
+    expect(() => stackWith({ 'streamlake:maxEventBytes': '0' })).toThrow(
+      'maxEventBytes must be between 1 and 1048576 inclusive (given 0)',
+    );
+  });
+
+  it.each([
+    ['streamlake:aggregateAllowedLatenessSeconds', 'streamlake:allowedLatenessSeconds'],
+    ['streamlake:archiveAllowedLatenessSeconds', 'streamlake:allowedLatenessSeconds'],
+    ['streamlake:aggregateClockSkewSeconds', 'streamlake:clockSkewSeconds'],
+    ['streamlake:archiveClockSkewSeconds', 'streamlake:clockSkewSeconds'],
+    ['streamlake:aggregateMaxEventBytes', 'streamlake:maxEventBytes'],
+    ['streamlake:archiveMaxEventBytes', 'streamlake:maxEventBytes'],
+  ])('fails if given the retired per-stage key %s, naming %s', (retired, replacement) => {
+    expect(() => stackWith({ [retired]: 60 })).toThrow(
+      `context ${retired} is no longer read (given 60): the event-time policy is one for every Kinesis ` +
+        `consumer; set ${replacement} instead`,
+    );
   });
 });

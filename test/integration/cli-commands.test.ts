@@ -9,7 +9,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/clients.ts';
 import { writeLakeObjects } from '../../infra/local/lake/lake-writer.ts';
 import { startDynamoDb } from '../../infra/local/servers/dynamodb-server.ts';
 import { freePort } from '../../infra/local/servers/ports.ts';
-import { ROLLUPS } from '../../processors/aggregate/rollups.ts';
+import { ROLLUPS } from '../../processors/rollups/rollups.ts';
 import { sampleEvents } from './support/events.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -133,7 +133,7 @@ beforeAll(async () => {
   const s3Directory = join(stateDir, 's3');
   writeFileSync(
     join(stateDir, 'cloud.json'),
-    JSON.stringify({ lakeBucket: BUCKET, s3Directory, rollupsTable: TABLE, streams: ['events'] }),
+    JSON.stringify({ lakeBucket: BUCKET, s3Directory, rollupsTable: TABLE, eventStream: 'events' }),
   );
   // DynamoDB Local starts (a JVM, the slow part) while the query tests run; the rollups test waits for it.
   rollupsTableWritten = writeRollupsTable();

@@ -12,10 +12,15 @@ describe('aggregate function on the local cloud: exactly-once rollups', () => {
   let shards: Map<string, PolledRecord[]>;
 
   const deliver = async (shardId: string, records: PolledRecord[]) => {
-    const mapping = cloud.plan.kinesisMappings[0];
-    if (!mapping) throw new Error('no mapping');
-    const event = kinesisEvent(mapping, shardId, 'us-east-1', 'arn:aws:iam::000000000000:role/x', records);
-    return (await cloud.functionNamed('Aggregate').invoke(event)) as KinesisStreamBatchResponse;
+    const { mappings, functions } = cloud.resources;
+    const event = kinesisEvent(
+      mappings.aggregate,
+      shardId,
+      'us-east-1',
+      'arn:aws:iam::000000000000:role/x',
+      records,
+    );
+    return (await cloud.localFunction(functions.aggregate).invoke(event)) as KinesisStreamBatchResponse;
   };
 
   beforeAll(async () => {

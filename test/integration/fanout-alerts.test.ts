@@ -122,9 +122,10 @@ describe('alerts from the fan-out reach a real HTTP subscriber of the alerts top
     );
     const lastSeen = String(seen.Item?.lastSeen);
     expect(Date.parse(lastSeen)).toBeLessThan(Date.now() - deviceSilentMinutes * MINUTE_MS);
-    const schedule = cloud.schedules[0];
-    if (!schedule) throw new Error('the template declares no schedule');
-    const check = cloud.functionNamed(schedule.functionLogicalId);
+    const { silentDeviceCheck } = cloud.resources.functions;
+    const schedule = cloud.schedules.find((s) => s.functionLogicalId === silentDeviceCheck.logicalId);
+    if (!schedule) throw new Error('the template schedules no silent-device check');
+    const check = cloud.localFunction(silentDeviceCheck);
     const scheduled = () => scheduledEvent(schedule, LOCAL_REGION, LOCAL_ACCOUNT_ID, Date.now());
 
     // Act: the scheduled check, as EventBridge would invoke it, twice.

@@ -76,7 +76,7 @@ describe('fan-out on the local cloud: derived rollups, top pages and device stat
   beforeAll(async () => {
     // Prepare: the real stack; events up to ~1 h old, so lateness is widened to keep them all.
     cloud = await LocalCloud.start({
-      context: { ...FANOUT_TEST_CONTEXT, 'streamlake:aggregateAllowedLatenessSeconds': 7_200 },
+      context: { ...FANOUT_TEST_CONTEXT, 'streamlake:allowedLatenessSeconds': 7_200 },
     });
     const boundaryMs = Math.floor((Date.now() - 95_000) / HOUR_MS) * HOUR_MS;
     events = eventsAround(boundaryMs);

@@ -69,7 +69,7 @@ describe('fan-out on the local cloud: a re-delivered rollups-stream batch change
   let first: Awaited<ReturnType<typeof snapshot>>;
 
   const redeliver = async (event: DynamoDBStreamEvent) =>
-    (await cloud.functionNamed('FanoutFunction').invoke(event)) as DynamoDBBatchResponse;
+    (await cloud.localFunction(cloud.resources.functions.fanout).invoke(event)) as DynamoDBBatchResponse;
 
   beforeAll(async () => {
     // Prepare: the pipeline runs; every fan-out batch the local poller delivers is captured as delivered.

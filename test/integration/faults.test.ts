@@ -119,7 +119,7 @@ describe('the local event source mapping under faults', () => {
     const survivors = events.filter((e) => e.eventId !== bomb);
     expect(rollupDifferences(expectedRollups(survivors), await scanRollups(cloud))).toEqual([]);
     // The record given up on is counted where the dashboard reads it: DroppedEventCount per mapping UUID.
-    const mapping = cloud.plan.kinesisMappings.find((m) => m.id === cloud?.mappingIdOf('Aggregate'));
+    const mapping = cloud.resources.mappings.aggregate;
     const dropped = cloud.metricStore.series(
       {
         namespace: 'AWS/Lambda',

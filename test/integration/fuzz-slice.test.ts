@@ -79,7 +79,7 @@ describe('a slice of the fuzz corpus through both stream consumers', () => {
     expect(ledger.valid.size).toBe(VALID);
 
     // Act: run the aggregate and archive mappings until both have checkpointed every shard past the corpus.
-    const mappings = [cloud.mappingIdOf('Aggregate'), cloud.mappingIdOf('Archive')];
+    const mappings = [cloud.resources.mappings.aggregate.id, cloud.resources.mappings.archive.id];
     const discarded: { mappingId: string; records: number; condition: string }[] = [];
     const controller = new AbortController();
     const running = cloud.runMappings(

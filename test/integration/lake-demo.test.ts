@@ -133,7 +133,7 @@ describe('the lake after a demo-sized run through the local cloud', () => {
 
   it('verify reports the item and measure when a rollup is altered', async () => {
     const report = await verifyLocalCloud(run.cloud, stateDir);
-    const table = run.cloud.plan.tables[0]?.name ?? '';
+    const table = run.cloud.resources.rollupsTable.name;
     const [victim] = report.items > 0 ? [await firstPageViewItem()] : [];
     async function firstPageViewItem() {
       const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
@@ -166,8 +166,7 @@ describe('the lake after a demo-sized run through the local cloud', () => {
       data: Buffer.from(JSON.stringify(event)).toString('base64'),
       arrivalMs: Date.parse(event.eventTime) + 500,
     }));
-    const mapping = run.cloud.plan.kinesisMappings.find((m) => m.id === run.cloud.mappingIdOf('Archive'));
-    if (!mapping) throw new Error('no archive mapping');
+    const mapping = run.cloud.resources.mappings.archive;
     const event = kinesisEvent(
       mapping,
       'shardId-000000000009',
@@ -175,7 +174,7 @@ describe('the lake after a demo-sized run through the local cloud', () => {
       'arn:aws:iam::000000000000:role/x',
       records,
     );
-    const archive = run.cloud.functionNamed('Archive');
+    const archive = run.cloud.localFunction(run.cloud.resources.functions.archive);
     const first = (await archive.invoke(event)) as KinesisStreamBatchResponse;
     const afterFirst = await lakeKeys();
     await archive.invoke(event);

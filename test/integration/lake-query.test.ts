@@ -94,7 +94,7 @@ beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'lake-query-'));
   writeFileSync(
     join(stateDir, 'cloud.json'),
-    JSON.stringify({ ...state(), rollupsTable: 'rollups', streams: ['events'] }),
+    JSON.stringify({ ...state(), rollupsTable: 'rollups', eventStream: 'events' }),
   );
   await writeLakeObjects(state(), clickstream, 'shardId-000000000000-100-199');
   await writeLakeObjects(state(), [view('s-5', '/', DAY2)], 'shardId-000000000000-200-299');

@@ -115,7 +115,7 @@ beforeAll(async () => {
       lakeBucket: BUCKET,
       s3Directory: join(stateDir, 's3'),
       rollupsTable: 'rollups',
-      streams: [STREAM],
+      eventStream: STREAM,
     }),
   );
   await withKinesis((client) => client.send(new CreateStreamCommand({ StreamName: STREAM, ShardCount: 1 })));

@@ -49,7 +49,7 @@ beforeAll(async () => {
   const s3Directory = join(stateDir, 's3');
   writeFileSync(
     join(stateDir, 'cloud.json'),
-    JSON.stringify({ lakeBucket: 'lake-bucket', s3Directory, rollupsTable: TABLE, streams: ['events'] }),
+    JSON.stringify({ lakeBucket: 'lake-bucket', s3Directory, rollupsTable: TABLE, eventStream: 'events' }),
   );
   writeFileSync(
     join(stateDir, 'ground-truth.jsonl'),

@@ -29,8 +29,6 @@ describe('the local cloud collects the metrics CloudWatch would have', () => {
     cloud.metricStore
       .series(metric, statistic, 60_000, startedAt, Date.now() + 1)
       .values.filter((v): v is number => v !== null);
-  const functionName = (prefix: string) =>
-    cloud.plan.functions.find((f) => f.logicalId.startsWith(prefix))?.name ?? '';
 
   beforeAll(async () => {
     // Prepare: every mapping running while the simulators write a few hundred records, some poison.
@@ -50,8 +48,9 @@ describe('the local cloud collects the metrics CloudWatch would have', () => {
         poisonRate: 0.03,
       });
       // Act: both Kinesis consumers drain the stream.
-      const drained = (prefix: string) => stats.mapping(cloud.mappingIdOf(prefix)).processed >= summary.sent;
-      await eventually(() => drained('Aggregate') && drained('Archive'), 20_000, 'both consumers to drain');
+      const drained = (consumer: 'aggregate' | 'archive') =>
+        stats.mapping(cloud.resources.mappings[consumer].id).processed >= summary.sent;
+      await eventually(() => drained('aggregate') && drained('archive'), 20_000, 'both consumers to drain');
     } finally {
       mappings.abort();
       await running;
@@ -80,9 +79,9 @@ describe('the local cloud collects the metrics CloudWatch would have', () => {
   });
 
   it('AWS/Lambda: every invocation of the aggregator with its duration, no errors or throttles, its iterator age', () => {
-    const aggregate = { FunctionName: functionName('Aggregate') };
+    const aggregate = { FunctionName: cloud.resources.functions.aggregate.name };
     const invocations = total(id('AWS/Lambda', 'Invocations', aggregate));
-    expect(invocations).toBe(stats.mapping(cloud.mappingIdOf('Aggregate')).invocations);
+    expect(invocations).toBe(stats.mapping(cloud.resources.mappings.aggregate.id).invocations);
     expect(invocations).toBeGreaterThan(0);
     const durations = datapoints(id('AWS/Lambda', 'Duration', aggregate), 'SampleCount');
     expect(durations.reduce((sum, count) => sum + count, 0)).toBe(invocations);
@@ -97,7 +96,7 @@ describe('the local cloud collects the metrics CloudWatch would have', () => {
   it('Streamlake (EMF): the aggregator counted every record it processed, and quarantined the poison by reason', () => {
     const service = { service: 'streamlake-aggregate' };
     expect(total(id('Streamlake', 'RecordsIn', service))).toBe(
-      stats.mapping(cloud.mappingIdOf('Aggregate')).processed,
+      stats.mapping(cloud.resources.mappings.aggregate.id).processed,
     );
     expect(total(id('Streamlake', 'RecordsIn', service))).toBe(summary.sent);
     const byReason = cloud.metricStore.find('Streamlake', 'QuarantinedByReason', service);
@@ -110,8 +109,7 @@ describe('the local cloud collects the metrics CloudWatch would have', () => {
   });
 
   it('AWS/S3: lake puts per request-metrics filter the template declares', async () => {
-    const lake = cloud.plan.buckets.find((bucket) => bucket.name === lakeBucketOf(cloud));
-    const filters = lake?.metricsFilters.map((filter) => filter.id) ?? [];
+    const filters = cloud.resources.lakeBucket.metricsFilters.map((filter) => filter.id);
     expect(filters).toEqual(expect.arrayContaining(['LakeOutput', 'Quarantine', 'OnFailureRecords']));
     const filter = (filterId: string) => ({ BucketName: lakeBucketOf(cloud), FilterId: filterId });
     await eventually(
@@ -125,9 +123,9 @@ describe('the local cloud collects the metrics CloudWatch would have', () => {
   });
 
   it('AWS/SNS: every message published to the alerts topic', async () => {
-    const topic = cloud.plan.topics[0];
+    const topic = cloud.resources.alertsTopic;
     const { sns } = cloud.clients;
-    if (!topic || !sns) throw new Error('the template declares no SNS topic, or the cloud has no SNS client');
+    if (!sns) throw new Error('the cloud has no SNS client');
     await sns.send(new PublishCommand({ TopicArn: topic.arn, Message: 'metrics check' }));
     const published = cloud.sns.published().filter((message) => message.topicArn === topic.arn).length;
     expect(published).toBeGreaterThan(0);

@@ -22,13 +22,13 @@ describe('the local cloud restarted mid-stream', () => {
     await putRecords(first, asRecords(before));
     const stop = new AbortController();
     let invocations = 0;
-    const aggregate = first.mappingIdOf('Aggregate');
+    const aggregate = first.resources.mappings.aggregate.id;
     const running = first.runMappings(stop.signal, undefined, (id) =>
       id !== aggregate
         ? undefined
         : async (event) => {
             invocations++;
-            const aggregate = first.functionNamed('Aggregate');
+            const aggregate = first.localFunction(first.resources.functions.aggregate);
             if (invocations === 1) return aggregate.invoke(event);
             // Stop the cloud while this batch is in flight: it writes part of its records, then crashes.
             stop.abort();

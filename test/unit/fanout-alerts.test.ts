@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ROLLUPS } from '../../processors/aggregate/rollups.ts';
 import {
   alertInputsOf,
   evaluate,
@@ -10,6 +9,7 @@ import { ALERT_RULES, type StreamAlertRule } from '../../processors/fanout/alert
 import { alertMessageOf, decideTransition } from '../../processors/fanout/alert-state.ts';
 import { alertStepOf } from '../../processors/fanout/alert-writer.ts';
 import type { MinuteChange } from '../../processors/fanout/delta.ts';
+import { ROLLUPS } from '../../processors/rollups/rollups.ts';
 
 const rule = (name: string): StreamAlertRule => {
   const found = ALERT_RULES.find((r) => r.name === name);

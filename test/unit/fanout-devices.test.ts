@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ROLLUPS } from '../../processors/aggregate/rollups.ts';
 import { deviceSilentRule } from '../../processors/fanout/alert-rules.ts';
 import type { MinuteChange } from '../../processors/fanout/delta.ts';
 import {
@@ -9,6 +8,7 @@ import {
   latestDeviceMinutes,
 } from '../../processors/fanout/device-state.ts';
 import { silenceVerdict, silentDevicesOf } from '../../processors/fanout/silent-devices.ts';
+import { ROLLUPS } from '../../processors/rollups/rollups.ts';
 
 const reading = (
   deviceId: string,

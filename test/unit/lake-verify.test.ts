@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lakeRollups, rollupRecountSql } from '../../infra/local/lake/rollup-sql.ts';
 import { compareThreeWay, verifySummary } from '../../infra/local/lake/verify-lake.ts';
-import { ROLLUPS } from '../../processors/aggregate/rollups.ts';
+import { ROLLUPS } from '../../processors/rollups/rollups.ts';
 
 const rollup = (name: string) => {
   const found = ROLLUPS.find((r) => r.name === name);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatTable } from '../../infra/local/lake/query-format.ts';
 import { parseQueryArgs } from '../../infra/local/lake/query-options.ts';
 import { countOption, parseRollupsArgs, ROLLUPS_USAGE } from '../../infra/local/rollups-options.ts';
-import { ROLLUPS } from '../../processors/aggregate/rollups.ts';
+import { ROLLUPS } from '../../processors/rollups/rollups.ts';
 import { UsageError } from '../../producers/cli-options.ts';
 
 /** The UsageError `parse` throws (failing when it throws something else or nothing). */

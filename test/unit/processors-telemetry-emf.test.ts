@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { RollupWriteReport } from '../../processors/aggregate/rollup-writer.ts';
 import { publishBatchMetrics as publishAggregateMetrics } from '../../processors/aggregate/telemetry.ts';
 import { publishBatchMetrics as publishArchiveMetrics } from '../../processors/archive/telemetry.ts';
 import { publishFanoutMetrics } from '../../processors/fanout/telemetry.ts';
+import type { RollupWriteReport } from '../../processors/rollups/rollup-writer.ts';
 import { type AcceptancePolicy, classifyBatch } from '../../processors/shared/classify.ts';
 import { kinesisRecord, pageView, sequence } from './support/kinesis-records.ts';
 import { type PrintedLine, printedBy, streamRecord } from './support/processor-telemetry.ts';
@@ -79,7 +79,7 @@ describe('EMF output of a processor parses into the expected metrics', () => {
       items: 3,
       writes: 5,
       conflictRetries: 1,
-      extremesRefinements: 1,
+      refinements: 1,
       duplicatesSkipped: 2,
       failed: [{ firstSequenceNumber: sequence(1), error: new Error('throttled') }],
     } as unknown as RollupWriteReport;
@@ -168,7 +168,7 @@ describe('EMF output of a processor parses into the expected metrics', () => {
       items: 0,
       writes: 0,
       conflictRetries: 0,
-      extremesRefinements: 0,
+      refinements: 0,
       duplicatesSkipped: 0,
       failed: [],
     };

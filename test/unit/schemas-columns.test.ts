@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { DataType } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { indexBySchema, preaggregate } from '../../processors/aggregate/preaggregate.ts';
-import { ROLLUPS } from '../../processors/aggregate/rollups.ts';
+import { indexBySchema, preaggregate } from '../../processors/rollups/preaggregate.ts';
+import { ROLLUPS } from '../../processors/rollups/rollups.ts';
 import {
   arrowSchemaOf,
   columnsOf,

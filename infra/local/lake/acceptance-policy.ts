@@ -2,11 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAggregateConfig } from '../../../processors/aggregate/config.ts';
 import type { AcceptancePolicy } from '../../../processors/shared/classify.ts';
-
-interface TemplateResource {
-  Type: string;
-  Properties?: { Environment?: { Variables?: Record<string, unknown> } };
-}
+import { outputResourceId, ROLE_OUTPUTS } from '../stack-resources.ts';
+import type { Template } from '../template.ts';
 
 /** The aggregate function's environment in the template `npm start` synthesized, if there is one. */
 const aggregateEnvironment = (stateDir: string): Record<string, string> | undefined => {
@@ -14,13 +11,11 @@ const aggregateEnvironment = (stateDir: string): Record<string, string> | undefi
   if (!existsSync(assembly)) return undefined;
   const file = readdirSync(assembly).find((name) => name.endsWith('.template.json'));
   if (!file) return undefined;
-  const { Resources } = JSON.parse(readFileSync(join(assembly, file), 'utf8')) as {
-    Resources: Record<string, TemplateResource>;
-  };
-  const fn = Object.entries(Resources).find(
-    ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('Aggregate'),
-  )?.[1];
-  const variables = fn?.Properties?.Environment?.Variables ?? {};
+  const template = JSON.parse(readFileSync(join(assembly, file), 'utf8')) as Template;
+  const stackName = file.slice(0, -'.template.json'.length);
+  const fn = template.Resources[outputResourceId(template, stackName, ROLE_OUTPUTS.aggregateFunction)];
+  const environment = fn?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined;
+  const variables = environment?.Variables ?? {};
   return Object.fromEntries(
     Object.entries(variables).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
   );

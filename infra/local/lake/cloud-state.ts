@@ -7,7 +7,8 @@ export interface CloudState {
   /** s3rver's folder: an object is `<s3Directory>/<bucket>/<key>._S3rver_object`. */
   readonly s3Directory: string;
   readonly rollupsTable: string;
-  readonly streams: readonly string[];
+  /** The stream the producers write to (the stack's `StreamName` output); older files lack it. */
+  readonly eventStream?: string;
 }
 
 export const DEFAULT_STATE_DIR = '.streamlake';
@@ -26,7 +27,7 @@ export const readCloudState = (stateDir: string): CloudState => {
       `${file} lacks lakeBucket, s3Directory or rollupsTable (given ${JSON.stringify(state)}); run npm start again`,
     );
   }
-  return { streams: [], ...state } as CloudState;
+  return state as CloudState;
 };
 
 /** s3rver keeps an object's bytes in `<key>._S3rver_object` beside metadata files. */

@@ -1,4 +1,4 @@
-import { measureAttribute, ROLLUPS } from '../../../processors/aggregate/rollups.ts';
+import { measureAttribute, ROLLUPS } from '../../../processors/rollups/rollups.ts';
 import type { GroundTruthEntry, GroundTruthEvent } from '../../../producers/ground-truth.ts';
 import type { StreamlakeEvent } from '../../../schemas/index.ts';
 

@@ -90,7 +90,7 @@ export const replayQuarantine = async (options: ReplayOptions): Promise<ReplayRe
   if (dryRun || plan.replay.length === 0) {
     return { report: replayReport({ plan, duplicates, dryRun, replayed: 0 }), replayed: 0, unsent: 0 };
   }
-  const streamName = state.streams[0];
+  const streamName = state.eventStream;
   if (!streamName)
     throw new Error(`${stateDir}/cloud.json names no stream to replay into; run npm start again`);
   const server = await startKinesis(await freePort(), join(stateDir, 'kinesis'));

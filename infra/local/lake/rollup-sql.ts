@@ -1,4 +1,4 @@
-import { measureAttribute, ROLLUPS, type RollupDefinition } from '../../../processors/aggregate/rollups.ts';
+import { measureAttribute, ROLLUPS, type RollupDefinition } from '../../../processors/rollups/rollups.ts';
 import { datasetColumns, snakeCase } from '../../../schemas/columns.ts';
 import { DATASETS, type Dataset } from '../../../schemas/envelope.ts';
 import { datasetOf } from '../../../schemas/registry.ts';

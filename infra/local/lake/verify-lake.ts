@@ -1,4 +1,4 @@
-import { measureAttribute, ROLLUPS, type RollupDefinition } from '../../../processors/aggregate/rollups.ts';
+import { measureAttribute, ROLLUPS, type RollupDefinition } from '../../../processors/rollups/rollups.ts';
 import type { GroundTruthEntry } from '../../../producers/ground-truth.ts';
 import { type GivenUp, givenUpText, ON_FAILURE_PREFIX } from './given-up.ts';
 import {

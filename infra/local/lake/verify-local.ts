@@ -1,12 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { readGroundTruth } from '../../../producers/ground-truth.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../clients.ts';
 import type { LocalCloud } from '../local-cloud.ts';
-import { startDynamoDb } from '../servers/dynamodb-server.ts';
-import { freePort } from '../servers/ports.ts';
+import { withSavedDynamoDb } from '../saved-dynamodb.ts';
 import { readCloudState } from './cloud-state.ts';
 import { readGivenUp } from './given-up.ts';
 import type { RollupValues } from './ground-truth-rollups.ts';
@@ -70,20 +67,9 @@ export const verifyLocalCloud = (cloud: LocalCloud, stateDir: string): Promise<V
   verifyWith(stateDir, (tableName) => scanRollupTable(cloud.clients.documents, tableName));
 
 /** After `npm start` has stopped: starts DynamoDB Local on the saved state to read the rollups. */
-export const verifyStateDir = async (stateDir: string): Promise<VerifyReport> => {
+export const verifyStateDir = (stateDir: string): Promise<VerifyReport> => {
   readCloudState(stateDir);
-  const server = await startDynamoDb(await freePort(), join(stateDir, 'dynamodb'));
-  const client = new DynamoDBClient({
-    endpoint: server.endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
-  try {
-    return await verifyWith(stateDir, (tableName) =>
-      scanRollupTable(DynamoDBDocumentClient.from(client), tableName),
-    );
-  } finally {
-    client.destroy();
-    await server.stop();
-  }
+  return withSavedDynamoDb(stateDir, (documents) =>
+    verifyWith(stateDir, (tableName) => scanRollupTable(documents, tableName)),
+  );
 };

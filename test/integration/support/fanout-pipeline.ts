@@ -27,9 +27,7 @@ export const RUN_TIMEOUT_MS = 45_000;
 
 /** The fan-out function's settings as the template gives them: where it writes and publishes. */
 export const fanoutTargetsOf = (cloud: LocalCloud) => {
-  const fn = cloud.plan.functions.find((f) => f.logicalId.startsWith('FanoutFunction'));
-  if (!fn) throw new Error('the template declares no fan-out function');
-  const environment = fn.environment;
+  const environment = cloud.resources.functions.fanout.environment;
   const required = (name: string) => {
     const value = environment[name];
     if (!value) throw new Error(`the fan-out function has no ${name} in its environment`);
@@ -111,9 +109,9 @@ export const runPipelineUntilCaughtUp = async (
   timeoutMs = RUN_TIMEOUT_MS,
 ): Promise<PipelineRun> => {
   const deadline = Date.now() + timeoutMs;
-  const aggregateId = cloud.mappingIdOf('Aggregate');
-  const fanoutId = cloud.mappingIdOf('Fanout');
-  const fanout = cloud.functionNamed('FanoutFunction');
+  const aggregateId = cloud.resources.mappings.aggregate.id;
+  const fanoutId = cloud.resources.mappings.fanout.id;
+  const fanout = cloud.localFunction(cloud.resources.functions.fanout);
   const run: PipelineRun = { fanoutEvents: [], fanoutOutcomes: [], discarded: [] };
   const observer: PollerObserver = {
     onInvoke: (info) => {

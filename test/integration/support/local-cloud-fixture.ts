@@ -10,14 +10,9 @@ import { type PolledRecord, toPolledRecord } from '../../../infra/local/esm/kine
 import type { LocalCloud } from '../../../infra/local/local-cloud.ts';
 import type { RollupValues } from './expected-rollups.ts';
 
-export const streamOf = (cloud: LocalCloud) => {
-  const stream = cloud.plan.streams[0];
-  if (!stream) throw new Error('the template declares no stream');
-  return stream;
-};
-export const tableOf = (cloud: LocalCloud) => cloud.plan.tables[0]?.name ?? '';
-export const lakeBucketOf = (cloud: LocalCloud) =>
-  cloud.plan.buckets.find((b) => b.logicalId.startsWith('LakeBucket'))?.name ?? '';
+export const streamOf = (cloud: LocalCloud) => cloud.resources.eventStream;
+export const tableOf = (cloud: LocalCloud) => cloud.resources.rollupsTable.name;
+export const lakeBucketOf = (cloud: LocalCloud) => cloud.resources.lakeBucket.name;
 
 /** Puts raw records (one PutRecords per 500), fails on any unsent entry, and returns the last sequence number per shard. */
 export const putRecords = async (

@@ -20,9 +20,9 @@ export const runUntilDrained = async (
   timeoutMs = 90_000,
 ): Promise<DrainLog> => {
   const log: DrainLog = { invocations: [], discarded: [], handled: 0 };
-  const aggregate = cloud.mappingIdOf('Aggregate');
+  const aggregate = cloud.resources.mappings.aggregate.id;
   const controller = new AbortController();
-  const fn = cloud.functionNamed('Aggregate');
+  const fn = cloud.localFunction(cloud.resources.functions.aggregate);
   const real: Invoke = (event) => fn.invoke(event);
   const wrapped = wrap ? wrap(real) : real;
   // One batch at a time per shard, so the shard's latest event is the one this outcome belongs to.

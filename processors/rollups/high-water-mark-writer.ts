@@ -9,24 +9,24 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mapWithConcurrency } from '../shared/concurrency.ts';
 import { padSequence } from '../shared/sequence.ts';
 
+export interface Sequenced {
+  readonly sequenceNumber: string;
+}
+
 /** A target item and the records (in sequence order) that contribute to it in this batch. */
-export interface MarkedTarget<R extends { readonly sequenceNumber: string }> {
-  readonly key: Readonly<Record<string, string>>;
+export interface MarkedTarget<R extends Sequenced> {
   readonly records: readonly R[];
 }
 
 /**
- * How one kind of target is written exactly once: the D2 high-water-mark scheme, generalised from the
- * aggregate's rollup writer. `update` must ADD what `records` contribute and set the mark to the last
- * record, on condition that the mark is below the first; `refine` (optional) improves min/max afterwards.
+ * How one kind of target is written exactly once: the high-water-mark scheme (docs/decisions.md, D2).
+ * `update` must ADD what `records` contribute and set the mark to the last record, on condition that the
+ * mark is below the first (ReturnValuesOnConditionCheckFailure ALL_OLD spares a re-read); `refine`
+ * (optional) improves min/max afterwards, since update expressions have no min()/max().
  */
-export interface HighWaterMarkWriter<
-  T extends MarkedTarget<R>,
-  R extends { readonly sequenceNumber: string },
-> {
+export interface HighWaterMarkWriter<T extends MarkedTarget<R>, R extends Sequenced> {
   readonly client: DynamoDBDocumentClient;
-  readonly tableName: string;
-  /** The attribute holding the mark, e.g. `hwm_<stream label>`. */
+  /** The attribute holding the mark, e.g. `hwm_<shard id or stream label>`. */
   readonly markAttribute: string;
   /** UpdateItem calls in flight at once. */
   readonly concurrency: number;
@@ -43,11 +43,25 @@ export interface HighWaterMarkReport<T> {
   refinements: number;
   /** Records an earlier delivery already applied, skipped by the mark. */
   duplicatesSkipped: number;
+  /** Targets whose write failed; the batch reports their first record so Lambda retries from there. */
   failed: { target: T; firstSequenceNumber: string; error: Error }[];
 }
 
+/** The item as the failed write found it: from the exception, or re-read when it carries none. */
+const storedOf = async (
+  client: DynamoDBDocumentClient,
+  write: UpdateCommandInput,
+  error: ConditionalCheckFailedException,
+): Promise<Record<string, unknown>> => {
+  if (error.Item) return unmarshall(error.Item as Parameters<typeof unmarshall>[0]);
+  const got = await client.send(
+    new GetCommand({ TableName: write.TableName, Key: write.Key, ConsistentRead: true }),
+  );
+  return got.Item ?? {};
+};
+
 /** Writes each target once per batch; on a conditional failure re-applies only the records past the mark. */
-export const writeOnce = async <T extends MarkedTarget<R>, R extends { readonly sequenceNumber: string }>(
+export const writeOnce = async <T extends MarkedTarget<R>, R extends Sequenced>(
   writer: HighWaterMarkWriter<T, R>,
   targets: readonly T[],
 ): Promise<HighWaterMarkReport<T>> => {
@@ -58,14 +72,6 @@ export const writeOnce = async <T extends MarkedTarget<R>, R extends { readonly 
     refinements: 0,
     duplicatesSkipped: 0,
     failed: [],
-  };
-
-  const storedOf = async (target: T, error: ConditionalCheckFailedException) => {
-    if (error.Item) return unmarshall(error.Item as Parameters<typeof unmarshall>[0]);
-    const got = await writer.client.send(
-      new GetCommand({ TableName: writer.tableName, Key: target.key, ConsistentRead: true }),
-    );
-    return got.Item ?? {};
   };
 
   const refine = async (target: T, records: readonly R[], stored: Record<string, unknown>) => {
@@ -79,7 +85,7 @@ export const writeOnce = async <T extends MarkedTarget<R>, R extends { readonly 
         return;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        current = await storedOf(target, error);
+        current = await storedOf(writer.client, refinement, error);
       }
     }
   };
@@ -87,19 +93,20 @@ export const writeOnce = async <T extends MarkedTarget<R>, R extends { readonly 
   const writeTarget = async (target: T) => {
     let records = target.records;
     while (records.length > 0) {
+      const update = writer.update(target, records);
       try {
         report.writes++;
-        const result = await writer.client.send(new UpdateCommand(writer.update(target, records)));
+        const result = await writer.client.send(new UpdateCommand(update));
         if (result.Attributes) await refine(target, records, result.Attributes);
         return;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        const mark = String((await storedOf(target, error))[writer.markAttribute] ?? '');
+        const mark = String((await storedOf(writer.client, update, error))[writer.markAttribute] ?? '');
         const beyond = records.filter((r) => padSequence(r.sequenceNumber) > mark);
         report.duplicatesSkipped += records.length - beyond.length;
         if (beyond.length === records.length) {
           throw new Error(
-            `conditional check failed on ${JSON.stringify(target.key)} although no record was applied (mark ${mark})`,
+            `conditional check failed on ${JSON.stringify(update.Key)} although no record was applied (mark ${mark})`,
           );
         }
         if (beyond.length > 0) report.conflictRetries++;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { preaggregate, type RollupContribution, totalsOf } from '../../processors/aggregate/preaggregate.ts';
-import { ROLLUPS, type RollupDefinition } from '../../processors/aggregate/rollups.ts';
+import { preaggregate, type RollupContribution, totalsOf } from '../../processors/rollups/preaggregate.ts';
+import { ROLLUPS, type RollupDefinition } from '../../processors/rollups/rollups.ts';
 import {
   buildExtremesRefinement,
   buildRollupUpdate,
   highWaterMarkAttribute,
-} from '../../processors/aggregate/update-expression.ts';
+} from '../../processors/rollups/update-expression.ts';
 import { padSequence } from '../../processors/shared/sequence.ts';
 import type { StreamlakeEvent } from '../../schemas/index.ts';
 import { acceptedBatch, pageView, purchase, reading, SHARD, sequence } from './support/kinesis-records.ts';

@@ -5,8 +5,6 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { Transition } from '../../processors/fanout/alert-state.ts';
 import { AlertCache, applyAlertStep } from '../../processors/fanout/alert-store.ts';
-import { writeOnce } from '../../processors/fanout/high-water-mark-writer.ts';
-import { padSequence } from '../../processors/shared/sequence.ts';
 
 type Sent = { name: string; input: Record<string, unknown> };
 
@@ -30,74 +28,6 @@ const conflict = (item: Record<string, unknown>) => () => {
     Item: marshall(item),
   });
 };
-
-describe('writeOnce', () => {
-  const target = {
-    key: { pk: 'p', sk: 's' },
-    records: [{ sequenceNumber: '1' }, { sequenceNumber: '2' }, { sequenceNumber: '3' }],
-  };
-
-  it('writes each target once when no earlier delivery counted it', async () => {
-    const { client, sent } = fakeClient([]);
-
-    const report = await writeOnce(
-      {
-        client,
-        tableName: 'T',
-        markAttribute: 'hwm_x',
-        concurrency: 4,
-        update: (_t, records) => ({ TableName: 'T', Key: {}, records }) as never,
-      },
-      [target],
-    );
-
-    expect(report).toMatchObject({ items: 1, writes: 1, duplicatesSkipped: 0, failed: [] });
-    expect(sent).toHaveLength(1);
-  });
-
-  it('re-delivered with new boundaries, re-applies only the records past the stored mark', async () => {
-    const applied: string[][] = [];
-    const { client } = fakeClient([conflict({ hwm_x: padSequence('2') })]);
-
-    const report = await writeOnce(
-      {
-        client,
-        tableName: 'T',
-        markAttribute: 'hwm_x',
-        concurrency: 1,
-        update: (_t, records) => {
-          applied.push(records.map((r) => r.sequenceNumber));
-          return { TableName: 'T', Key: {} };
-        },
-      },
-      [target],
-    );
-
-    expect(applied).toEqual([['1', '2', '3'], ['3']]);
-    expect(report).toMatchObject({ writes: 2, conflictRetries: 1, duplicatesSkipped: 2 });
-  });
-
-  it('reports the first record of a target whose write failed', async () => {
-    const { client } = fakeClient([
-      () => {
-        throw new Error('throttled');
-      },
-    ]);
-
-    const report = await writeOnce(
-      {
-        client,
-        tableName: 'T',
-        markAttribute: 'hwm_x',
-        concurrency: 1,
-        update: () => ({ TableName: 'T', Key: {} }),
-      },
-      [target],
-    );
-
-    expect(report.failed.map((f) => [f.firstSequenceNumber, f.error.message])).toEqual([['1', 'throttled']]);
-  });
-});
 
 describe('applyAlertStep', () => {
   const transition: Transition = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { indexBySchema, preaggregate, totalsOf } from '../../processors/aggregate/preaggregate.ts';
-import { measureAttribute, ROLLUPS, type RollupDefinition } from '../../processors/aggregate/rollups.ts';
+import { indexBySchema, preaggregate, totalsOf } from '../../processors/rollups/preaggregate.ts';
+import { measureAttribute, ROLLUPS, type RollupDefinition } from '../../processors/rollups/rollups.ts';
 import { compareSequence } from '../../processors/shared/sequence.ts';
 import type { StreamlakeEvent } from '../../schemas/index.ts';
 import { acceptedBatch, pageView, purchase, reading, statusChange } from './support/kinesis-records.ts';
