@@ -54,6 +54,15 @@ export interface LocalCloudOptions {
   readonly stack?: StreamlakeAppOptions['stack'];
 }
 
+export interface RunMappingsOptions {
+  /** Told of every batch a poller delivers (tests and the demo's progress line). */
+  readonly observer?: PollerObserver;
+  /** Lets tests wrap the handler of a mapping: the invoke to use for mapping `id`, or undefined for the real one. */
+  readonly invokeOverride?: (id: string) => Invoke | undefined;
+  /** Which mappings and schedules run; all by default (benchmarks isolate one consumer). @default all */
+  readonly include?: (id: string) => boolean;
+}
+
 export const LOCAL_ACCOUNT_ID = '000000000000';
 
 /**
@@ -245,15 +254,9 @@ export class LocalCloud {
   /**
    * Runs every event source mapping (Kinesis and DynamoDB streams) and every schedule until
    * `signal` aborts; the in-flight batch of each shard finishes and is checkpointed first.
-   * `invokeOverride` lets tests wrap the handler of a mapping.
    */
-  async runMappings(
-    signal: AbortSignal,
-    observer?: PollerObserver,
-    invokeOverride?: (id: string) => Invoke | undefined,
-    /** Which mappings and schedules run; all by default (benchmarks isolate one consumer). */
-    include: (id: string) => boolean = () => true,
-  ) {
+  async runMappings(signal: AbortSignal, options: RunMappingsOptions = {}) {
+    const { observer, invokeOverride, include = () => true } = options;
     const functionOf = (name: string) => this.plan.functions.find((f) => f.name === name);
     const observed = observeAll(observer, this.mappingMetrics);
     const invokerOf = (functionName: string) => (event: unknown) => {

@@ -132,7 +132,7 @@ export const runDemo = async (
   const aggregateOnly = options.consumers === 'aggregate';
   const aggregate = cloud.resources.mappings.aggregate.id;
   const include = (id: string) => !aggregateOnly || id === aggregate;
-  const running = cloud.runMappings(mappings.signal, stats, undefined, include);
+  const running = cloud.runMappings(mappings.signal, { observer: stats, include });
   running.catch(() => mappings.abort());
   const groundTruthPath = `${options.stateDir}/ground-truth.jsonl`;
   let latest: ProducerProgress | undefined;

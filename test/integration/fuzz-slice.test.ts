@@ -82,12 +82,10 @@ describe('a slice of the fuzz corpus through both stream consumers', () => {
     const mappings = [cloud.resources.mappings.aggregate.id, cloud.resources.mappings.archive.id];
     const discarded: { mappingId: string; records: number; condition: string }[] = [];
     const controller = new AbortController();
-    const running = cloud.runMappings(
-      controller.signal,
-      { onDiscard: (info) => discarded.push(info) },
-      undefined,
-      (id) => mappings.includes(id),
-    );
+    const running = cloud.runMappings(controller.signal, {
+      observer: { onDiscard: (info) => discarded.push(info) },
+      include: (id) => mappings.includes(id),
+    });
     const local = cloud;
     try {
       await eventually(

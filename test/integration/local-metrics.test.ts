@@ -35,7 +35,7 @@ describe('the local cloud collects the metrics CloudWatch would have', () => {
     cloud = await LocalCloud.start({ context: FAST });
     stats = new PipelineStats();
     const mappings = new AbortController();
-    const running = cloud.runMappings(mappings.signal, stats);
+    const running = cloud.runMappings(mappings.signal, { observer: stats });
     try {
       summary = await runProducers({
         client: createKinesisClient({ endpoint: cloud.endpoints.kinesis }),

@@ -23,19 +23,20 @@ describe('the local cloud restarted mid-stream', () => {
     const stop = new AbortController();
     let invocations = 0;
     const aggregate = first.resources.mappings.aggregate.id;
-    const running = first.runMappings(stop.signal, undefined, (id) =>
-      id !== aggregate
-        ? undefined
-        : async (event) => {
-            invocations++;
-            const aggregate = first.localFunction(first.resources.functions.aggregate);
-            if (invocations === 1) return aggregate.invoke(event);
-            // Stop the cloud while this batch is in flight: it writes part of its records, then crashes.
-            stop.abort();
-            await aggregate.invoke({ Records: event.Records.slice(0, 400) });
-            throw new Error('crash after writing part of the batch');
-          },
-    );
+    const running = first.runMappings(stop.signal, {
+      invokeOverride: (id) =>
+        id !== aggregate
+          ? undefined
+          : async (event) => {
+              invocations++;
+              const aggregate = first.localFunction(first.resources.functions.aggregate);
+              if (invocations === 1) return aggregate.invoke(event);
+              // Stop the cloud while this batch is in flight: it writes part of its records, then crashes.
+              stop.abort();
+              await aggregate.invoke({ Records: event.Records.slice(0, 400) });
+              throw new Error('crash after writing part of the batch');
+            },
+    });
     await running;
     const checkpointed = Object.keys(
       JSON.parse(readFileSync(join(stateDir, 'checkpoints.json'), 'utf8')),
@@ -49,8 +50,10 @@ describe('the local cloud restarted mid-stream', () => {
       const caughtUp = new Map<string, string>();
       const resume = new AbortController();
       const resumed = second.runMappings(resume.signal, {
-        onCheckpoint: ({ mappingId, shardId, sequenceNumber }) => {
-          if (mappingId === aggregate) caughtUp.set(shardId, sequenceNumber);
+        observer: {
+          onCheckpoint: ({ mappingId, shardId, sequenceNumber }) => {
+            if (mappingId === aggregate) caughtUp.set(shardId, sequenceNumber);
+          },
         },
       });
       await eventually(

@@ -129,7 +129,10 @@ export const runPipelineUntilCaughtUp = async (
   const controller = new AbortController();
   let failure: unknown;
   const running = cloud
-    .runMappings(controller.signal, observer, (id) => (id === fanoutId ? captureFanout : undefined))
+    .runMappings(controller.signal, {
+      observer,
+      invokeOverride: (id) => (id === fanoutId ? captureFanout : undefined),
+    })
     .catch((error: unknown) => {
       failure = error;
     });

@@ -39,14 +39,16 @@ export const runUntilDrained = async (
       if (info.mappingId === aggregate) log.discarded.push(info);
     },
   };
-  const running = cloud.runMappings(controller.signal, observer, (id) =>
-    id !== aggregate
-      ? undefined
-      : (event) => {
-          latestByShard.set(event.Records[0]?.eventID.split(':')[0] ?? '', event);
-          return wrapped(event);
-        },
-  );
+  const running = cloud.runMappings(controller.signal, {
+    observer,
+    invokeOverride: (id) =>
+      id !== aggregate
+        ? undefined
+        : (event) => {
+            latestByShard.set(event.Records[0]?.eventID.split(':')[0] ?? '', event);
+            return wrapped(event);
+          },
+  });
   try {
     await eventually(() => log.handled >= expected, timeoutMs, `${expected} records to be checkpointed`);
   } finally {
