@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,6 +13,7 @@ import {
   localAwsEnvironment,
   localClients,
 } from './clients.ts';
+import { writeCloudState } from './cloud-state.ts';
 import { LocalOps } from './dashboard/local-ops.ts';
 import { type LocalOpsView, localOpsView } from './dashboard/local-ops-view.ts';
 import { CheckpointStore } from './esm/checkpoints.ts';
@@ -207,16 +208,14 @@ export class LocalCloud {
       stateDir ? undefined : scratchDir,
     );
     if (stateDir) {
-      // What tools like `npm run rollups` need to find the data after the servers stop.
-      const names = {
+      writeCloudState(stateDir, {
         lakeBucket: resources.lakeBucket.name,
         s3Directory: join(stateDir, 's3'),
         rollupsTable: resources.rollupsTable.name,
         eventStream: resources.eventStream.name,
         buckets: plan.buckets.map((b) => b.name),
-      };
-      mkdirSync(stateDir, { recursive: true });
-      writeFileSync(join(stateDir, 'cloud.json'), JSON.stringify({ ...names, endpoints }, null, 2));
+        endpoints,
+      });
     }
     try {
       await provision(plan, clients, { onDemandShards: options.onDemandShards ?? 2 });

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ROLLUPS } from '../../processors/rollups/rollups.ts';
 import { UsageError } from '../../producers/cli-options.ts';
-import { DEFAULT_STATE_DIR } from './lake/cloud-state.ts';
+import { DEFAULT_STATE_DIR } from './cloud-state.ts';
 
 export const ROLLUPS_USAGE = `npm run rollups -- [rollup] [--limit N] [--state-dir DIR]
 

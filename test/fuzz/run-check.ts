@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { LocalClients } from '../../infra/local/clients.ts';
-import type { CloudState } from '../../infra/local/lake/cloud-state.ts';
+import type { CloudState } from '../../infra/local/cloud-state.ts';
 import { Lake } from '../../infra/local/lake/lake-views.ts';
 import { fileSize, invocationErrors, readFrom } from './checks/function-log.ts';
 import { markedLakeRows } from './checks/lake-rows.ts';

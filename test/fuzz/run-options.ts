@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_STATE_DIR } from '../../infra/local/lake/cloud-state.ts';
+import { DEFAULT_STATE_DIR } from '../../infra/local/cloud-state.ts';
 import { KIND_NAMES } from './kinds.ts';
 
 export const USAGE = `npm run fuzz -- [options]

@@ -4,7 +4,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { LOCAL_REGION, type LocalClients, type LocalEndpoints } from '../../infra/local/clients.ts';
-import type { CloudState } from '../../infra/local/lake/cloud-state.ts';
+import type { CloudState } from '../../infra/local/cloud-state.ts';
 import { stackResources } from '../../infra/local/stack-resources.ts';
 import { planFromTemplate, type Template } from '../../infra/local/template.ts';
 import { START_IT } from './run-console.ts';

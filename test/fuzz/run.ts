@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type LocalClients, type LocalEndpoints, localClients } from '../../infra/local/clients.ts';
-import { type CloudState, readCloudState } from '../../infra/local/lake/cloud-state.ts';
+import { type CloudState, readCloudState } from '../../infra/local/cloud-state.ts';
 import { fuzzRecords } from './corpus.ts';
 import { kindCounts } from './kind-counts.ts';
 import { KIND_NAMES } from './kinds.ts';

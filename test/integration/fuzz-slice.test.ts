@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { S3RVER_OBJECT_SUFFIX } from '../../infra/local/lake/cloud-state.ts';
+import { S3RVER_OBJECT_SUFFIX } from '../../infra/local/cloud-state.ts';
 import { Lake } from '../../infra/local/lake/lake-views.ts';
 import { LocalCloud } from '../../infra/local/local-cloud.ts';
 import { markedLakeRows } from '../fuzz/checks/lake-rows.ts';

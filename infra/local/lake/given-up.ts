@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CloudState, objectFolder, S3RVER_OBJECT_SUFFIX } from './cloud-state.ts';
+import { type CloudState, objectFolder, S3RVER_OBJECT_SUFFIX } from '../cloud-state.ts';
 
 /** Where event source mappings put the records they gave up on (S3 on-failure destination). */
 export const ON_FAILURE_PREFIX = 'aws/lambda/';

@@ -1,7 +1,7 @@
 import { type DuckDBConnection, DuckDBInstance, type DuckDBResultReader } from '@duckdb/node-api';
 import { type ColumnKind, datasetColumns } from '../../../schemas/columns.ts';
 import { DATASETS, type Dataset } from '../../../schemas/envelope.ts';
-import { type CloudState, objectFolder, S3RVER_OBJECT_SUFFIX } from './cloud-state.ts';
+import { type CloudState, objectFolder, S3RVER_OBJECT_SUFFIX } from '../cloud-state.ts';
 
 /** Key prefix of the archive's Parquet files in the lake bucket: `lake/<dataset>/dt=…/hour=…/`. */
 export const LAKE_PREFIX = 'lake/';

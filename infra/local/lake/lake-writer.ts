@@ -5,7 +5,7 @@ import { type Column, datasetColumns } from '../../../schemas/columns.ts';
 import type { Dataset } from '../../../schemas/envelope.ts';
 import { datasetOf } from '../../../schemas/registry.ts';
 import type { StreamlakeEvent } from '../../../schemas/validate.ts';
-import { type CloudState, objectFolder, S3RVER_OBJECT_SUFFIX } from './cloud-state.ts';
+import { type CloudState, objectFolder, S3RVER_OBJECT_SUFFIX } from '../cloud-state.ts';
 import { LAKE_PREFIX, sqlIdentifier, sqlString } from './lake-views.ts';
 
 const TYPES: Record<Column['kind'], string> = {

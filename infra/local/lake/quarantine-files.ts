@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RejectedRecord } from '../../../processors/shared/classify.ts';
-import { type CloudState, objectFolder, S3RVER_OBJECT_SUFFIX } from './cloud-state.ts';
+import { type CloudState, objectFolder, S3RVER_OBJECT_SUFFIX } from '../cloud-state.ts';
 import { type LedgerEntry, parseLedger } from './replay-plan.ts';
 
 export const QUARANTINE_PREFIX = 'quarantine/';

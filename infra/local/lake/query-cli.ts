@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { UsageError } from '../../../producers/cli-options.ts';
 import { runCommand } from '../cli-exit.ts';
-import { readCloudState } from './cloud-state.ts';
+import { readCloudState } from '../cloud-state.ts';
 import { Lake } from './lake-views.ts';
 import { formatResult, type OutputFormat } from './query-format.ts';
 import { parseQueryArgs, QUERY_USAGE, type QueryOptions } from './query-options.ts';

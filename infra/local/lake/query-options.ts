@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../../../producers/cli-options.ts';
-import { DEFAULT_STATE_DIR } from './cloud-state.ts';
+import { DEFAULT_STATE_DIR } from '../cloud-state.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from './query-format.ts';
 
 export const QUERY_USAGE = `npm run query -- ["<SQL>"] [--file queries/x.sql] [--format table|csv|json] [--state-dir DIR]

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { runCommand } from '../cli-exit.ts';
-import { DEFAULT_STATE_DIR } from './cloud-state.ts';
+import { DEFAULT_STATE_DIR } from '../cloud-state.ts';
 import { replayQuarantine } from './replay.ts';
 
 process.removeAllListeners('warning');

@@ -4,10 +4,10 @@ import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { RejectedRecord } from '../../../processors/shared/classify.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../clients.ts';
+import { readCloudState } from '../cloud-state.ts';
 import { startKinesis } from '../servers/kinesis-server.ts';
 import { freePort } from '../servers/ports.ts';
 import { aggregatePolicy } from './acceptance-policy.ts';
-import { readCloudState } from './cloud-state.ts';
 import { LEDGER_FILE, readLedger, readQuarantine } from './quarantine-files.ts';
 import { dedupeQuarantined, type LedgerEntry, ledgerLine, planReplay, replayReport } from './replay-plan.ts';
 

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { runCommand } from '../cli-exit.ts';
-import { DEFAULT_STATE_DIR } from './cloud-state.ts';
+import { DEFAULT_STATE_DIR } from '../cloud-state.ts';
 import { verifySummary } from './verify-lake.ts';
 import { verifyStateDir } from './verify-local.ts';
 
