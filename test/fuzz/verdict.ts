@@ -54,15 +54,27 @@ export interface Verdict {
   readonly examples: string[];
 }
 
-export const judge = (inputs: VerdictInputs): Verdict => {
-  const { ledger, consumers, lakeRows } = inputs;
-  const examples: string[] = [];
-  const example = (text: string) => {
-    if (examples.length < 12) examples.push(text);
-  };
-  const lost = new Set<string>();
+/** What the three judgements share: the examples for the report, and the records found lost so far. */
+interface Findings {
+  readonly examples: string[];
+  readonly lost: Set<string>;
+  example(text: string): void;
+}
 
-  // Valid events: in the lake exactly once, counted in the rollups.
+const findings = (): Findings => {
+  const examples: string[] = [];
+  return {
+    examples,
+    lost: new Set<string>(),
+    example: (text) => {
+      if (examples.length < 12) examples.push(text);
+    },
+  };
+};
+
+/** Valid events: in the lake exactly once, counted in the rollups, never quarantined. */
+const judgeValid = (inputs: VerdictInputs, found: Findings) => {
+  const { ledger, lakeRows } = inputs;
   let validMissingFromLake = 0;
   let duplicatedInLake = 0;
   const lakeMissingByItem = new Map<string, number>();
@@ -71,26 +83,66 @@ export const judge = (inputs: VerdictInputs): Verdict => {
     if (rows > 1) duplicatedInLake++;
     if (rows > 0) continue;
     validMissingFromLake++;
-    lost.add(key);
+    found.lost.add(key);
     const item = markedItemOf(event as unknown as { schema: string; eventTime: string });
     lakeMissingByItem.set(item, (lakeMissingByItem.get(item) ?? 0) + 1);
-    example(`valid ${event.schema} ${event.eventId} (${key}) is not in the lake`);
+    found.example(`valid ${event.schema} ${event.eventId} (${key}) is not in the lake`);
   }
   let unexpectedInLake = 0;
   for (const eventId of lakeRows.keys()) if (!ledger.validByEventId.has(eventId)) unexpectedInLake++;
   let validMissingFromRollupsOnly = 0;
   for (const [item, deficit] of inputs.rollups.deficitByItem) {
     validMissingFromRollupsOnly += Math.max(0, deficit - (lakeMissingByItem.get(item) ?? 0));
-    example(`rollup ${item} counts ${deficit} event(s) too few`);
+    found.example(`rollup ${item} counts ${deficit} event(s) too few`);
   }
-  for (const difference of inputs.rollups.differences.slice(0, 3)) example(`rollups: ${difference}`);
+  for (const difference of inputs.rollups.differences.slice(0, 3)) found.example(`rollups: ${difference}`);
   let validQuarantined = 0;
   for (const [key, byConsumer] of ledger.validQuarantined) {
     validQuarantined++;
-    example(`valid ${key} was quarantined: ${[...byConsumer].map(([c, r]) => `${c} ${r}`).join(', ')}`);
+    found.example(`valid ${key} was quarantined: ${[...byConsumer].map(([c, r]) => `${c} ${r}`).join(', ')}`);
   }
+  return {
+    validMissingFromLake,
+    duplicatedInLake,
+    unexpectedInLake,
+    validMissingFromRollupsOnly,
+    validQuarantined,
+  };
+};
 
-  // Malformed records: quarantined by every consumer, for a reason their kind allows.
+type MalformedEntry = FuzzLedger['malformed'] extends ReadonlyMap<string, infer E> ? E : never;
+
+/** Tallies the reasons each consumer gave one malformed record; true when some reason is not allowed. */
+const tallyReasons = (
+  key: string,
+  entry: MalformedEntry,
+  tally: KindTally,
+  consumers: readonly string[],
+  found: Findings,
+): boolean => {
+  const allowed: readonly string[] = FUZZ_KINDS[entry.kind].allowed;
+  let wrong = false;
+  for (const consumer of consumers) {
+    const reason = entry.reasons.get(consumer);
+    if (reason === undefined) continue;
+    const counts = tally.reasons[consumer] ?? {};
+    counts[reason] = (counts[reason] ?? 0) + 1;
+    tally.reasons[consumer] = counts;
+    if (!allowed.includes(reason)) {
+      wrong = true;
+      found.example(
+        `${entry.kind} ${key}: ${consumer} quarantined it as ${reason} (allowed: ${allowed.join('|')})`,
+      );
+    }
+  }
+  return wrong;
+};
+
+type MutableTally = { -readonly [K in keyof KindTally]: KindTally[K] };
+
+/** Malformed records: quarantined by every consumer, for a reason their kind allows. */
+const judgeMalformed = (inputs: VerdictInputs, found: Findings) => {
+  const { ledger, consumers } = inputs;
   const byKind = Object.fromEntries(
     KIND_NAMES.map((kind) => [
       kind,
@@ -101,36 +153,13 @@ export const judge = (inputs: VerdictInputs): Verdict => {
         misclassified: 0,
       },
     ]),
-  ) as Record<
-    FuzzKind,
-    {
-      put: number;
-      reasons: Record<string, Record<string, number>>;
-      notQuarantined: number;
-      misclassified: number;
-    }
-  >;
+  ) as Record<FuzzKind, MutableTally>;
   const byReason: Record<string, number> = {};
   let malformedNotQuarantined = 0;
   let misclassified = 0;
   for (const [key, entry] of ledger.malformed) {
     const tally = byKind[entry.kind];
-    const allowed: readonly string[] = FUZZ_KINDS[entry.kind].allowed;
-    let wrong = false;
-    for (const consumer of consumers) {
-      const reason = entry.reasons.get(consumer);
-      if (reason === undefined) continue;
-      const counts = tally.reasons[consumer] ?? {};
-      counts[reason] = (counts[reason] ?? 0) + 1;
-      tally.reasons[consumer] = counts;
-      if (!allowed.includes(reason)) {
-        wrong = true;
-        example(
-          `${entry.kind} ${key}: ${consumer} quarantined it as ${reason} (allowed: ${allowed.join('|')})`,
-        );
-      }
-    }
-    if (wrong) {
+    if (tallyReasons(key, entry, tally, consumers, found)) {
       misclassified++;
       tally.misclassified++;
     }
@@ -138,47 +167,61 @@ export const judge = (inputs: VerdictInputs): Verdict => {
     if (missing.length > 0) {
       malformedNotQuarantined++;
       tally.notQuarantined++;
-      lost.add(key);
-      example(`${entry.kind} ${key} was not quarantined by ${missing.join(', ')}`);
+      found.lost.add(key);
+      found.example(`${entry.kind} ${key} was not quarantined by ${missing.join(', ')}`);
       continue;
     }
     const reasons = new Set(entry.reasons.values());
-    const agreed = reasons.size === 1 ? [...reasons][0] : 'split';
-    byReason[agreed ?? 'split'] = (byReason[agreed ?? 'split'] ?? 0) + 1;
+    const agreed = (reasons.size === 1 ? [...reasons][0] : undefined) ?? 'split';
+    byReason[agreed] = (byReason[agreed] ?? 0) + 1;
   }
+  return { byKind: byKind as Record<FuzzKind, KindTally>, byReason, malformedNotQuarantined, misclassified };
+};
 
-  // Records given up on: every record inside an on-failure object written during the run.
+/** Records given up on: every record inside an on-failure object written during the run. */
+const judgeGivenUp = (inputs: VerdictInputs, found: Findings) => {
   let discardedOnly = 0;
   let keyless = 0;
   let onFailureRecords = 0;
   for (const object of inputs.onFailure) {
     onFailureRecords += object.records;
     for (const key of object.recordKeys) {
-      if (!lost.has(key)) {
-        lost.add(key);
+      if (!found.lost.has(key)) {
+        found.lost.add(key);
         discardedOnly++;
       }
     }
     // Records the failure record does not name one by one (no payload) count as they are.
     keyless += Math.max(0, object.records - object.recordKeys.length);
-    example(`on-failure object ${object.key} holds ${object.records} record(s)`);
+    found.example(`on-failure object ${object.key} holds ${object.records} record(s)`);
   }
-  discardedOnly += keyless;
+  return { discardedOnly: discardedOnly + keyless, keyless, onFailureRecords };
+};
 
+export const judge = (inputs: VerdictInputs): Verdict => {
+  const found = findings();
+  const valid = judgeValid(inputs, found);
+  const malformed = judgeMalformed(inputs, found);
+  const givenUp = judgeGivenUp(inputs, found);
   return {
-    lost: lost.size + validMissingFromRollupsOnly + keyless,
+    lost: found.lost.size + valid.validMissingFromRollupsOnly + givenUp.keyless,
     stalledShards: inputs.stalledShards.length,
     crashed: inputs.functionErrors + inputs.onFailure.length,
-    lostParts: { validMissingFromLake, validMissingFromRollupsOnly, malformedNotQuarantined, discardedOnly },
-    misclassified,
-    validQuarantined,
-    duplicatedInLake,
-    unexpectedInLake,
+    lostParts: {
+      validMissingFromLake: valid.validMissingFromLake,
+      validMissingFromRollupsOnly: valid.validMissingFromRollupsOnly,
+      malformedNotQuarantined: malformed.malformedNotQuarantined,
+      discardedOnly: givenUp.discardedOnly,
+    },
+    misclassified: malformed.misclassified,
+    validQuarantined: valid.validQuarantined,
+    duplicatedInLake: valid.duplicatedInLake,
+    unexpectedInLake: valid.unexpectedInLake,
     rollupSurplus: inputs.rollups.surplus,
     rollupDifferences: inputs.rollups.differences.length,
-    onFailureRecords,
-    byReason,
-    byKind,
-    examples,
+    onFailureRecords: givenUp.onFailureRecords,
+    byReason: malformed.byReason,
+    byKind: malformed.byKind,
+    examples: found.examples,
   };
 };

@@ -26,20 +26,27 @@ export class QuarantineReader {
   ) {}
 
   async poll(days: readonly string[]): Promise<void> {
-    for (const day of days) {
-      for (const consumer of this.consumers) {
-        for (const shardId of this.ledger.firstByShard.keys()) {
-          const prefix = `${QUARANTINE_PREFIX}dt=${day}/${consumer}/${shardId}/`;
-          for (const { key, size } of await listKeys(this.s3, this.bucket, prefix)) {
-            if (this.read.get(key) === size) continue;
-            const last = /-(\d+)\.jsonl$/.exec(key)?.[1];
-            if (last && !this.ledger.mayHold(shardId, BigInt(last))) continue;
-            await this.readOne(consumer, key);
-            this.read.set(key, size);
-          }
-        }
+    for (const { consumer, shardId, prefix } of this.prefixes(days)) {
+      for (const { key, size } of await listKeys(this.s3, this.bucket, prefix)) {
+        if (this.read.get(key) === size || !this.mayHoldRun(shardId, key)) continue;
+        await this.readOne(consumer, key);
+        this.read.set(key, size);
       }
     }
+  }
+
+  /** Every folder a consumer may have quarantined the run's records in. */
+  private *prefixes(days: readonly string[]) {
+    for (const day of days)
+      for (const consumer of this.consumers)
+        for (const shardId of this.ledger.firstByShard.keys())
+          yield { consumer, shardId, prefix: `${QUARANTINE_PREFIX}dt=${day}/${consumer}/${shardId}/` };
+  }
+
+  /** An object whose last sequence number lies before the run's first on its shard holds none of the run. */
+  private mayHoldRun(shardId: string, key: string): boolean {
+    const last = /-(\d+)\.jsonl$/.exec(key)?.[1];
+    return !last || this.ledger.mayHold(shardId, BigInt(last));
   }
 
   private async readOne(consumer: string, key: string): Promise<void> {
