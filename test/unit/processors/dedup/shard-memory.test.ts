@@ -1,0 +1,105 @@
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { DedupMemory } from '../../../../processors/dedup/shard-memory.ts';
+
+type Item = { pk: string; sk: string; entries: Uint8Array; expiresAt: number };
+
+/** Put and a `pk = :pk AND sk > :from` Query, two items a page: what the dedup memory sends. */
+const fakeDedupTable = () => {
+  const items: Item[] = [];
+  const sent: string[] = [];
+  const client = {
+    send: async (command: unknown) => {
+      if (command instanceof PutCommand) {
+        sent.push('Put');
+        items.push(structuredClone(command.input.Item as Item));
+        return {};
+      }
+      if (command instanceof QueryCommand) {
+        sent.push('Query');
+        const values = command.input.ExpressionAttributeValues as { ':pk': string; ':from': string };
+        const after = (command.input.ExclusiveStartKey?.sk as string | undefined) ?? values[':from'];
+        const matching = items
+          .filter((item) => item.pk === values[':pk'] && item.sk > after)
+          .sort((a, b) => (a.sk < b.sk ? -1 : 1));
+        const page = matching.slice(0, 2);
+        const last = page.at(-1);
+        return {
+          Items: structuredClone(page),
+          ...(matching.length > 2 && last ? { LastEvaluatedKey: { pk: last.pk, sk: last.sk } } : {}),
+        };
+      }
+      throw new Error('the fake dedup table handles Put and Query only');
+    },
+  } as unknown as DynamoDBDocumentClient;
+  return { items, sent, client };
+};
+
+const HORIZON = 15 * 60_000;
+const T0 = Date.UTC(2026, 11, 2, 8, 0);
+type Rec = { eventId: string; sequenceNumber: string };
+const rec = (eventId: string, seq: number): Rec => ({ eventId, sequenceNumber: String(1_000_000 + seq) });
+const id = (r: Rec) => r;
+
+const consumer = (table: ReturnType<typeof fakeDedupTable>, name = 'aggregate') =>
+  new DedupMemory({ client: table.client, tableName: 'Dedup', consumer: name, horizonMs: HORIZON });
+
+const process = async (memory: DedupMemory, at: number, records: Rec[]) => {
+  const split = await memory.split('shard-0', at, records, id);
+  await memory.remember('shard-0', at, records[0]?.sequenceNumber ?? '0', split.remembered);
+  return split;
+};
+
+describe('the dedup memory of a consumer', () => {
+  it('stores one item a batch with 12 bytes per first copy, expiring after the horizon', async () => {
+    const table = fakeDedupTable();
+    await process(consumer(table), T0, [rec('a', 1), rec('b', 2), rec('a', 3)]);
+    expect(table.items).toHaveLength(1);
+    expect(table.items[0]?.pk).toBe('aggregate#shard-0');
+    expect(table.items[0]?.entries.byteLength).toBe(24);
+    expect(table.items[0]?.expiresAt).toBe(Math.ceil((T0 + HORIZON) / 1000));
+  });
+
+  it('finds a duplicate that another (cold) invocation remembered, reading every page', async () => {
+    const table = fakeDedupTable();
+    const warm = consumer(table);
+    for (let i = 0; i < 5; i++) await process(warm, T0 + i * 1000, [rec(`e${i}`, i)]);
+    const cold = consumer(table);
+    const split = await process(cold, T0 + 10_000, [rec('e3', 50), rec('new', 51)]);
+    expect(split.duplicates).toEqual([rec('e3', 50)]);
+    expect(cold.itemsRead).toBe(5);
+  });
+
+  it('asks a warm invocation only for what was written since it last looked', async () => {
+    const table = fakeDedupTable();
+    const memory = consumer(table);
+    await process(memory, T0, [rec('a', 1)]);
+    await process(memory, T0 + 1000, [rec('b', 2)]);
+    expect(memory.itemsRead).toBe(0);
+    expect(table.sent).toEqual(['Query', 'Put', 'Query', 'Put']);
+  });
+
+  it('counts an event again once its first copy arrived more than the horizon before', async () => {
+    const table = fakeDedupTable();
+    const memory = consumer(table);
+    await process(memory, T0, [rec('a', 1)]);
+    expect((await process(memory, T0 + HORIZON - 1, [rec('a', 2)])).duplicates).toHaveLength(1);
+    expect((await process(memory, T0 + HORIZON + 1, [rec('a', 3)])).first).toHaveLength(1);
+  });
+
+  it('keeps consumers apart: each decides from its own items', async () => {
+    const table = fakeDedupTable();
+    await process(consumer(table, 'aggregate'), T0, [rec('a', 1)]);
+    const split = await process(consumer(table, 'archive'), T0, [rec('a', 1), rec('a', 2)]);
+    expect(split.first).toEqual([rec('a', 1)]);
+    expect(split.duplicates).toEqual([rec('a', 2)]);
+  });
+
+  it('writes nothing for a batch that adds nothing', async () => {
+    const table = fakeDedupTable();
+    const memory = consumer(table);
+    await process(memory, T0, [rec('a', 1)]);
+    await process(memory, T0 + 1, [rec('a', 2)]);
+    expect(table.items).toHaveLength(1);
+  });
+});
