@@ -91,6 +91,7 @@ export const CONTEXT_SETTINGS = {
     allowedLateness: ['streamlake:allowedLatenessSeconds', 'seconds'],
     clockSkew: ['streamlake:clockSkewSeconds', 'seconds'],
     maxEventBytes: ['streamlake:maxEventBytes', 'number'],
+    duplicateHorizon: ['streamlake:duplicateHorizonSeconds', 'seconds'],
   } satisfies ContextSpecFor<EventTimePolicy>,
   aggregate: consumerKeys('aggregate'),
   /** The local demo shortens the archiver's 60-second window so files appear within seconds. */

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { MetricType } from 'aws-cdk-lib/aws-lambda';
+import { DEFAULT_LAKE_PREFIX, DEFAULT_QUARANTINE_PREFIX } from '../processors/shared/lake-layout.ts';
 
 /** The repository root, so paths in the template do not depend on the working directory. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -22,6 +23,8 @@ export const DEFAULTS = {
     allowedLateness: Duration.hours(1),
     clockSkew: Duration.minutes(5),
     maxEventBytes: 65_536,
+    /** A producer's retry of an event (same eventId, same shard) this soon after the first is counted once. */
+    duplicateHorizon: Duration.minutes(15),
   },
   eventStream: {
     retention: Duration.hours(24),
@@ -31,10 +34,16 @@ export const DEFAULTS = {
     sortKey: 'sk',
     timeToLiveAttribute: 'expiresAt',
   },
+  /** The first copies each Kinesis consumer remembers (docs/decisions.md, D14). */
+  dedupStore: {
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    timeToLiveAttribute: 'expiresAt',
+  },
   lakeBucket: {
     /** Parquet files of the archive stage: `lake/<dataset>/dt=YYYY-MM-DD/hour=HH/`. */
-    lakePrefix: 'lake/',
-    quarantinePrefix: 'quarantine/',
+    lakePrefix: DEFAULT_LAKE_PREFIX,
+    quarantinePrefix: DEFAULT_QUARANTINE_PREFIX,
     quarantineExpiration: Duration.days(30),
     /** On-failure records of the event source mappings, under `aws/lambda/`. */
     onFailureExpiration: Duration.days(30),
@@ -100,6 +109,7 @@ export const DEFAULTS = {
   fanout: {
     entry: 'processors/fanout/handler.ts',
     handler: 'handler',
+    silentCheckEntry: 'processors/fanout/silent-check-handler.ts',
     silentCheckHandler: 'checkSilentDevices',
     memorySize: 512,
     timeout: Duration.seconds(60),

@@ -6,6 +6,7 @@ import { AggregateStage } from './constructs/aggregate-stage.ts';
 import { Alerting } from './constructs/alerting.ts';
 import { AnalyticsCatalog, type AnalyticsSettings } from './constructs/analytics-catalog.ts';
 import { ArchiveStage } from './constructs/archive-stage.ts';
+import { DedupStore } from './constructs/dedup-store.ts';
 import { DerivedStore } from './constructs/derived-store.ts';
 import { EventStream } from './constructs/event-stream.ts';
 import { type EventTimePolicy, resolveEventTimePolicy } from './constructs/event-time-policy.ts';
@@ -133,6 +134,8 @@ export interface StreamlakeStackProps extends StackProps {
 export class StreamlakeStack extends Stack {
   readonly events: EventStream;
   readonly rollups: RollupStore;
+  /** The first copy of each event, remembered by each Kinesis consumer for the duplicate horizon. */
+  readonly duplicates: DedupStore;
   readonly lake: LakeBucket;
   readonly aggregate: AggregateStage;
   readonly archive: ArchiveStage;
@@ -165,6 +168,7 @@ export class StreamlakeStack extends Stack {
 
     this.events = new EventStream(this, 'Events', { removalPolicy });
     this.rollups = new RollupStore(this, 'Rollups', { removalPolicy });
+    this.duplicates = new DedupStore(this, 'Duplicates', { removalPolicy });
     this.lake = new LakeBucket(this, 'Lake', {
       quarantineExpiration: settings.quarantineExpiration,
       onFailureExpiration: settings.onFailureExpiration,
@@ -176,6 +180,7 @@ export class StreamlakeStack extends Stack {
       eventTime,
       events: this.events.stream,
       rollups: this.rollups.table,
+      duplicates: this.duplicates.table,
       lake: this.lake.bucket,
       quarantinePrefix: this.lake.quarantinePrefix,
     });
@@ -183,6 +188,7 @@ export class StreamlakeStack extends Stack {
       ...this.settings(CONTEXT_SETTINGS.archive, props.archive),
       eventTime,
       events: this.events.stream,
+      duplicates: this.duplicates.table,
       lake: this.lake.bucket,
       lakePrefix: this.lake.lakePrefix,
       quarantinePrefix: this.lake.quarantinePrefix,
@@ -210,6 +216,7 @@ export class StreamlakeStack extends Stack {
     new CfnOutput(this, 'StreamName', { value: this.events.stream.streamName });
     new CfnOutput(this, 'StreamArn', { value: this.events.stream.streamArn });
     new CfnOutput(this, 'RollupsTableName', { value: this.rollups.table.tableName });
+    new CfnOutput(this, 'DedupTableName', { value: this.duplicates.table.tableName });
     new CfnOutput(this, 'LakeBucketName', { value: this.lake.bucket.bucketName });
     new CfnOutput(this, 'AggregateFunctionName', { value: this.aggregate.function.functionName });
     new CfnOutput(this, 'ArchiveFunctionName', { value: this.archive.function.functionName });
@@ -274,6 +281,7 @@ export class StreamlakeStack extends Stack {
       ],
       tables: [
         { title: 'rollups', tableName: this.rollups.table.tableName },
+        { title: 'duplicates', tableName: this.duplicates.table.tableName },
         { title: 'derived rollups', tableName: this.derived.derivedRollups.tableName },
         { title: 'device state', tableName: this.derived.deviceState.tableName },
         { title: 'alert state', tableName: this.derived.alertState.tableName },

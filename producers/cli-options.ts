@@ -10,7 +10,8 @@ Usage: npm run produce -- --stream NAME [options]
   --rate N              Events per second, 1 to 1000000. Default 1000.
   --duration SECONDS    How long to produce, 0 to 31536000. Default 60. Ignored with --forever.
   --forever             Produce until Ctrl-C (records in flight are still sent).
-  --seed N              Integer seed; the same seed yields the same events. Default 42.
+  --seed N              Integer seed; the same seed yields the same traffic, with new event ids.
+                        Default 42.
   --devices N           Simulated IoT devices, 1 to 100000. Default 50.
   --poison-rate R       Share of records spoiled on purpose (invalid JSON, schema violation,
                         unknown schema), 0 to 1; the pipeline must quarantine them. Default 0.
@@ -107,7 +108,9 @@ export const parseCliArgs = (argv: readonly string[]): CliParse => {
       },
     }));
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}; run with --help to see the options`);
+    throw new UsageError(
+      `${error instanceof Error ? error.message : String(error)}; run with --help to see the options`,
+    );
   }
   if (values.help) return { kind: 'help' };
   const text = (name: string) => values[name] as string | undefined;

@@ -1,4 +1,5 @@
 import type { Reading, StatusChange, TelemetryEvent } from '../schemas/index.ts';
+import { type EventIdMinter, uuidv7 } from './event-ids.ts';
 import { SeededRandom } from './random.ts';
 import { type EventSource, isoTime } from './source.ts';
 
@@ -12,6 +13,8 @@ export interface DeviceFleetOptions {
   readonly meanTimeBetweenAnomaliesMs?: number;
   /** Readings a silent device keeps for later; beyond it the oldest are overwritten, as in a ring buffer. @default 500 */
   readonly maxBufferedReadings?: number;
+  /** Mints each event's id from its time; never from the seed, which shapes the traffic only. @default uuidv7 */
+  readonly eventIds?: EventIdMinter;
 }
 
 interface Anomaly {
@@ -49,7 +52,8 @@ const clamp = (value: number, min: number, max: number) => Math.min(Math.max(val
 export class DeviceFleetSimulator implements EventSource {
   private readonly random: SeededRandom;
   private readonly fleet: Device[];
-  private readonly options: Required<Omit<DeviceFleetOptions, 'seed' | 'devices'>>;
+  private readonly options: Required<Omit<DeviceFleetOptions, 'seed' | 'devices' | 'eventIds'>>;
+  private readonly eventId: EventIdMinter;
   /** Events owed before any new sample: reconnect flushes. */
   private outbox: TelemetryEvent[] = [];
   private outboxHead = 0;
@@ -65,6 +69,7 @@ export class DeviceFleetSimulator implements EventSource {
       meanTimeBetweenAnomaliesMs: options.meanTimeBetweenAnomaliesMs ?? 3_600_000,
       maxBufferedReadings: options.maxBufferedReadings ?? 500,
     };
+    this.eventId = options.eventIds ?? uuidv7;
     this.random = new SeededRandom(options.seed);
     const r = this.random;
     this.fleet = Array.from({ length: count }, (_, i) => {
@@ -170,7 +175,7 @@ export class DeviceFleetSimulator implements EventSource {
     return {
       schema: 'telemetry.reading',
       version: 1,
-      eventId: r.uuid(),
+      eventId: this.eventId(nowMs),
       eventTime: isoTime(nowMs),
       deviceId: device.deviceId,
       temperature: round2(
@@ -186,7 +191,7 @@ export class DeviceFleetSimulator implements EventSource {
     return {
       schema: 'telemetry.status_change',
       version: 1,
-      eventId: this.random.uuid(),
+      eventId: this.eventId(nowMs),
       eventTime: isoTime(nowMs),
       deviceId: device.deviceId,
       from: 'offline',

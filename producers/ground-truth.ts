@@ -91,7 +91,9 @@ export const readGroundTruth = async (path: string): Promise<GroundTruthEntry[]>
     try {
       value = JSON.parse(line);
     } catch (error) {
-      throw new Error(`${path}:${i + 1} is not JSON (${(error as Error).message}); was the file cut short?`);
+      throw new Error(
+        `${path}:${i + 1} is not JSON (${error instanceof Error ? error.message : String(error)}); was the file cut short?`,
+      );
     }
     const entry = value as Partial<GroundTruthEvent & GroundTruthPoison>;
     if (

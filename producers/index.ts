@@ -1,6 +1,7 @@
 export * from './backoff.ts';
 export * from './batching.ts';
 export * from './devices.ts';
+export * from './event-ids.ts';
 export * from './ground-truth.ts';
 export * from './kinesis-client.ts';
 export * from './kinesis-writer.ts';

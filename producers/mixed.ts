@@ -19,7 +19,7 @@ const checkShare = (name: string, value: number) => {
     throw new RangeError(`${name} must be between 0 and 1 inclusive (given ${value})`);
 };
 
-/** Interleaves web sessions and devices, and spoils some records when asked, all from one seed. */
+/** Interleaves web sessions and devices, and spoils some records when asked, all from one seed (event ids aside). */
 export class MixedSource implements RecordSource {
   private readonly choose: SeededRandom;
   private readonly spoil: SeededRandom;

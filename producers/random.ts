@@ -89,7 +89,10 @@ export class SeededRandom {
     return median * Math.exp(this.gaussian(0, sigma));
   }
 
-  /** A lowercase RFC 4122 version-4-shaped UUID. */
+  /**
+   * A lowercase RFC 4122 version-4-shaped UUID, for names that belong to the traffic a seed shapes (a session, an
+   * order). Never an event id: those come from uuidv7 so that no two runs share one.
+   */
   uuid(): string {
     const hex = [this.uint32(), this.uint32(), this.uint32(), this.uint32()]
       .map((word) => word.toString(16).padStart(8, '0'))

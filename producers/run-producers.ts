@@ -5,6 +5,7 @@ import {
   type AcceptedRecord,
   KinesisWriter,
   type PutRecordsSender,
+  type UnsentRecord,
   type WriteOutcome,
 } from './kinesis-writer.ts';
 import { MixedSource } from './mixed.ts';
@@ -26,7 +27,7 @@ export interface RunProducersOptions {
   readonly forever?: boolean;
   /** Stop after this many records, whichever comes first with the duration. @default no limit */
   readonly maxEvents?: number;
-  /** Same seed and same clock → same events. @default 42 */
+  /** Same seed and same clock → same traffic; event ids are new on every run (uuidv7). @default 42 */
   readonly seed?: number;
   /** Simulated IoT devices; between 1 and 100000. @default 50 */
   readonly devices?: number;
@@ -81,11 +82,17 @@ const checkRange = (name: string, value: number, min: number, max: number) => {
   }
 };
 
-/**
- * Simulates web sessions and devices at `rate` events/s and writes them to a Kinesis stream.
- * Resolves (never rejects for a failed record) with what was sent and, for each unsent record, why.
- */
-export const runProducers = async (options: RunProducersOptions): Promise<ProducerSummary> => {
+/** When a run stops and how fast it goes, checked against their ranges. */
+interface RunLimits {
+  readonly rate: number;
+  readonly tickMs: number;
+  /** Infinite when producing forever. */
+  readonly durationMs: number;
+  /** Infinite when no limit was given. */
+  readonly maxEvents: number;
+}
+
+const runLimitsOf = (options: RunProducersOptions): RunLimits => {
   const rate = options.rate ?? 1000;
   const durationMs = (options.durationSeconds ?? 60) * 1000;
   const tickMs = options.tickMs ?? 100;
@@ -94,104 +101,169 @@ export const runProducers = async (options: RunProducersOptions): Promise<Produc
   if (!options.forever) checkRange('durationSeconds', durationMs / 1000, 0, 31_536_000);
   const maxEvents = options.maxEvents ?? Number.POSITIVE_INFINITY;
   if (options.maxEvents !== undefined) checkRange('maxEvents', maxEvents, 1, Number.MAX_SAFE_INTEGER);
+  return { rate, tickMs, durationMs: options.forever ? Number.POSITIVE_INFINITY : durationMs, maxEvents };
+};
 
-  const source =
-    options.source ??
-    new MixedSource({
-      seed: options.seed ?? 42,
-      devices: options.devices ?? 50,
-      poisonRate: options.poisonRate ?? 0,
-      clickstreamShare: options.clickstreamShare ?? 0.7,
-    });
+const sourceOf = (options: RunProducersOptions): RecordSource =>
+  options.source ??
+  new MixedSource({
+    seed: options.seed ?? 42,
+    devices: options.devices ?? 50,
+    poisonRate: options.poisonRate ?? 0,
+    clickstreamShare: options.clickstreamShare ?? 0.7,
+  });
+
+const writerOf = (options: RunProducersOptions): KinesisWriter<ProducedRecord> => {
   const isArn = options.streamName.startsWith('arn:');
-  const writer = new KinesisWriter<ProducedRecord>({
+  return new KinesisWriter<ProducedRecord>({
     client: options.client,
     ...(isArn ? { streamArn: options.streamName } : { streamName: options.streamName }),
     maxInFlight: options.maxInFlight ?? 4,
     ...(options.backoff ? { backoff: options.backoff } : {}),
   });
+};
+
+/** A stream that is missing or forbidden fails every later record too: the run stops instead of piling up failures. */
+const isFatal = (outcome: WriteOutcome<ProducedRecord>): outcome is UnsentRecord<ProducedRecord> =>
+  outcome.status === 'unsent' && !outcome.retryable && outcome.errorCode !== 'RecordTooLarge';
+
+/**
+ * One run in progress: generates each tick's share of the rate, hands it to the writer without waiting, and
+ * tallies what the writer settles. Generation pauses while the writer's backlog is too deep.
+ */
+class ProducerRun {
+  private readonly tally = new OutcomeTally();
+  private readonly startedMs = Date.now();
+  private readonly endMs: number;
+  private readonly bucket: TokenBucket;
+  /** Enough queued work to keep every lane busy, little enough to stay responsive to aborts. */
+  private readonly maxBacklog: number;
+  private readonly writes = new Set<Promise<void>>();
+  private generated = 0;
+  private lastTickMs: number;
+  private fatalError: string | undefined;
+
+  constructor(
+    private readonly options: RunProducersOptions,
+    private readonly limits: RunLimits,
+    private readonly source: RecordSource,
+    private readonly writer: KinesisWriter<ProducedRecord>,
+    private readonly groundTruth: GroundTruthWriter | undefined,
+  ) {
+    this.endMs = this.startedMs + limits.durationMs;
+    this.bucket = new TokenBucket(limits.rate, Math.max(limits.rate, 1), this.startedMs);
+    this.maxBacklog = Math.max(limits.rate, (options.maxInFlight ?? 4) * 500) * 2;
+    this.lastTickMs = this.startedMs;
+  }
+
+  /** Waits for the next tick, produces its records and says why the run stops, if it does. */
+  async tick(): Promise<StopReason | undefined> {
+    await pause(this.limits.tickMs, this.options.signal);
+    const nowMs = Math.min(Date.now(), this.endMs);
+    const records = this.generate(nowMs);
+    if (records.length > 0) this.send(records);
+    this.options.onProgress?.(this.progress());
+    while (this.writer.pending > this.maxBacklog && this.writes.size > 0) await Promise.race(this.writes);
+    return this.stopReason(nowMs);
+  }
+
+  /** Sends what is still queued and closes the ground truth. */
+  async finish(): Promise<void> {
+    await this.writer.flush();
+    await Promise.all(this.writes);
+    await this.groundTruth?.close();
+    this.options.onProgress?.(this.progress());
+  }
+
+  summary(stoppedBy: StopReason): ProducerSummary {
+    const { tally, fatalError } = this;
+    return {
+      generated: this.generated,
+      sent: tally.sent,
+      unsentCount: tally.unsentCount,
+      unsentByError: tally.unsentByError,
+      unsent: tally.unsent,
+      retried: this.writer.counters.retried,
+      byDataset: tally.byDataset,
+      byType: tally.byType,
+      poisonSent: tally.poisonSent,
+      poisonByKind: tally.poisonByKind,
+      elapsedMs: Date.now() - this.startedMs,
+      stoppedBy: fatalError ? 'fatal-error' : stoppedBy,
+      ...(fatalError ? { fatalError } : {}),
+    };
+  }
+
+  /** The tick's records, their event times spread across it instead of stamped with one instant. */
+  private generate(nowMs: number): ProducedRecord[] {
+    const count = Math.min(this.bucket.take(nowMs), this.limits.maxEvents - this.generated);
+    const records: ProducedRecord[] = [];
+    for (let i = 1; i <= count; i++) {
+      records.push(this.source.next(Math.floor(this.lastTickMs + ((nowMs - this.lastTickMs) * i) / count)));
+    }
+    this.lastTickMs = nowMs;
+    this.generated += count;
+    return records;
+  }
+
+  private send(records: ProducedRecord[]): void {
+    const write: Promise<void> = this.writer
+      .write(records)
+      .then((outcomes) => this.settle(outcomes))
+      .catch((error: unknown) => {
+        this.fatalError ??= error instanceof Error ? error.message : String(error);
+      });
+    this.writes.add(write);
+    void write.finally(() => this.writes.delete(write));
+  }
+
+  private settle(outcomes: WriteOutcome<ProducedRecord>[]): void {
+    for (const outcome of outcomes) {
+      this.tally.add(outcome);
+      if (isFatal(outcome)) {
+        this.fatalError ??= `${outcome.errorCode}: ${outcome.errorMessage}`;
+      }
+    }
+    this.groundTruth?.append(
+      outcomes.filter((o): o is AcceptedRecord<ProducedRecord> => o.status === 'accepted'),
+    );
+  }
+
+  private stopReason(nowMs: number): StopReason | undefined {
+    if (this.fatalError) return 'fatal-error';
+    if (this.options.signal?.aborted) return 'signal';
+    if (this.generated >= this.limits.maxEvents) return 'max-events';
+    if (nowMs >= this.endMs) return 'duration';
+    return undefined;
+  }
+
+  private progress(): ProducerProgress {
+    return {
+      generated: this.generated,
+      sent: this.tally.sent,
+      failed: this.tally.unsentCount,
+      retried: this.writer.counters.retried,
+      pending: this.writer.pending,
+      elapsedMs: Date.now() - this.startedMs,
+    };
+  }
+}
+
+/**
+ * Simulates web sessions and devices at `rate` events/s and writes them to a Kinesis stream.
+ * Resolves (never rejects for a failed record) with what was sent and, for each unsent record, why.
+ */
+export const runProducers = async (options: RunProducersOptions): Promise<ProducerSummary> => {
+  const limits = runLimitsOf(options);
+  // Every option is checked (here and by the source and writer) before the ground truth file is touched.
+  const source = sourceOf(options);
+  const writer = writerOf(options);
   const groundTruth = options.groundTruthPath
     ? await GroundTruthWriter.open(options.groundTruthPath, { append: options.appendGroundTruth === true })
     : undefined;
-  const tally = new OutcomeTally();
-  let fatalError: string | undefined;
-
-  const settle = (outcomes: WriteOutcome<ProducedRecord>[]) => {
-    for (const outcome of outcomes) {
-      tally.add(outcome);
-      // A stream that is missing or forbidden fails every later record too: stop instead of piling up failures.
-      if (outcome.status === 'unsent' && !outcome.retryable && outcome.errorCode !== 'RecordTooLarge') {
-        fatalError ??= `${outcome.errorCode}: ${outcome.errorMessage}`;
-      }
-    }
-    groundTruth?.append(outcomes.filter((o): o is AcceptedRecord<ProducedRecord> => o.status === 'accepted'));
-  };
-
-  const startedMs = Date.now();
-  const endMs = options.forever ? Number.POSITIVE_INFINITY : startedMs + durationMs;
-  const bucket = new TokenBucket(rate, Math.max(rate, 1), startedMs);
-  // Enough queued work to keep every lane busy, little enough to stay responsive to aborts.
-  const maxBacklog = Math.max(rate, (options.maxInFlight ?? 4) * 500) * 2;
-  const writes = new Set<Promise<void>>();
-  let generated = 0;
-  let lastTickMs = startedMs;
+  const run = new ProducerRun(options, limits, source, writer, groundTruth);
   let stoppedBy: StopReason | undefined;
-  const progress = (): ProducerProgress => ({
-    generated,
-    sent: tally.sent,
-    failed: tally.unsentCount,
-    retried: writer.counters.retried,
-    pending: writer.pending,
-    elapsedMs: Date.now() - startedMs,
-  });
-
-  while (!stoppedBy) {
-    await pause(tickMs, options.signal);
-    const nowMs = Math.min(Date.now(), endMs);
-    const count = Math.min(bucket.take(nowMs), maxEvents - generated);
-    const records: ProducedRecord[] = [];
-    for (let i = 1; i <= count; i++) {
-      // Spread event times across the tick instead of stamping a whole chunk with one instant.
-      records.push(source.next(Math.floor(lastTickMs + ((nowMs - lastTickMs) * i) / count)));
-    }
-    lastTickMs = nowMs;
-    generated += count;
-    if (records.length > 0) {
-      const write: Promise<void> = writer
-        .write(records)
-        .then(settle)
-        .catch((error: Error) => {
-          fatalError ??= error.message;
-        });
-      writes.add(write);
-      void write.finally(() => writes.delete(write));
-    }
-    options.onProgress?.(progress());
-    while (writer.pending > maxBacklog && writes.size > 0) await Promise.race(writes);
-
-    if (fatalError) stoppedBy = 'fatal-error';
-    else if (options.signal?.aborted) stoppedBy = 'signal';
-    else if (generated >= maxEvents) stoppedBy = 'max-events';
-    else if (nowMs >= endMs) stoppedBy = 'duration';
-  }
-
-  await writer.flush();
-  await Promise.all(writes);
-  await groundTruth?.close();
-  options.onProgress?.(progress());
-  return {
-    generated,
-    sent: tally.sent,
-    unsentCount: tally.unsentCount,
-    unsentByError: tally.unsentByError,
-    unsent: tally.unsent,
-    retried: writer.counters.retried,
-    byDataset: tally.byDataset,
-    byType: tally.byType,
-    poisonSent: tally.poisonSent,
-    poisonByKind: tally.poisonByKind,
-    elapsedMs: Date.now() - startedMs,
-    stoppedBy: fatalError ? 'fatal-error' : stoppedBy,
-    ...(fatalError ? { fatalError } : {}),
-  };
+  while (!stoppedBy) stoppedBy = await run.tick();
+  await run.finish();
+  return run.summary(stoppedBy);
 };

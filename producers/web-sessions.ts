@@ -1,5 +1,6 @@
 import type { ClickstreamEvent } from '../schemas/index.ts';
 import { DueQueue } from './due-queue.ts';
+import { type EventIdMinter, uuidv7 } from './event-ids.ts';
 import { SeededRandom } from './random.ts';
 import { type EventSource, isoTime } from './source.ts';
 import {
@@ -21,6 +22,8 @@ export interface WebSessionOptions {
    * @default 20000
    */
   readonly maxConcurrentSessions?: number;
+  /** Mints each event's id from its time; never from the seed, which shapes the traffic only. @default uuidv7 */
+  readonly eventIds?: EventIdMinter;
 }
 
 type Stage = 'browse' | 'cart' | 'checkout';
@@ -49,10 +52,12 @@ export class WebSessionSimulator implements EventSource {
   private readonly random: SeededRandom;
   private readonly open = new DueQueue<Session>();
   private readonly maxConcurrent: number;
+  private readonly eventId: EventIdMinter;
 
   constructor(options: WebSessionOptions) {
     this.random = new SeededRandom(options.seed);
     this.maxConcurrent = options.maxConcurrentSessions ?? 20_000;
+    this.eventId = options.eventIds ?? uuidv7;
   }
 
   get openSessions(): number {
@@ -200,7 +205,7 @@ export class WebSessionSimulator implements EventSource {
     return {
       schema,
       version: 1 as const,
-      eventId: this.random.uuid(),
+      eventId: this.eventId(nowMs),
       eventTime: isoTime(nowMs),
       sessionId: session.sessionId,
       ...(session.userId ? { userId: session.userId } : {}),

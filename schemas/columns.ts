@@ -83,6 +83,36 @@ const widen = (a: ColumnKind, b: ColumnKind): ColumnKind | undefined => {
 
 const contractName = (contract: TObject) => String(contract.$id);
 
+/** What the contracts of one table say about its fields so far: kind, how many declare and require each. */
+interface FieldTally {
+  readonly kinds: Map<string, ColumnKind>;
+  readonly declaredIn: Map<string, number>;
+  readonly requiredIn: Map<string, number>;
+  /** Fields in the order first declared. */
+  readonly order: string[];
+}
+
+/** Adds one contract's field to the tally, widening its kind; throws when it has none or the kinds conflict. */
+const tallyField = (tally: FieldTally, contract: TObject, field: string, schema: TSchema): void => {
+  const kind = kindOf(field, schema);
+  if (!kind) {
+    throw new Error(
+      `${contractName(contract)}: field ${field} has no column type (given ${JSON.stringify(schema)}); use a string, number, integer, boolean, object or array`,
+    );
+  }
+  const known = tally.kinds.get(field);
+  const merged = known ? widen(known, kind) : kind;
+  if (!merged) {
+    throw new Error(
+      `${contractName(contract)}: field ${field} is ${kind}, but another contract of its dataset makes it ${known}; give the new meaning a new field name`,
+    );
+  }
+  if (!known) tally.order.push(field);
+  tally.kinds.set(field, merged);
+  tally.declaredIn.set(field, (tally.declaredIn.get(field) ?? 0) + 1);
+  if (contract.required?.includes(field)) tally.requiredIn.set(field, (tally.requiredIn.get(field) ?? 0) + 1);
+};
+
 /**
  * The one table schema of a set of contracts (a dataset's, every version): the union of their fields.
  * Order: the envelope (schema, version, event_id, event_time); then identity, i.e. the fields every
@@ -91,31 +121,12 @@ const contractName = (contract: TObject) => String(contract.$id);
  */
 export const columnsOf = (contracts: readonly TObject[]): Column[] => {
   if (contracts.length === 0) throw new Error('columnsOf needs at least one contract');
-  const kinds = new Map<string, ColumnKind>();
-  const requiredIn = new Map<string, number>();
-  const declaredIn = new Map<string, number>();
-  const order: string[] = [];
+  const tally: FieldTally = { kinds: new Map(), declaredIn: new Map(), requiredIn: new Map(), order: [] };
   for (const contract of contracts) {
-    for (const [field, schema] of Object.entries(contract.properties)) {
-      const kind = kindOf(field, schema);
-      if (!kind) {
-        throw new Error(
-          `${contractName(contract)}: field ${field} has no column type (given ${JSON.stringify(schema)}); use a string, number, integer, boolean, object or array`,
-        );
-      }
-      const known = kinds.get(field);
-      const merged = known ? widen(known, kind) : kind;
-      if (!merged) {
-        throw new Error(
-          `${contractName(contract)}: field ${field} is ${kind}, but another contract of its dataset makes it ${known}; give the new meaning a new field name`,
-        );
-      }
-      if (!known) order.push(field);
-      kinds.set(field, merged);
-      declaredIn.set(field, (declaredIn.get(field) ?? 0) + 1);
-      if (contract.required?.includes(field)) requiredIn.set(field, (requiredIn.get(field) ?? 0) + 1);
-    }
+    for (const [field, schema] of Object.entries(contract.properties))
+      tallyField(tally, contract, field, schema);
   }
+  const { kinds, declaredIn, requiredIn, order } = tally;
   const identity = order.filter((f) => !ENVELOPE.includes(f) && declaredIn.get(f) === contracts.length);
   const rest = order.filter((f) => !ENVELOPE.includes(f) && !identity.includes(f)).sort();
   return [...ENVELOPE, ...identity, ...rest].map((field) => ({

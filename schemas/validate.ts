@@ -69,49 +69,65 @@ const leaf = (value: unknown): string =>
       )
     : String(value);
 
+/** The text that opens `value`: a leaf whole, or a container's bracket, whose frame then goes on the stack. */
+const opening = (value: unknown, frames: Frame[]): string => {
+  if (Array.isArray(value)) {
+    frames.push({ container: value, keys: undefined, index: 0 });
+    return '[';
+  }
+  if (typeof value === 'object' && value !== null) {
+    frames.push({ container: value as Record<string, unknown>, keys: Object.keys(value), index: 0 });
+    return '{';
+  }
+  return leaf(value);
+};
+
+const sizeOf = ({ container, keys }: Frame): number => (keys ? keys.length : (container as unknown[]).length);
+const closing = (frame: Frame): string => (frame.keys ? '}' : ']');
+
+/** The separator and key before a frame's next member, and that member; moves the frame past it. */
+const nextMember = (frame: Frame): { prefix: string; member: unknown } => {
+  const { container, keys } = frame;
+  const key = keys ? (keys[frame.index] as string) : frame.index;
+  const prefix = `${frame.index > 0 ? ',' : ''}${keys ? `${leaf(key)}:` : ''}`;
+  frame.index++;
+  return { prefix, member: (container as Record<string | number, unknown>)[key] };
+};
+
+/** Cuts an over-long preview, before a high surrogate so the preview itself stays well-formed text. */
+const cutPreview = (text: string): string => {
+  const cut = PREVIEW_CHARS - 1;
+  const code = text.charCodeAt(cut - 1);
+  return `${text.slice(0, code >= 0xd800 && code <= 0xdbff ? cut - 1 : cut)}…`;
+};
+
 /**
  * JSON-like text of `value`, at most ~80 characters, e.g. `[[[[[…` or `{"a":{"a":…`. Walks with its own
- * stack and stops at the budget, so no nesting depth or size can overflow the call stack or cost time.
+ * stack and stops at the budget, so no nesting depth or size can overflow the call stack or cost time: the
+ * budget is checked before each piece, so nothing past it is even opened.
  */
 export const preview = (value: unknown): string => {
   let text = '';
   const frames: Frame[] = [];
-  let next = value;
-  let pending = true;
+  let pending: { member: unknown } | undefined = { member: value };
   while (text.length <= PREVIEW_CHARS) {
     if (pending) {
-      pending = false;
-      if (Array.isArray(next)) {
-        text += '[';
-        frames.push({ container: next, keys: undefined, index: 0 });
-      } else if (typeof next === 'object' && next !== null) {
-        text += '{';
-        frames.push({ container: next as Record<string, unknown>, keys: Object.keys(next), index: 0 });
-      } else {
-        text += leaf(next);
-      }
+      text += opening(pending.member, frames);
+      pending = undefined;
       continue;
     }
     const frame = frames.at(-1);
     if (!frame) return text;
-    const { container, keys } = frame;
-    const length = keys ? keys.length : (container as unknown[]).length;
-    if (frame.index >= length) {
-      text += keys ? '}' : ']';
+    if (frame.index >= sizeOf(frame)) {
+      text += closing(frame);
       frames.pop();
       continue;
     }
-    if (frame.index > 0) text += ',';
-    const key = keys ? (keys[frame.index] as string) : frame.index;
-    if (keys) text += `${leaf(key)}:`;
-    next = (container as Record<string | number, unknown>)[key];
-    pending = true;
-    frame.index++;
+    const { prefix, member } = nextMember(frame);
+    text += prefix;
+    pending = { member };
   }
-  // Cut before a high surrogate so the preview itself stays well-formed text.
-  const cut = PREVIEW_CHARS - 1;
-  const code = text.charCodeAt(cut - 1);
-  return `${text.slice(0, code >= 0xd800 && code <= 0xdbff ? cut - 1 : cut)}…`;
+  return cutPreview(text);
 };
 
 const codePoint = (text: string, at: number) =>
@@ -176,7 +192,11 @@ export const parseEvent = (text: string): ParseResult => {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { ok: false, reason: 'invalid-json', detail: `${(error as Error).message} in ${preview(text)}` };
+    return {
+      ok: false,
+      reason: 'invalid-json',
+      detail: `${error instanceof Error ? error.message : String(error)} in ${preview(text)}`,
+    };
   }
   return validateEvent(value);
 };

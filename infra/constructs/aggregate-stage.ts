@@ -6,6 +6,7 @@ import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.ts';
+import { rememberFirstCopies } from './dedup-store.ts';
 import { eventTimeEnvironment, resolveEventTimePolicy } from './event-time-policy.ts';
 import { HandlerFunction } from './handler-function.ts';
 import { nagReference } from './nag-reference.ts';
@@ -21,6 +22,8 @@ export interface AggregateStageProps extends KinesisConsumerTuning {
   readonly events: IStream;
   /** The table the rollups are written to. */
   readonly rollups: ITable;
+  /** Where the first copy of each event is remembered for the duplicate horizon (DedupStore). */
+  readonly duplicates: ITable;
   /** The bucket for quarantined records and the event source mapping's on-failure records. */
   readonly lake: IBucket;
   /**
@@ -73,6 +76,7 @@ export class AggregateStage extends Construct {
       parallelizationFactor: DEFAULTS.aggregateEventSource.parallelizationFactor,
     });
     this.function.addEventSource(this.eventSource);
+    rememberFirstCopies(props.duplicates, this.function);
 
     // Rollups are read (to recover a high-water mark) and updated in place, never scanned, put or deleted.
     props.rollups.grant(this.function, 'dynamodb:UpdateItem', 'dynamodb:GetItem');

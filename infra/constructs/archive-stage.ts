@@ -1,10 +1,12 @@
 import { type Duration, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.ts';
+import { rememberFirstCopies } from './dedup-store.ts';
 import { eventTimeEnvironment, resolveEventTimePolicy } from './event-time-policy.ts';
 import { HandlerFunction } from './handler-function.ts';
 import { nagReference } from './nag-reference.ts';
@@ -20,6 +22,8 @@ export interface ArchiveStageProps extends KinesisConsumerTuning {
   readonly events: IStream;
   /** The bucket for the Parquet files, quarantined records and the mapping's on-failure records. */
   readonly lake: IBucket;
+  /** Where the first copy of each event is remembered for the duplicate horizon (DedupStore). */
+  readonly duplicates: ITable;
   /**
    * Key prefix of the Parquet files: `<lakePrefix><dataset>/dt=YYYY-MM-DD/hour=HH/`. Must end with "/".
    *
@@ -85,6 +89,7 @@ export class ArchiveStage extends Construct {
       parallelizationFactor: source.parallelizationFactor,
     });
     this.function.addEventSource(this.eventSource);
+    rememberFirstCopies(props.duplicates, this.function);
 
     // Parquet files and quarantined records are written, never read, listed or deleted by the archiver.
     this.function.addToRolePolicy(

@@ -35,6 +35,16 @@ export interface EventTimePolicy {
    * @default 65536
    */
   readonly maxEventBytes?: number;
+
+  /**
+   * How long after an event first arrived a second copy of it (same eventId, same partition key: a producer's
+   * retry) is still recognised and counted once. Copies further apart count as two events.
+   *
+   * Valid range: 600 to 86400 whole seconds (at least ten minutes; at most the stream's retention).
+   *
+   * @default Duration.minutes(15)
+   */
+  readonly duplicateHorizon?: Duration;
 }
 
 /** Fills in the defaults and validates the policy, naming the first bad value. */
@@ -44,10 +54,12 @@ export function resolveEventTimePolicy(policy: EventTimePolicy = {}): Required<E
     allowedLateness: policy.allowedLateness ?? defaults.allowedLateness,
     clockSkew: policy.clockSkew ?? defaults.clockSkew,
     maxEventBytes: policy.maxEventBytes ?? defaults.maxEventBytes,
+    duplicateHorizon: policy.duplicateHorizon ?? defaults.duplicateHorizon,
   };
   assertDurationInRange('allowedLateness', resolved.allowedLateness, 'seconds', 0, 604_800);
   assertDurationInRange('clockSkew', resolved.clockSkew, 'seconds', 0, 86_400);
   assertWholeNumberInRange('maxEventBytes', resolved.maxEventBytes, 1, 1_048_576);
+  assertDurationInRange('duplicateHorizon', resolved.duplicateHorizon, 'seconds', 600, 86_400);
   return resolved;
 }
 
@@ -57,5 +69,6 @@ export function eventTimeEnvironment(policy: Required<EventTimePolicy>): Record<
     ALLOWED_LATENESS_SECONDS: String(policy.allowedLateness.toSeconds()),
     CLOCK_SKEW_SECONDS: String(policy.clockSkew.toSeconds()),
     MAX_EVENT_BYTES: String(policy.maxEventBytes),
+    DUPLICATE_HORIZON_SECONDS: String(policy.duplicateHorizon.toSeconds()),
   };
 }

@@ -28,7 +28,7 @@ export interface FanoutStageProps extends FanoutTuning {
 
 /**
  * Rollups stream → fan-out Lambda → derived tables and alerts, plus the scheduled silent-device check:
- * the two functions (one bundle, two handlers), the stream's event source mapping (INSERT/MODIFY only,
+ * the two functions (each from its own entry), the stream's event source mapping (INSERT/MODIFY only,
  * one batch per shard at a time, partial batch responses, bisect, failures to S3), the schedule, the
  * least-privilege grants. The fan-out's iterator-age alarm is one of the ops alarms (dashboards/alarms.ts),
  * at the threshold this stage resolves.
@@ -77,7 +77,7 @@ export class FanoutStage extends Construct {
     this.function.addEventSource(this.eventSource);
 
     this.silentCheckFunction = new HandlerFunction(this, 'SilentCheckFunction', {
-      entry: fanout.entry,
+      entry: fanout.silentCheckEntry,
       handler: fanout.silentCheckHandler,
       memorySize: fanout.memorySize,
       timeout: fanout.silentCheckTimeout,

@@ -17,18 +17,28 @@ export interface LocalEndpoints {
 /** s3rver accepts only its own fixed key pair; kinesalite and DynamoDB Local (shared db) accept any. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 export const LOCAL_REGION = 'us-east-1';
+/** The account every local ARN names. */
+export const LOCAL_ACCOUNT_ID = '000000000000';
+
+const base = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+
+/** A Kinesis client for kinesalite, which speaks HTTP/1.1 only (the SDK's Kinesis default is HTTP/2). */
+export const localKinesisClient = (endpoint: string): KinesisClient =>
+  new KinesisClient({
+    ...base,
+    endpoint,
+    requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: 64 } }),
+  });
+
+/** A DynamoDB client for DynamoDB Local. */
+export const localDynamoDbClient = (endpoint: string): DynamoDBClient =>
+  new DynamoDBClient({ ...base, endpoint });
 
 /** The local cloud's SDK clients, configured once for the local servers' wire quirks. */
 export const localClients = (endpoints: LocalEndpoints) => {
-  const base = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-  const dynamodb = new DynamoDBClient({ ...base, endpoint: endpoints.dynamodb });
+  const dynamodb = localDynamoDbClient(endpoints.dynamodb);
   return {
-    // kinesalite speaks HTTP/1.1 only; the SDK's Kinesis default is HTTP/2.
-    kinesis: new KinesisClient({
-      ...base,
-      endpoint: endpoints.kinesis,
-      requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: 64 } }),
-    }),
+    kinesis: localKinesisClient(endpoints.kinesis),
     dynamodb,
     // DynamoDB Local serves the Streams API on the same endpoint as DynamoDB.
     dynamodbStreams: new DynamoDBStreamsClient({ ...base, endpoint: endpoints.dynamodb }),

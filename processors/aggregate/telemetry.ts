@@ -14,11 +14,13 @@ export const publishBatchMetrics = (
   records: readonly KinesisStreamRecord[],
   batch: ClassifiedBatch,
   report: RollupWriteReport,
+  producerDuplicates: number,
   nowMs = Date.now(),
 ): void => {
   metrics.addMetric('RecordsIn', MetricUnit.Count, records.length);
   metrics.addMetric('RecordsAggregated', MetricUnit.Count, batch.accepted.length);
   metrics.addMetric('RecordsQuarantined', MetricUnit.Count, batch.rejected.length);
+  metrics.addMetric('ProducerDuplicates', MetricUnit.Count, producerDuplicates);
   metrics.addMetric('RollupItems', MetricUnit.Count, report.items);
   metrics.addMetric('RollupWrites', MetricUnit.Count, report.writes);
   metrics.addMetric('RollupConflictRetries', MetricUnit.Count, report.conflictRetries);

@@ -12,6 +12,8 @@ export const metrics = new Metrics({ namespace: 'Streamlake', serviceName: 'stre
 export interface ArchiveReport {
   readonly files: number;
   readonly bytes: number;
+  /** Later copies of events already archived, left out. */
+  readonly producerDuplicates: number;
 }
 
 /** Publishes one batch's counters and freshness as CloudWatch embedded-metric-format lines. */
@@ -24,6 +26,7 @@ export const publishBatchMetrics = (
   metrics.addMetric('RecordsIn', MetricUnit.Count, records.length);
   metrics.addMetric('RecordsArchived', MetricUnit.Count, batch.accepted.length);
   metrics.addMetric('RecordsQuarantined', MetricUnit.Count, batch.rejected.length);
+  metrics.addMetric('ProducerDuplicates', MetricUnit.Count, report.producerDuplicates);
   metrics.addMetric('ParquetFiles', MetricUnit.Count, report.files);
   metrics.addMetric('ParquetBytes', MetricUnit.Bytes, report.bytes);
   addFreshnessMetrics(metrics, freshnessOf(records, batch, nowMs));

@@ -5,14 +5,14 @@ import { createHash } from 'node:crypto';
  * event twice, under two sequence numbers of the same shard (both copies share a partition key). The first copy in
  * sequence order counts; every later one within the horizon is a duplicate.
  *
- * What is remembered of each first copy is 12 bytes: 8 of a hash of its eventId and the low 32 bits of its
+ * What is remembered of each first copy is 12 bytes: 8 of a hash of its eventId and a 32-bit hash of its
  * sequence number (its "tag"). The tag tells a re-delivery of the first copy (same record: counted again, and the
  * high-water marks skip what was already applied) from a second copy (another record: a duplicate).
  */
 export interface SeenEvent {
   /** 16 hex digits: the first 8 bytes of the MD5 of the eventId. */
   readonly key: string;
-  /** The low 32 bits of the first copy's sequence number. */
+  /** A 32-bit hash of the first copy's sequence number. */
   readonly tag: number;
 }
 
@@ -21,7 +21,19 @@ export const ENTRY_BYTES = 12;
 export const eventKey = (eventId: string): string =>
   createHash('md5').update(eventId, 'utf8').digest('hex').slice(0, 16);
 
-export const sequenceTag = (sequenceNumber: string): number => Number(BigInt(sequenceNumber) & 0xffffffffn);
+/**
+ * A 32-bit hash (FNV-1a) of the whole sequence number. Not its low bits: Kinesis sequence numbers are structured
+ * (kinesalite's end in the same shard and version bits on every record), so only a hash of all of it tells two
+ * records apart.
+ */
+export const sequenceTag = (sequenceNumber: string): number => {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < sequenceNumber.length; i++) {
+    hash ^= sequenceNumber.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+};
 
 export interface Identified {
   readonly eventId: string;

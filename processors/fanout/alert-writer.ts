@@ -1,4 +1,5 @@
 import { mapWithConcurrency } from '../shared/concurrency.ts';
+import { type WriteFailure, writeFailure } from '../shared/write-failure.ts';
 import { type AlertInput, evaluate, mergeRecent } from './alert-evaluation.ts';
 import { decideTransition, type Transition } from './alert-state.ts';
 import { type AlertStoreOptions, applyAlertStep, type StoredAlert } from './alert-store.ts';
@@ -6,7 +7,8 @@ import { type AlertStoreOptions, applyAlertStep, type StoredAlert } from './aler
 export interface AlertReport {
   opened: number;
   resolved: number;
-  failed: { input: AlertInput; error: Error }[];
+  /** Alerts that could not be written, by alert id and their first contributing record. */
+  failed: WriteFailure[];
 }
 
 /** Pure: what one batch's minutes do to a stored alert (history kept, transition decided). */
@@ -45,7 +47,7 @@ export const writeAlerts = async (
         await applyAlertStep(options, identity, (stored) => alertStepOf(input, stored)),
       );
     } catch (error) {
-      report.failed.push({ input, error: error as Error });
+      report.failed.push(writeFailure(input.alertId, input.sequenceNumber, error));
     }
   });
   return report;

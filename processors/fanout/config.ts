@@ -18,3 +18,6 @@ export const loadFanoutConfig = () => ({
 
 /** The scheduled silent-device check's settings. */
 export const loadSilentCheckConfig = alertingConfig;
+
+export type FanoutConfig = ReturnType<typeof loadFanoutConfig>;
+export type SilentCheckConfig = ReturnType<typeof loadSilentCheckConfig>;

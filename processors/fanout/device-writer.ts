@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from '../shared/concurrency.ts';
+import { type WriteFailure, writeFailure } from '../shared/write-failure.ts';
 import type { SilenceAlertRule } from './alert-rules.ts';
 import type { AlertStoreOptions } from './alert-store.ts';
 import { type AlertReport, countTransition } from './alert-writer.ts';
@@ -11,7 +12,8 @@ export interface DeviceReport {
   updated: number;
   /** Older than what the item holds (re-delivery, or a late shard): left as it is. */
   stale: number;
-  failed: { minute: DeviceMinute; error: Error }[];
+  /** Devices whose state could not be written, by device id and the record of their minute. */
+  failed: WriteFailure[];
 }
 
 export interface DeviceWriterOptions {
@@ -74,7 +76,7 @@ export const writeDeviceStates = async (
           if (!(error instanceof ConditionalCheckFailedException)) throw error;
         });
     } catch (error) {
-      report.failed.push({ minute, error: error as Error });
+      report.failed.push(writeFailure(minute.deviceId, minute.sequenceNumber, error));
     }
   });
   return report;

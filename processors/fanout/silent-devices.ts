@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { asError } from '../shared/errors.ts';
 import { alertIdOf, type Verdict } from './alert-evaluation.ts';
 import type { SilenceAlertRule } from './alert-rules.ts';
 import { decideTransition, type Transition } from './alert-state.ts';
@@ -98,7 +99,7 @@ export const checkSilence = async (
         try {
           await markSilent(options, client, rule, device, now, report);
         } catch (error) {
-          report.failed.push({ deviceId: device.deviceId, error: error as Error });
+          report.failed.push({ deviceId: device.deviceId, error: asError(error) });
         }
       }
     }

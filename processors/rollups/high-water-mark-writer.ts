@@ -8,6 +8,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mapWithConcurrency } from '../shared/concurrency.ts';
 import { padSequence } from '../shared/sequence.ts';
+import { type WriteFailure, writeFailure } from '../shared/write-failure.ts';
 
 export interface Sequenced {
   readonly sequenceNumber: string;
@@ -30,6 +31,8 @@ export interface HighWaterMarkWriter<T extends MarkedTarget<R>, R extends Sequen
   readonly markAttribute: string;
   /** UpdateItem calls in flight at once. */
   readonly concurrency: number;
+  /** How the log names a target whose write failed, e.g. its key. */
+  subjectOf(target: T): string;
   update(target: T, records: readonly R[]): UpdateCommandInput;
   refine?(target: T, records: readonly R[], stored: Record<string, unknown>): UpdateCommandInput | undefined;
 }
@@ -44,7 +47,7 @@ export interface HighWaterMarkReport<T> {
   /** Records an earlier delivery already applied, skipped by the mark. */
   duplicatesSkipped: number;
   /** Targets whose write failed; the batch reports their first record so Lambda retries from there. */
-  failed: { target: T; firstSequenceNumber: string; error: Error }[];
+  failed: (WriteFailure & { readonly target: T })[];
 }
 
 /** The item as the failed write found it: from the exception, or re-read when it carries none. */
@@ -60,7 +63,74 @@ const storedOf = async (
   return got.Item ?? {};
 };
 
-/** Writes each target once per batch; on a conditional failure re-applies only the records past the mark. */
+/** Improves min/max until the stored item needs no refinement, re-reading it when another writer got there first. */
+const refine = async <T extends MarkedTarget<R>, R extends Sequenced>(
+  writer: HighWaterMarkWriter<T, R>,
+  report: HighWaterMarkReport<T>,
+  target: T,
+  records: readonly R[],
+  stored: Record<string, unknown>,
+): Promise<void> => {
+  for (let current = stored; writer.refine; ) {
+    const refinement = writer.refine(target, records, current);
+    if (!refinement) return;
+    try {
+      report.writes++;
+      report.refinements++;
+      await writer.client.send(new UpdateCommand(refinement));
+      return;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      current = await storedOf(writer.client, refinement, error);
+    }
+  }
+};
+
+/**
+ * Of the records a failed condition refused, those past the stored mark (an earlier delivery applied the
+ * rest). Throws when the mark is below all of them: then something other than the mark refused the write.
+ */
+const recordsPastMark = async <T extends MarkedTarget<R>, R extends Sequenced>(
+  writer: HighWaterMarkWriter<T, R>,
+  report: HighWaterMarkReport<T>,
+  update: UpdateCommandInput,
+  records: readonly R[],
+  error: ConditionalCheckFailedException,
+): Promise<readonly R[]> => {
+  const mark = String((await storedOf(writer.client, update, error))[writer.markAttribute] ?? '');
+  const beyond = records.filter((r) => padSequence(r.sequenceNumber) > mark);
+  report.duplicatesSkipped += records.length - beyond.length;
+  if (beyond.length === records.length) {
+    throw new Error(
+      `conditional check failed on ${JSON.stringify(update.Key)} although no record was applied (mark ${mark})`,
+    );
+  }
+  if (beyond.length > 0) report.conflictRetries++;
+  return beyond;
+};
+
+/** Writes one target; on a conditional failure re-applies only the records past the mark. */
+const writeTarget = async <T extends MarkedTarget<R>, R extends Sequenced>(
+  writer: HighWaterMarkWriter<T, R>,
+  report: HighWaterMarkReport<T>,
+  target: T,
+): Promise<void> => {
+  let records = target.records;
+  while (records.length > 0) {
+    const update = writer.update(target, records);
+    try {
+      report.writes++;
+      const result = await writer.client.send(new UpdateCommand(update));
+      if (result.Attributes) await refine(writer, report, target, records, result.Attributes);
+      return;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      records = await recordsPastMark(writer, report, update, records, error);
+    }
+  }
+};
+
+/** Writes each target once per batch; a target whose write fails is reported by its first record. */
 export const writeOnce = async <T extends MarkedTarget<R>, R extends Sequenced>(
   writer: HighWaterMarkWriter<T, R>,
   targets: readonly T[],
@@ -73,55 +143,16 @@ export const writeOnce = async <T extends MarkedTarget<R>, R extends Sequenced>(
     duplicatesSkipped: 0,
     failed: [],
   };
-
-  const refine = async (target: T, records: readonly R[], stored: Record<string, unknown>) => {
-    for (let current = stored; writer.refine; ) {
-      const refinement = writer.refine(target, records, current);
-      if (!refinement) return;
-      try {
-        report.writes++;
-        report.refinements++;
-        await writer.client.send(new UpdateCommand(refinement));
-        return;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        current = await storedOf(writer.client, refinement, error);
-      }
-    }
-  };
-
-  const writeTarget = async (target: T) => {
-    let records = target.records;
-    while (records.length > 0) {
-      const update = writer.update(target, records);
-      try {
-        report.writes++;
-        const result = await writer.client.send(new UpdateCommand(update));
-        if (result.Attributes) await refine(target, records, result.Attributes);
-        return;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        const mark = String((await storedOf(writer.client, update, error))[writer.markAttribute] ?? '');
-        const beyond = records.filter((r) => padSequence(r.sequenceNumber) > mark);
-        report.duplicatesSkipped += records.length - beyond.length;
-        if (beyond.length === records.length) {
-          throw new Error(
-            `conditional check failed on ${JSON.stringify(update.Key)} although no record was applied (mark ${mark})`,
-          );
-        }
-        if (beyond.length > 0) report.conflictRetries++;
-        records = beyond;
-      }
-    }
-  };
-
   await mapWithConcurrency(targets, writer.concurrency, async (target) => {
     try {
-      await writeTarget(target);
+      await writeTarget(writer, report, target);
     } catch (error) {
       const first = target.records[0];
       if (first)
-        report.failed.push({ target, firstSequenceNumber: first.sequenceNumber, error: error as Error });
+        report.failed.push({
+          ...writeFailure(writer.subjectOf(target), first.sequenceNumber, error),
+          target,
+        });
     }
   });
   return report;

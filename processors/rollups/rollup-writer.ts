@@ -30,6 +30,7 @@ export const writeRollups = (
       client: options.client,
       markAttribute: highWaterMarkAttribute(shardId),
       concurrency: options.concurrency,
+      subjectOf: (item) => `${item.pk} ${item.sk}`,
       update: (item, records) => {
         const first = records[0];
         const last = records[records.length - 1];

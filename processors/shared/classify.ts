@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { mayHoldUnencodable, preview, type StreamlakeEvent, validateEvent } from '../../schemas/index.ts';
+import { errorMessage } from './errors.ts';
 
 /** Why a record was refused; each is counted and quarantined with the record's raw bytes. */
 export type QuarantineReason =
@@ -84,7 +85,7 @@ const classifyRecord = (
   try {
     value = JSON.parse(text);
   } catch (error) {
-    rejected.push(reject(record, 'invalid-json', bounded((error as Error).message)));
+    rejected.push(reject(record, 'invalid-json', bounded(errorMessage(error))));
     return;
   }
   const result = validateEvent(value, mayHoldUnencodable(text, bytes.byteLength));

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runDemo } from '../../infra/local/run-demo.ts';
-import type { StartOptions } from '../../infra/local/start-options.ts';
+import { runDemo } from '../../commands/start/run-demo.ts';
+import type { StartOptions } from '../../commands/start/start-options.ts';
 
 export interface LocalRun {
   readonly targetRate: number;

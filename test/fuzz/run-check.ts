@@ -1,7 +1,7 @@
 import { join } from 'node:path';
+import { Lake } from '../../commands/lake/lake-views.ts';
 import type { LocalClients } from '../../infra/local/clients.ts';
 import type { CloudState } from '../../infra/local/cloud-state.ts';
-import { Lake } from '../../infra/local/lake/lake-views.ts';
 import { fileSize, invocationErrors, readFrom } from './checks/function-log.ts';
 import { markedLakeRows } from './checks/lake-rows.ts';
 import { ON_FAILURE_PREFIX, type OnFailureObject, readOnFailureObject } from './checks/on-failure.ts';

@@ -15,7 +15,7 @@ function statementsOf(stack: Stack, rolePrefix: string): Statement[] {
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
 describe('FanoutStage functions', () => {
-  it('runs the stream handler and the silent-device check from the same TypeScript entry', () => {
+  it('runs the stream handler and the silent-device check each from its own TypeScript entry', () => {
     const { stack } = fanoutStageStack();
     const template = Template.fromStack(stack);
 
@@ -25,7 +25,7 @@ describe('FanoutStage functions', () => {
     });
     template.hasResource('AWS::Lambda::Function', {
       Properties: Match.objectLike({ Handler: 'index.checkSilentDevices' }),
-      Metadata: Match.objectLike({ 'streamlake:entry': 'processors/fanout/handler.ts' }),
+      Metadata: Match.objectLike({ 'streamlake:entry': 'processors/fanout/silent-check-handler.ts' }),
     });
   });
 

@@ -9,6 +9,7 @@ import { AggregateStage, type AggregateStageProps } from '../../infra/constructs
 import { Alerting } from '../../infra/constructs/alerting.ts';
 import { AnalyticsCatalog, type AnalyticsCatalogProps } from '../../infra/constructs/analytics-catalog.ts';
 import { ArchiveStage, type ArchiveStageProps } from '../../infra/constructs/archive-stage.ts';
+import { DedupStore } from '../../infra/constructs/dedup-store.ts';
 import { DerivedStore } from '../../infra/constructs/derived-store.ts';
 import { FanoutStage, type FanoutStageProps } from '../../infra/constructs/fanout-stage.ts';
 import { createStreamlakeApp } from '../../infra/streamlake-app.ts';
@@ -31,6 +32,7 @@ export function aggregateStageStack(tuning: Partial<AggregateStageProps> = {}): 
   const stage = new AggregateStage(stack, 'Aggregate', {
     events: new Stream(stack, 'Events'),
     rollups: new Table(stack, 'Rollups', { partitionKey: { name: 'pk', type: AttributeType.STRING } }),
+    duplicates: new DedupStore(stack, 'Duplicates').table,
     lake: new Bucket(stack, 'Lake'),
     ...tuning,
   });
@@ -45,6 +47,7 @@ export function archiveStageStack(tuning: Partial<ArchiveStageProps> = {}): {
   const stack = emptyStack();
   const stage = new ArchiveStage(stack, 'Archive', {
     events: new Stream(stack, 'Events'),
+    duplicates: new DedupStore(stack, 'Duplicates').table,
     lake: new Bucket(stack, 'Lake'),
     ...tuning,
   });

@@ -17,7 +17,7 @@ describe('StreamlakeStack', () => {
     const template = Template.fromStack(stack);
 
     template.resourceCountIs('AWS::Kinesis::Stream', 1);
-    template.resourceCountIs('AWS::DynamoDB::Table', 4);
+    template.resourceCountIs('AWS::DynamoDB::Table', 5);
     template.resourceCountIs('AWS::S3::Bucket', 3);
     template.resourceCountIs('AWS::Lambda::Function', 4);
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeLakeObjects } from '../../commands/lake/lake-writer.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/clients.ts';
-import { writeLakeObjects } from '../../infra/local/lake/lake-writer.ts';
 import { startDynamoDb } from '../../infra/local/servers/dynamodb-server.ts';
 import { freePort } from '../../infra/local/servers/ports.ts';
 import { ROLLUPS } from '../../processors/rollups/rollups.ts';
@@ -60,8 +60,8 @@ const runTsx = (
   });
 
 const query = (...args: string[]) =>
-  runTsx('infra/local/lake/query-cli.ts', ['--state-dir', stateDir, ...args]);
-const rollups = (...args: string[]) => runTsx('infra/local/rollups-cli.ts', args);
+  runTsx('commands/query/query-cli.ts', ['--state-dir', stateDir, ...args]);
+const rollups = (...args: string[]) => runTsx('commands/rollups/rollups-cli.ts', args);
 
 const lineCount = (text: string) => text.split('\n').length - 1;
 const STACK_FRAME = /\n\s+at /;
@@ -176,11 +176,10 @@ describe('npm run query, stdout a pipe', () => {
   });
 
   it('ends after .exit at the prompt although its input is still open', async () => {
-    const prompt = await runTsx(
-      'infra/local/lake/query-cli.ts',
-      ['--state-dir', stateDir, '--format', 'csv'],
-      { input: 'SELECT count(*) AS n FROM telemetry;\n.exit\n', endInput: false },
-    );
+    const prompt = await runTsx('commands/query/query-cli.ts', ['--state-dir', stateDir, '--format', 'csv'], {
+      input: 'SELECT count(*) AS n FROM telemetry;\n.exit\n',
+      endInput: false,
+    });
     expect(prompt.status).toBe(0);
     expect(prompt.stdout).toContain('n\n100\n');
   });
@@ -229,8 +228,8 @@ describe('npm run rollups', () => {
 describe('npm run verify and npm run replay', () => {
   it('say what is wrong without a stack trace and exit 2', async () => {
     const [verify, replay] = await Promise.all([
-      runTsx('infra/local/lake/verify-cli.ts', ['--state-dir', join(stateDir, 'missing')]),
-      runTsx('infra/local/lake/replay-cli.ts', ['--bogus']),
+      runTsx('commands/verify/verify-cli.ts', ['--state-dir', join(stateDir, 'missing')]),
+      runTsx('commands/replay/replay-cli.ts', ['--bogus']),
     ]);
     expect(verify.stderr).toMatch(/^verify: no local cloud state in /);
     expect(verify.stderr).not.toMatch(STACK_FRAME);

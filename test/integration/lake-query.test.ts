@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Lake } from '../../infra/local/lake/lake-views.ts';
-import { writeLakeObjects } from '../../infra/local/lake/lake-writer.ts';
+import { Lake } from '../../commands/lake/lake-views.ts';
+import { writeLakeObjects } from '../../commands/lake/lake-writer.ts';
 import type { StreamlakeEvent } from '../../schemas/index.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -81,7 +81,7 @@ const state = () => ({ s3Directory: join(stateDir, 's3'), lakeBucket: 'lake-buck
 const runCli = (...args: string[]) =>
   spawnSync(
     process.execPath,
-    ['--import', 'tsx', 'infra/local/lake/query-cli.ts', '--state-dir', stateDir, ...args],
+    ['--import', 'tsx', 'commands/query/query-cli.ts', '--state-dir', stateDir, ...args],
     { cwd: REPO, encoding: 'utf8' },
   );
 const jsonOf = (result: ReturnType<typeof runCli>) => {
@@ -197,7 +197,7 @@ describe('npm run query', () => {
   it('reads statements from stdin at the prompt, lists views with .tables and quits on .exit', () => {
     const result = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'infra/local/lake/query-cli.ts', '--state-dir', stateDir, '--format', 'csv'],
+      ['--import', 'tsx', 'commands/query/query-cli.ts', '--state-dir', stateDir, '--format', 'csv'],
       {
         cwd: REPO,
         encoding: 'utf8',

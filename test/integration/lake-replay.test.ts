@@ -77,7 +77,7 @@ const writeQuarantine = (consumer: string, records: RejectedRecord[]) => {
 const replay = (...args: string[]) =>
   spawnSync(
     process.execPath,
-    ['--import', 'tsx', 'infra/local/lake/replay-cli.ts', '--state-dir', stateDir, ...args],
+    ['--import', 'tsx', 'commands/replay/replay-cli.ts', '--state-dir', stateDir, ...args],
     {
       cwd: REPO,
       encoding: 'utf8',

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeLakeObjects } from '../../commands/lake/lake-writer.ts';
+import { expectedRollups } from '../../commands/verify/ground-truth-rollups.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/clients.ts';
-import { expectedRollups } from '../../infra/local/lake/ground-truth-rollups.ts';
-import { writeLakeObjects } from '../../infra/local/lake/lake-writer.ts';
 import { startDynamoDb } from '../../infra/local/servers/dynamodb-server.ts';
 import { freePort } from '../../infra/local/servers/ports.ts';
 import { partitionKeyOf, sampleEvents } from './support/events.ts';
@@ -35,14 +35,10 @@ const withRollups = async (use: (documents: DynamoDBDocumentClient) => Promise<u
 };
 
 const verify = () =>
-  spawnSync(
-    process.execPath,
-    ['--import', 'tsx', 'infra/local/lake/verify-cli.ts', '--state-dir', stateDir],
-    {
-      cwd: REPO,
-      encoding: 'utf8',
-    },
-  );
+  spawnSync(process.execPath, ['--import', 'tsx', 'commands/verify/verify-cli.ts', '--state-dir', stateDir], {
+    cwd: REPO,
+    encoding: 'utf8',
+  });
 
 beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'lake-verify-'));

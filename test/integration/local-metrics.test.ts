@@ -1,8 +1,8 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PipelineStats } from '../../commands/start/pipeline-stats.ts';
 import { LocalCloud } from '../../infra/local/local-cloud.ts';
 import type { MetricId, Statistic } from '../../infra/local/metrics/metric-store.ts';
-import { PipelineStats } from '../../infra/local/pipeline-stats.ts';
 import { createKinesisClient } from '../../producers/kinesis-client.ts';
 import { type ProducerSummary, runProducers } from '../../producers/run-producers.ts';
 import { eventually, lakeBucketOf, readShards, streamOf } from './support/local-cloud-fixture.ts';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type DemoRun, runDemo } from '../../commands/start/run-demo.ts';
 import type { LocalOps } from '../../infra/local/dashboard/local-ops.ts';
-import { type DemoRun, runDemo } from '../../infra/local/run-demo.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');

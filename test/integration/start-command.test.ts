@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { assertPortFree, freePortRange } from '../../infra/local/servers/ports.ts';
 
-const START = ['--import', 'tsx', 'infra/local/start.ts'];
+const START = ['--import', 'tsx', 'commands/start/start.ts'];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

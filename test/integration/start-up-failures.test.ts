@@ -17,7 +17,7 @@ import { assertJava } from '../../infra/local/servers/dynamodb-server.ts';
 import { freePort, freePortRange } from '../../infra/local/servers/ports.ts';
 import { prepareStateDir, STATE_MARKER } from '../../infra/local/state-dir.ts';
 
-const START = ['--import', 'tsx', 'infra/local/start.ts'];
+const START = ['--import', 'tsx', 'commands/start/start.ts'];
 
 describe('the local cloud refuses to start with a clear message', () => {
   let blocker: Server | undefined;

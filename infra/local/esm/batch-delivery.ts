@@ -1,16 +1,20 @@
 import { setTimeout as wait } from 'node:timers/promises';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { errorMessage } from '../../../processors/shared/errors.ts';
 import { type BatchOutcome, judgeResponse } from './batch-outcome.ts';
 import type { CheckpointStore } from './checkpoints.ts';
-import { type BatchInfoKey, failureObjectKey, failureRecord } from './failure-record.ts';
-import { type DeliverySettings, MAX_PAYLOAD_BYTES } from './settings.ts';
+import type { BatchInfoKey, FailureContext } from './failure-record.ts';
+import { discardRecords } from './on-failure-destination.ts';
+import { expiredCount, recordAgeMs } from './record-age.ts';
+import { defaultRetryDelayMs, nextStep, retriesExhausted } from './retry-policy.ts';
+import type { DeliverySettings } from './settings.ts';
 
 /*
- * The source-agnostic core of a stream event source mapping (Kinesis or DynamoDB streams): per shard,
- * in order, one batch at a time, with the batching window, payload cap, partial-failure checkpointing,
- * bisection, retry limit, record age limit, on-failure destination and durable checkpoints that
- * Lambda applies. A source plugs in a ShardReader (how records are read) and a DeliverySource (how a
- * batch becomes an event and what its failure record is called).
+ * The source-agnostic core of a stream event source mapping (Kinesis or DynamoDB streams): one batch
+ * at a time, with the partial-failure checkpointing, bisection and retry limit (retry-policy.ts), record
+ * age limit (record-age.ts), on-failure destination (on-failure-destination.ts) and durable checkpoints
+ * that Lambda applies. How a shard's records are read and cut into batches is shard-batches.ts; a
+ * source plugs in a DeliverySource (how a batch becomes an event and what its failure record is called).
  */
 
 /** What the poller reports as it goes; the local cloud turns these into progress and metrics. */
@@ -82,7 +86,18 @@ export const entryOf = <R extends DeliverableRecord>(record: R): Entry<R> => ({
 export const sleep = (ms: number, signal?: AbortSignal) =>
   wait(ms, undefined, { signal }).catch(() => undefined);
 
-type DiscardCondition = 'RetryAttemptsExhausted' | 'RecordAgeExceeded';
+/** Where one delivery of a batch stands: what is left, and the counts Lambda keeps until a checkpoint. */
+interface Attempt<R> {
+  readonly shardId: string;
+  /** What is still to deliver, the current part first (bisection puts its halves in front). */
+  readonly pending: (readonly Entry<R>[])[];
+  /** Records handled or given up so far: the return value of deliver(). */
+  handled: number;
+  /** Failed invocations of the current part since the last checkpoint. */
+  retries: number;
+  /** Invocations since the last checkpoint (a failure record's `approximateInvokeCount`). */
+  invocations: number;
+}
 
 /** Delivers batches of one mapping the way Lambda does, whatever the stream. */
 export class BatchDelivery<R extends DeliverableRecord, E> {
@@ -106,253 +121,128 @@ export class BatchDelivery<R extends DeliverableRecord, E> {
       mappingId: this.settings.id,
       shardId,
       sequenceNumber: last.sequenceNumber,
-      iteratorAgeMs: Date.now() - (last.ageFromMs ?? last.arrivalMs),
+      iteratorAgeMs: recordAgeMs(last, Date.now()),
       records: records.length,
     });
   }
 
   /** Delivers a batch until every record is handled or discarded; returns how many were. */
   async deliver(shardId: string, entries: readonly Entry<R>[]): Promise<number> {
-    const { settings, deps } = this;
-    let handled = 0;
-    let retries = 0;
-    let invocations = 0;
-    const pending: (readonly Entry<R>[])[] = [entries];
-    const finish = (part: readonly Entry<R>[]) => {
-      const last = part.at(-1);
-      if (!last) return;
-      handled += part.length;
-      retries = 0;
-      invocations = 0;
-      deps.checkpoints.set(settings.id, shardId, last.checkpoint);
-      deps.observer?.onCheckpoint?.({
-        mappingId: settings.id,
-        shardId,
-        sequenceNumber: last.checkpoint,
-        // Counted like the maximum record age: DynamoDB Local's minute-rounded creation times would add up to a minute.
-        iteratorAgeMs: Date.now() - (last.record.ageFromMs ?? last.record.arrivalMs),
-        records: part.reduce((sum, entry) => sum + 1 + entry.skipped, 0),
-      });
-    };
-    while (pending.length > 0) {
-      let batch = pending[0] as readonly Entry<R>[];
-      if (settings.maximumRecordAgeMs >= 0) {
-        const now = Date.now();
-        const expired = batch.filter(
-          ({ record }) => now - (record.ageFromMs ?? record.arrivalMs) > settings.maximumRecordAgeMs,
-        ).length;
-        if (expired > 0) {
-          await this.discard(shardId, batch.slice(0, expired), 'RecordAgeExceeded', invocations);
-          finish(batch.slice(0, expired));
-          batch = batch.slice(expired);
-          if (batch.length === 0) {
-            pending.shift();
-            continue;
-          }
-          pending[0] = batch;
-        }
-      }
-      invocations++;
-      const records = batch.map((entry) => entry.record);
-      const event = this.source.buildEvent(shardId, records);
-      let outcome: BatchOutcome;
-      try {
-        const response = await deps.invoke(event);
-        outcome = judgeResponse(
-          records.map((record) => record.sequenceNumber),
-          response,
-          settings.reportBatchItemFailures,
-        );
-      } catch (error) {
-        outcome = { kind: 'error', message: (error as Error).message };
-      }
-      deps.observer?.onInvoke?.({
-        mappingId: settings.id,
-        shardId,
-        records: batch.length,
-        outcome: outcome.kind,
-      });
-      if (outcome.kind === 'success') {
-        finish(batch);
-        pending.shift();
+    const attempt: Attempt<R> = { shardId, pending: [entries], handled: 0, retries: 0, invocations: 0 };
+    while (attempt.pending.length > 0) {
+      const batch = await this.withoutExpired(attempt, attempt.pending[0] as readonly Entry<R>[]);
+      if (batch.length === 0) {
+        attempt.pending.shift();
         continue;
       }
-      let failing = batch;
-      if (outcome.kind === 'partial') {
-        finish(batch.slice(0, outcome.index));
-        failing = batch.slice(outcome.index);
-      } else if (settings.bisectBatchOnFunctionError && batch.length > 1) {
-        // Splitting does not use up the retry quota.
-        const half = Math.ceil(batch.length / 2);
-        pending.splice(0, 1, batch.slice(0, half), batch.slice(half));
-        continue;
+      attempt.pending[0] = batch;
+      const { outcome, event } = await this.invoke(attempt, batch);
+      const step = nextStep(batch, outcome, this.settings);
+      if (step.kind === 'checkpoint') {
+        this.checkpoint(attempt, batch);
+        attempt.pending.shift();
+      } else if (step.kind === 'bisect') {
+        attempt.pending.splice(0, 1, ...step.halves);
+      } else {
+        this.checkpoint(attempt, step.handled);
+        const stopped = !(await this.retryOrGiveUp(attempt, step.failing, event));
+        if (stopped) return attempt.handled;
       }
-      retries++;
-      if (settings.maximumRetryAttempts >= 0 && retries > settings.maximumRetryAttempts) {
-        await this.discard(shardId, failing, 'RetryAttemptsExhausted', invocations, event);
-        finish(failing);
-        pending.shift();
-        continue;
-      }
-      pending[0] = failing;
-      if (deps.signal.aborted) return handled;
-      await sleep(deps.retryDelayMs?.(retries) ?? Math.min(100 * 2 ** retries, 5_000), deps.signal);
-      if (deps.signal.aborted) return handled;
     }
-    return handled;
+    return attempt.handled;
   }
 
-  private async discard(
-    shardId: string,
-    entries: readonly Entry<R>[],
-    condition: DiscardCondition,
-    invocations: number,
-    event?: E,
-  ): Promise<void> {
-    const first = entries[0]?.record;
-    const last = entries.at(-1)?.record;
-    if (!first || !last) return;
+  /** Gives up the records of `batch` past MaximumRecordAgeInSeconds; returns the rest. */
+  private async withoutExpired(attempt: Attempt<R>, batch: readonly Entry<R>[]) {
+    const expired = expiredCount(
+      batch.map((entry) => entry.record),
+      this.settings.maximumRecordAgeMs,
+      Date.now(),
+    );
+    if (expired === 0) return batch;
+    await this.discard(attempt, batch.slice(0, expired), 'RecordAgeExceeded');
+    this.checkpoint(attempt, batch.slice(0, expired));
+    return batch.slice(expired);
+  }
+
+  /** Invokes the function with `batch` and judges its response (a throw fails the whole batch). */
+  private async invoke(attempt: Attempt<R>, batch: readonly Entry<R>[]) {
     const { settings, deps } = this;
-    const bucket = settings.onFailureBucket;
-    if (!bucket) {
-      deps.observer?.onDiscard?.({ mappingId: settings.id, shardId, records: entries.length, condition });
-      return;
+    attempt.invocations++;
+    const records = batch.map((entry) => entry.record);
+    const event = this.source.buildEvent(attempt.shardId, records);
+    let outcome: BatchOutcome;
+    try {
+      const response = await deps.invoke(event);
+      outcome = judgeResponse(
+        records.map((record) => record.sequenceNumber),
+        response,
+        settings.reportBatchItemFailures,
+      );
+    } catch (error) {
+      outcome = { kind: 'error', message: errorMessage(error) };
     }
-    const now = Date.now();
-    const body = failureRecord(
-      {
-        shardId,
-        streamArn: settings.streamArn,
-        startSequenceNumber: first.sequenceNumber,
-        endSequenceNumber: last.sequenceNumber,
-        approximateArrivalOfFirstRecordMs: first.arrivalMs,
-        approximateArrivalOfLastRecordMs: last.arrivalMs,
-        batchSize: entries.length,
-      },
-      {
-        functionArn: settings.functionArn,
-        condition,
-        approximateInvokeCount: invocations,
-        ...(event ? { functionError: 'Unhandled' as const } : {}),
-        nowMs: now,
-      },
-      event ??
-        this.source.buildEvent(
-          shardId,
-          entries.map((entry) => entry.record),
-        ),
-      this.source.batchInfoKey,
-    );
-    const key = failureObjectKey(settings.uuid, shardId, now);
-    await deps.s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: JSON.stringify(body),
-        ContentType: 'application/json',
-      }),
-    );
-    deps.observer?.onDiscard?.({
+    deps.observer?.onInvoke?.({
       mappingId: settings.id,
-      shardId,
-      records: entries.length,
-      condition,
-      key,
+      shardId: attempt.shardId,
+      records: batch.length,
+      outcome: outcome.kind,
+    });
+    return { outcome, event };
+  }
+
+  /**
+   * After a failed invocation: gives `failing` up once MaximumRetryAttempts is used up, else waits to
+   * retry it. False when the signal stopped the wait: the checkpoint then marks where to resume.
+   */
+  private async retryOrGiveUp(attempt: Attempt<R>, failing: readonly Entry<R>[], event: E): Promise<boolean> {
+    const { settings, deps } = this;
+    attempt.retries++;
+    if (retriesExhausted(attempt.retries, settings.maximumRetryAttempts)) {
+      await this.discard(attempt, failing, 'RetryAttemptsExhausted', event);
+      this.checkpoint(attempt, failing);
+      attempt.pending.shift();
+      return true;
+    }
+    attempt.pending[0] = failing;
+    if (deps.signal.aborted) return false;
+    await sleep(deps.retryDelayMs?.(attempt.retries) ?? defaultRetryDelayMs(attempt.retries), deps.signal);
+    return !deps.signal.aborted;
+  }
+
+  /** Checkpoints past `part` (handled or given up); the retry and invocation counts start over. */
+  private checkpoint(attempt: Attempt<R>, part: readonly Entry<R>[]): void {
+    const last = part.at(-1);
+    if (!last) return;
+    attempt.handled += part.length;
+    attempt.retries = 0;
+    attempt.invocations = 0;
+    this.deps.checkpoints.set(this.settings.id, attempt.shardId, last.checkpoint);
+    this.deps.observer?.onCheckpoint?.({
+      mappingId: this.settings.id,
+      shardId: attempt.shardId,
+      sequenceNumber: last.checkpoint,
+      iteratorAgeMs: recordAgeMs(last.record, Date.now()),
+      records: part.reduce((sum, entry) => sum + 1 + entry.skipped, 0),
     });
   }
-}
 
-/** Reads one shard in order; how depends on the stream. */
-export interface ShardReader<R> {
-  /** True once the shard is closed and every record in it has been read. */
-  readonly exhausted: boolean;
-  /** The next records (possibly none), at most `limit`. */
-  read(limit: number): Promise<readonly R[]>;
-}
-
-export interface ShardBatchingOptions<R> {
-  readonly batchSize: number;
-  readonly maximumBatchingWindowMs: number;
-  readonly signal: AbortSignal;
-  /** Bytes a record adds to the invocation payload (for the 6 MB cap). */
-  readonly payloadBytes: (record: R) => number;
-  /** Filter criteria: records it rejects are checkpointed without invoking. */
-  readonly accept?: (record: R) => boolean;
-  /** Pause after an empty read; Lambda polls each shard about once a second. */
-  readonly idlePollMs?: number;
-}
-
-/** How a shard's run ended: read to the end of a closed shard, or stopped by the signal. */
-export type ShardEnd = 'drained' | 'stopped';
-
-/** Takes the next batch off the buffer: at most BatchSize records and (beyond one) at most 6 MB. */
-export const takeBatch = <R>(
-  buffer: readonly Entry<R>[],
-  batchSize: number,
-  payloadBytes: (record: R) => number,
-): Entry<R>[] => {
-  const batch: Entry<R>[] = [];
-  let bytes = 0;
-  for (const entry of buffer) {
-    const size = payloadBytes(entry.record);
-    if (batch.length >= batchSize || (batch.length > 0 && bytes + size > MAX_PAYLOAD_BYTES)) break;
-    batch.push(entry);
-    bytes += size;
+  private discard(
+    attempt: Attempt<R>,
+    entries: readonly Entry<R>[],
+    condition: FailureContext['condition'],
+    event?: E,
+  ): Promise<void> {
+    const { settings, deps, source } = this;
+    return discardRecords(
+      {
+        shardId: attempt.shardId,
+        records: entries.map((entry) => entry.record),
+        condition,
+        invocations: attempt.invocations,
+        ...(event === undefined ? {} : { event }),
+      },
+      { settings, s3: deps.s3, source, ...(deps.observer ? { observer: deps.observer } : {}) },
+    );
   }
-  return batch;
-};
-
-/**
- * Runs one shard: buffers what the reader returns, cuts batches when BatchSize or the payload cap is
- * reached, the batching window has passed or the shard is closed, and delivers them one at a time.
- */
-export const runShardBatches = async <R extends DeliverableRecord, E>(
-  shardId: string,
-  reader: ShardReader<R>,
-  delivery: BatchDelivery<R, E>,
-  options: ShardBatchingOptions<R>,
-): Promise<ShardEnd> => {
-  const { batchSize, maximumBatchingWindowMs, signal, payloadBytes, accept } = options;
-  let buffer: Entry<R>[] = [];
-  let bufferBytes = 0;
-  let windowOpenedAt = 0;
-  while (!signal.aborted) {
-    let fetched = 0;
-    if (!reader.exhausted && buffer.length < batchSize && bufferBytes < MAX_PAYLOAD_BYTES) {
-      const records = await reader.read(Math.min(10_000, batchSize - buffer.length));
-      const droppedAhead: R[] = [];
-      let dropped = 0;
-      for (const record of records) {
-        fetched++;
-        if (accept && !accept(record)) {
-          dropped++;
-          const last = buffer.at(-1);
-          if (last) {
-            last.checkpoint = record.sequenceNumber;
-            last.skipped++;
-          } else droppedAhead.push(record);
-          continue;
-        }
-        if (buffer.length === 0) windowOpenedAt = Date.now();
-        buffer.push(entryOf(record));
-        bufferBytes += payloadBytes(record);
-      }
-      delivery.filtered(shardId, dropped);
-      delivery.skip(shardId, droppedAhead);
-    }
-    const windowDone = Date.now() - windowOpenedAt >= maximumBatchingWindowMs;
-    const full = buffer.length >= batchSize || bufferBytes >= MAX_PAYLOAD_BYTES;
-    if (buffer.length === 0 || (!full && !windowDone && !reader.exhausted)) {
-      if (reader.exhausted && buffer.length === 0) return 'drained';
-      if (fetched === 0) await sleep(options.idlePollMs ?? 200, signal);
-      continue;
-    }
-    const batch = takeBatch(buffer, batchSize, payloadBytes);
-    const done = await delivery.deliver(shardId, batch);
-    buffer = buffer.slice(done);
-    bufferBytes = buffer.reduce((sum, entry) => sum + payloadBytes(entry.record), 0);
-    windowOpenedAt = Date.now();
-    if (done < batch.length) return 'stopped'; // stopped while retrying: the checkpoint marks where to resume
-  }
-  return 'stopped';
-};
+}

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { errorMessage } from '../../../processors/shared/errors.ts';
 
 /**
  * Durable checkpoints: per mapping and shard, the last sequence number whose batch was fully
@@ -18,9 +19,7 @@ export class CheckpointStore {
       parsed = JSON.parse(readFileSync(path, 'utf8'));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw new Error(
-        `checkpoint file ${path} is unreadable (${(error as Error).message}): fix or delete it`,
-      );
+      throw new Error(`checkpoint file ${path} is unreadable (${errorMessage(error)}): fix or delete it`);
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new Error(`checkpoint file ${path} is unreadable (not a JSON object): fix or delete it`);

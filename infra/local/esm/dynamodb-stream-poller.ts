@@ -13,14 +13,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import {
-  BatchDelivery,
-  type PollerObserver,
-  runShardBatches,
-  type ShardEnd,
-  type ShardReader,
-  sleep,
-} from './batch-delivery.ts';
+import { BatchDelivery, type PollerObserver, sleep } from './batch-delivery.ts';
 import type { CheckpointStore } from './checkpoints.ts';
 import {
   dynamoDbStreamEvent,
@@ -30,6 +23,8 @@ import {
 } from './dynamodb-stream-event.ts';
 import { compileFilterCriteria } from './event-filter.ts';
 import type { DynamoDbStreamMappingSettings } from './settings.ts';
+import { runShardBatches, type ShardEnd, type ShardReader } from './shard-batches.ts';
+import { type KnownShard, ShardLineage } from './shard-lineage.ts';
 
 export type DynamoDbStreamInvoke = (event: DynamoDBStreamEvent) => Promise<unknown>;
 
@@ -58,13 +53,46 @@ const GET_RECORDS_LIMIT = 1_000;
 /** The template resolves `Fn::GetAtt Table.StreamArn` to this placeholder label. */
 const PLACEHOLDER_LABEL = /\/stream\/local$/;
 
-interface KnownShard {
-  readonly id: string;
-  readonly parentId?: string;
-  /** Present at the mapping's first look at the stream: StartingPosition applies to it. */
-  readonly initial: boolean;
-  /** Had an ending sequence number (closed) when first seen. */
-  readonly closedWhenSeen: boolean;
+type ShardStart = { after?: string; type: ShardIteratorType };
+
+/** Set when a shard is read to the end, so its children start without waiting for the next look at the stream. */
+class Wakeup {
+  private woken = false;
+  private resolve: () => void = () => undefined;
+
+  get rung(): boolean {
+    return this.woken;
+  }
+
+  reset(): void {
+    this.woken = false;
+  }
+
+  ring(): void {
+    this.woken = true;
+    this.resolve();
+  }
+
+  /** Waits `ms`, or less when rung or `signal` aborts. */
+  wait(ms: number, signal: AbortSignal): Promise<void> {
+    return Promise.race([
+      sleep(ms, signal),
+      new Promise<void>((resolve) => {
+        this.resolve = resolve;
+      }),
+    ]);
+  }
+}
+
+/** What every shard of one run of the poller shares. */
+interface StreamRun {
+  readonly apiArn: string;
+  readonly delivery: BatchDelivery<PolledStreamRecord, DynamoDBStreamEvent>;
+  readonly lineage: ShardLineage;
+  readonly wakeup: Wakeup;
+  readonly signal: AbortSignal;
+  /** A shard failed for a reason Lambda does not ride out: stop every shard and report it. */
+  readonly fail: (error: unknown) => void;
 }
 
 /** Reads a DynamoDB stream shard from its checkpoint (or its start), surviving expired iterators. */
@@ -77,7 +105,7 @@ class DynamoDbShardReader implements ShardReader<PolledStreamRecord> {
     private readonly streams: DynamoDBStreamsClient,
     private readonly streamArn: string,
     private readonly shardId: string,
-    private readonly start: { after?: string; type: ShardIteratorType },
+    private readonly start: ShardStart,
     private readonly context: { region: string; streamArn: string },
   ) {}
 
@@ -132,7 +160,7 @@ class DynamoDbShardReader implements ShardReader<PolledStreamRecord> {
 
 /**
  * Emulates one DynamoDB-stream event source mapping with the same delivery core as the Kinesis one
- * (batch-delivery.ts), plus what DynamoDB streams add: the stream is found from the table, shards
+ * (batch-delivery.ts, shard-batches.ts), plus what DynamoDB streams add: the stream is found from the table, shards
  * open and close over time and a child shard is read only once its parent is read to the end, and
  * FilterCriteria drop records before invoking.
  */
@@ -198,84 +226,77 @@ export class DynamoDbStreamMappingPoller {
     deps.signal.addEventListener('abort', stop, { once: true });
     if (deps.signal.aborted) controller.abort();
     const signal = controller.signal;
-    const delivery = new BatchDelivery<PolledStreamRecord, DynamoDBStreamEvent>(
-      { ...settings, streamArn: presentedStreamArn(apiArn, deps.region) },
-      { ...deps, signal },
-      { batchInfoKey: 'DDBStreamBatchInfo', buildEvent: (_, records) => dynamoDbStreamEvent(records) },
-    );
-    const known = new Map<string, KnownShard>();
-    const running = new Map<string, Promise<void>>();
-    const drained = new Set<string>();
     let failure: unknown;
-    // Set when a shard is read to the end, so its children start without waiting for the next look.
-    let woken = false;
-    let wake: () => void = () => undefined;
-    let initial = true;
+    const run: StreamRun = {
+      apiArn,
+      delivery: new BatchDelivery<PolledStreamRecord, DynamoDBStreamEvent>(
+        { ...settings, streamArn: presentedStreamArn(apiArn, deps.region) },
+        { ...deps, signal },
+        { batchInfoKey: 'DDBStreamBatchInfo', buildEvent: (_, records) => dynamoDbStreamEvent(records) },
+      ),
+      lineage: new ShardLineage(),
+      wakeup: new Wakeup(),
+      signal,
+      fail: (error) => {
+        failure ??= error;
+        controller.abort();
+      },
+    };
     try {
-      while (!signal.aborted) {
-        woken = false;
-        const { shards, status } = await this.describe(apiArn);
-        for (const shard of shards) {
-          const id = shard.ShardId;
-          if (!id || known.has(id)) continue;
-          known.set(id, {
-            id,
-            ...(shard.ParentShardId ? { parentId: shard.ParentShardId } : {}),
-            initial,
-            closedWhenSeen: shard.SequenceNumberRange?.EndingSequenceNumber !== undefined,
-          });
-        }
-        initial = false;
-        for (const shard of known.values()) {
-          if (running.has(shard.id) || drained.has(shard.id)) continue;
-          // Lineage: a child waits until its parent is read to the end (a parent aged out of the stream
-          // no longer appears in DescribeStream and holds no one up).
-          if (shard.parentId && known.has(shard.parentId) && !drained.has(shard.parentId)) continue;
-          const start = this.startOf(shard);
-          if (start === 'skip') {
-            drained.add(shard.id);
-            woken = true;
-            continue;
-          }
-          const runner = this.runShard(apiArn, shard.id, start, delivery, signal).then(
-            (end) => {
-              running.delete(shard.id);
-              if (end === 'drained') {
-                drained.add(shard.id);
-                woken = true;
-                wake();
-              }
-            },
-            (error: unknown) => {
-              failure ??= error;
-              running.delete(shard.id);
-              controller.abort();
-            },
-          );
-          running.set(shard.id, runner);
-        }
-        if (status === 'DISABLED' && running.size === 0 && [...known.keys()].every((id) => drained.has(id))) {
-          return;
-        }
-        if (woken) continue;
-        // Look again after a while, or at once when a shard was read to the end (its children may start).
-        await Promise.race([
-          sleep(deps.describeIntervalMs ?? 5_000, signal),
-          new Promise<void>((resolve) => {
-            wake = resolve;
-          }),
-        ]);
-      }
+      await this.followStream(run);
     } finally {
       controller.abort();
-      await Promise.all(running.values());
+      await Promise.all(run.lineage.running.values());
       deps.signal.removeEventListener('abort', stop);
     }
     if (failure) throw failure;
   }
 
+  /**
+   * Looks at the stream again and again, starting each shard as soon as it may be read, until the
+   * signal aborts or the stream is disabled and read to the end.
+   */
+  private async followStream(run: StreamRun): Promise<void> {
+    const { lineage, wakeup, signal } = run;
+    while (!signal.aborted) {
+      wakeup.reset();
+      const { shards, status } = await this.describe(run.apiArn);
+      lineage.learn(shards);
+      for (const shard of lineage.readable()) this.startShard(shard, run);
+      if (status === 'DISABLED' && lineage.allDrained) return;
+      if (wakeup.rung) continue;
+      // Look again after a while, or at once when a shard was read to the end (its children may start).
+      await wakeup.wait(this.deps.describeIntervalMs ?? 5_000, signal);
+    }
+  }
+
+  /** Starts reading a shard (or skips it, per StartingPosition); its end may let its children start. */
+  private startShard(shard: KnownShard, run: StreamRun): void {
+    const { lineage, wakeup } = run;
+    const start = this.startOf(shard);
+    if (start === 'skip') {
+      lineage.markDrained(shard.id);
+      wakeup.ring();
+      return;
+    }
+    const runner = this.runShard(run.apiArn, shard.id, start, run.delivery, run.signal).then(
+      (end) => {
+        lineage.running.delete(shard.id);
+        if (end === 'drained') {
+          lineage.markDrained(shard.id);
+          wakeup.ring();
+        }
+      },
+      (error: unknown) => {
+        lineage.running.delete(shard.id);
+        run.fail(error);
+      },
+    );
+    lineage.running.set(shard.id, runner);
+  }
+
   /** Where a shard starts: its checkpoint; else StartingPosition for shards there from the start; else its beginning. */
-  private startOf(shard: KnownShard): { after?: string; type: ShardIteratorType } | 'skip' {
+  private startOf(shard: KnownShard): ShardStart | 'skip' {
     const after = this.deps.checkpoints.get(this.settings.id, shard.id);
     if (after) return { after, type: 'AFTER_SEQUENCE_NUMBER' };
     if (!shard.initial) return { type: 'TRIM_HORIZON' };
@@ -286,7 +307,7 @@ export class DynamoDbStreamMappingPoller {
   private async runShard(
     apiArn: string,
     shardId: string,
-    start: { after?: string; type: ShardIteratorType },
+    start: ShardStart,
     delivery: BatchDelivery<PolledStreamRecord, DynamoDBStreamEvent>,
     signal: AbortSignal,
   ): Promise<ShardEnd> {

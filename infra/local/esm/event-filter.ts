@@ -1,3 +1,5 @@
+import { errorMessage } from '../../../processors/shared/errors.ts';
+
 /*
  * Lambda event filtering (FilterCriteria) as applied to stream records before invoking: a record is
  * delivered when ANY filter's pattern matches it. Patterns use the EventBridge syntax Lambda supports:
@@ -163,7 +165,7 @@ export const compilePattern = (pattern: string): RecordFilter => {
   try {
     parsed = JSON.parse(pattern);
   } catch (error) {
-    throw new Error(`filter pattern is not JSON (${(error as Error).message}): ${pattern}`);
+    throw new Error(`filter pattern is not JSON (${errorMessage(error)}): ${pattern}`);
   }
   if (!isObject(parsed)) throw new Error(`filter pattern must be a JSON object: ${pattern}`);
   try {

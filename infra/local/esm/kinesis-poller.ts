@@ -8,10 +8,11 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { KinesisStreamEvent } from 'aws-lambda';
-import { BatchDelivery, type PollerObserver, runShardBatches, type ShardReader } from './batch-delivery.ts';
+import { BatchDelivery, type PollerObserver } from './batch-delivery.ts';
 import type { CheckpointStore } from './checkpoints.ts';
 import { kinesisEvent, type PolledRecord, payloadBytesOf, toPolledRecord } from './kinesis-event.ts';
 import type { StreamMappingSettings } from './settings.ts';
+import { runShardBatches, type ShardReader } from './shard-batches.ts';
 
 export type { PollerObserver } from './batch-delivery.ts';
 
@@ -99,7 +100,7 @@ class KinesisShardReader implements ShardReader<PolledRecord> {
 /**
  * Emulates one Kinesis event source mapping: per shard, in order, one batch at a time, with the
  * batching window, payload cap, partial-failure checkpointing, bisection, retry limit, record
- * age limit and on-failure destination that Lambda applies (see batch-delivery.ts).
+ * age limit and on-failure destination that Lambda applies (see batch-delivery.ts, shard-batches.ts).
  */
 export class KinesisMappingPoller {
   private readonly delivery: BatchDelivery<PolledRecord, KinesisStreamEvent>;

@@ -102,6 +102,57 @@ const dimensionsKey = (dimensions: Dimensions): string => {
   return key;
 };
 
+/** Sum, count, minimum and maximum of each period of a series, as parallel arrays. */
+interface PeriodTotals {
+  readonly sums: Float64Array;
+  readonly counts: Float64Array;
+  readonly mins: Float64Array;
+  readonly maxs: Float64Array;
+}
+
+/** Adds up the raw buckets inside each of `periods` periods of `periodMs` from `first`. */
+const periodTotals = (
+  buckets: Buckets,
+  range: { readonly first: number; readonly periods: number; readonly periodMs: number },
+): PeriodTotals => {
+  const { first, periods, periodMs } = range;
+  const totals = {
+    sums: new Float64Array(periods),
+    counts: new Float64Array(periods),
+    mins: new Float64Array(periods).fill(Number.POSITIVE_INFINITY),
+    maxs: new Float64Array(periods).fill(Number.NEGATIVE_INFINITY),
+  };
+  const end = first + periods * periodMs;
+  for (let i = buckets.indexOf(first); i < buckets.starts.length; i++) {
+    const start = buckets.starts[i] as number;
+    if (start >= end) break;
+    const p = Math.floor((start - first) / periodMs);
+    totals.sums[p] = (totals.sums[p] as number) + (buckets.sums[i] as number);
+    totals.counts[p] = (totals.counts[p] as number) + (buckets.counts[i] as number);
+    totals.mins[p] = Math.min(totals.mins[p] as number, buckets.mins[i] as number);
+    totals.maxs[p] = Math.max(totals.maxs[p] as number, buckets.maxs[i] as number);
+  }
+  return totals;
+};
+
+/** The statistic of period `p`, or null when it has no datapoint. */
+const statisticOf = (statistic: Statistic, totals: PeriodTotals, p: number): number | null => {
+  const count = totals.counts[p] as number;
+  if (count === 0) return null;
+  switch (statistic) {
+    case 'Sum':
+      return totals.sums[p] as number;
+    case 'Average':
+      return (totals.sums[p] as number) / count;
+    case 'Maximum':
+      return totals.maxs[p] as number;
+    case 'Minimum':
+      return totals.mins[p] as number;
+    default:
+      return count;
+  }
+};
+
 /**
  * An in-memory time-series store holding what CloudWatch would hold for the local cloud: per metric
  * (namespace + name + exact dimension set), sum/count/min/max per `resolutionMs` bucket for the last
@@ -151,6 +202,19 @@ export class MetricStore {
 
   /** Statistic per period: periods aligned to multiples of periodMs (epoch), covering [fromMs, toMs); null where the period has no datapoint. */
   series(id: MetricId, statistic: Statistic, periodMs: number, fromMs: number, toMs: number): Series {
+    this.assertQuery(statistic, periodMs);
+    const first = Math.floor(fromMs / periodMs) * periodMs;
+    const periods = toMs > fromMs ? Math.ceil((toMs - first) / periodMs) : 0;
+    const timestamps = Array.from({ length: periods }, (_, i) => first + i * periodMs);
+    const buckets = this.bucketsOf(id, false);
+    if (!buckets || periods === 0) return { timestamps, values: new Array(periods).fill(null) };
+    buckets.prune(this.oldest());
+    const totals = periodTotals(buckets, { first, periods, periodMs });
+    const values = Array.from({ length: periods }, (_, p) => statisticOf(statistic, totals, p));
+    return { timestamps, values };
+  }
+
+  private assertQuery(statistic: Statistic, periodMs: number): void {
     if (!(Number.isInteger(periodMs) && periodMs > 0 && periodMs % this.resolutionMs === 0)) {
       throw new RangeError(
         `periodMs must be a positive multiple of the store's resolution, ${this.resolutionMs} ms (given ${periodMs})`,
@@ -159,42 +223,6 @@ export class MetricStore {
     if (!STATISTICS.includes(statistic)) {
       throw new RangeError(`statistic must be one of ${STATISTICS.join(', ')} (given ${String(statistic)})`);
     }
-    const first = Math.floor(fromMs / periodMs) * periodMs;
-    const periods = toMs > fromMs ? Math.ceil((toMs - first) / periodMs) : 0;
-    const timestamps = Array.from({ length: periods }, (_, i) => first + i * periodMs);
-    const values: (number | null)[] = new Array(periods).fill(null);
-    const buckets = this.bucketsOf(id, false);
-    if (!buckets || periods === 0) return { timestamps, values };
-    buckets.prune(this.oldest());
-    const sums = new Float64Array(periods);
-    const counts = new Float64Array(periods);
-    const mins = new Float64Array(periods).fill(Number.POSITIVE_INFINITY);
-    const maxs = new Float64Array(periods).fill(Number.NEGATIVE_INFINITY);
-    const end = first + periods * periodMs;
-    for (let i = buckets.indexOf(first); i < buckets.starts.length; i++) {
-      const start = buckets.starts[i] as number;
-      if (start >= end) break;
-      const p = Math.floor((start - first) / periodMs);
-      sums[p] = (sums[p] as number) + (buckets.sums[i] as number);
-      counts[p] = (counts[p] as number) + (buckets.counts[i] as number);
-      mins[p] = Math.min(mins[p] as number, buckets.mins[i] as number);
-      maxs[p] = Math.max(maxs[p] as number, buckets.maxs[i] as number);
-    }
-    for (let p = 0; p < periods; p++) {
-      const count = counts[p] as number;
-      if (count === 0) continue;
-      values[p] =
-        statistic === 'Sum'
-          ? (sums[p] as number)
-          : statistic === 'Average'
-            ? (sums[p] as number) / count
-            : statistic === 'Maximum'
-              ? (maxs[p] as number)
-              : statistic === 'Minimum'
-                ? (mins[p] as number)
-                : count;
-    }
-    return { timestamps, values };
   }
 
   /**

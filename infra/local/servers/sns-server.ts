@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { errorMessage } from '../../../processors/shared/errors.ts';
 import type { LocalServer } from './kinesis-server.ts';
 import { snsActions } from './sns/actions.ts';
 import {
@@ -87,7 +88,7 @@ export const startSns = async (port: number, options: SnsServerOptions = {}): Pr
   await Promise.race([
     once(server, 'listening'),
     once(server, 'error').then(([error]) => {
-      throw new Error(`SNS could not start on 127.0.0.1:${port}: ${(error as Error).message}`);
+      throw new Error(`SNS could not start on 127.0.0.1:${port}: ${errorMessage(error)}`);
     }),
   ]);
   const serviceUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -111,7 +112,7 @@ export const startSns = async (port: number, options: SnsServerOptions = {}): Pr
       const error =
         caught instanceof SnsError
           ? caught
-          : new SnsError('InternalError', `Internal error: ${(caught as Error).message}`, 500, 'Receiver');
+          : new SnsError('InternalError', `Internal error: ${errorMessage(caught)}`, 500, 'Receiver');
       reply(response, error.status, requestId, errorXml(error, requestId));
     }
   });

@@ -1,5 +1,5 @@
-import type { Lake } from '../../../infra/local/lake/lake-views.ts';
-import { sqlString } from '../../../infra/local/lake/lake-views.ts';
+import type { Lake } from '../../../commands/lake/lake-views.ts';
+import { sqlString } from '../../../commands/lake/lake-views.ts';
 import { runMarkers } from '../markers.ts';
 
 /** The run's marked rows in the lake: eventId → how many rows hold it. */

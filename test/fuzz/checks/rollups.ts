@@ -3,7 +3,7 @@ import {
   expectedRollups,
   type RollupValues,
   rollupDifferences,
-} from '../../../infra/local/lake/ground-truth-rollups.ts';
+} from '../../../commands/verify/ground-truth-rollups.ts';
 import type { FuzzLedger } from '../ledger.ts';
 import { MARKED_DEVICES, MARKED_PAGES, markedDevice, markedPage } from '../markers.ts';
 

@@ -3,4 +3,4 @@ export {
   expectedRollups,
   type RollupValues,
   rollupDifferences,
-} from '../../../infra/local/lake/ground-truth-rollups.ts';
+} from '../../../commands/verify/ground-truth-rollups.ts';

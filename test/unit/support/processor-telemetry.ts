@@ -33,6 +33,17 @@ export const printedBy = async (act: () => unknown): Promise<PrintedLine[]> => {
     .map((line) => JSON.parse(line) as PrintedLine);
 };
 
+/** Runs `act` (a handler invocation) and gives back what it resolved with and the JSON lines it printed. */
+export const invokePrinting = async <T>(
+  act: () => Promise<T>,
+): Promise<{ result: T; lines: PrintedLine[] }> => {
+  let result: T | undefined;
+  const lines = await printedBy(async () => {
+    result = await act();
+  });
+  return { result: result as T, lines };
+};
+
 export interface StreamRecordOptions {
   readonly sequenceNumber?: string;
   /** When the change was written, in epoch ms; the record carries it in seconds, as Lambda does. */

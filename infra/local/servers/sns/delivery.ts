@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errorMessage } from '../../../../processors/shared/errors.ts';
 
 export interface DeliveryPolicy {
   /** Attempts per message, the first included. @default 4 */
@@ -80,7 +81,7 @@ export class Deliveries {
         }
         reason = `HTTP ${status}`;
       } catch (error) {
-        reason = (error as Error).message;
+        reason = errorMessage(error);
       }
     }
     const messageType = headers['x-amz-sns-message-type'] ?? 'unknown';

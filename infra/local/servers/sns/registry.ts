@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { errorMessage } from '../../../../processors/shared/errors.ts';
 import { type FilterPolicy, type FilterPolicyScope, parseFilterPolicy } from './filter-policy.ts';
 import { invalidParameter, notFound } from './query-protocol.ts';
 
@@ -67,7 +68,7 @@ export const validateSubscriptionAttributes = (attributes: Record<string, string
   try {
     filterPolicyOf(attributes);
   } catch (error) {
-    throw invalidParameter(`Invalid parameter: FilterPolicy: ${(error as Error).message}`);
+    throw invalidParameter(`Invalid parameter: FilterPolicy: ${errorMessage(error)}`);
   }
 };
 

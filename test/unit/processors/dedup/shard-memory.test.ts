@@ -1,39 +1,6 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DedupMemory } from '../../../../processors/dedup/shard-memory.ts';
-
-type Item = { pk: string; sk: string; entries: Uint8Array; expiresAt: number };
-
-/** Put and a `pk = :pk AND sk > :from` Query, two items a page: what the dedup memory sends. */
-const fakeDedupTable = () => {
-  const items: Item[] = [];
-  const sent: string[] = [];
-  const client = {
-    send: async (command: unknown) => {
-      if (command instanceof PutCommand) {
-        sent.push('Put');
-        items.push(structuredClone(command.input.Item as Item));
-        return {};
-      }
-      if (command instanceof QueryCommand) {
-        sent.push('Query');
-        const values = command.input.ExpressionAttributeValues as { ':pk': string; ':from': string };
-        const after = (command.input.ExclusiveStartKey?.sk as string | undefined) ?? values[':from'];
-        const matching = items
-          .filter((item) => item.pk === values[':pk'] && item.sk > after)
-          .sort((a, b) => (a.sk < b.sk ? -1 : 1));
-        const page = matching.slice(0, 2);
-        const last = page.at(-1);
-        return {
-          Items: structuredClone(page),
-          ...(matching.length > 2 && last ? { LastEvaluatedKey: { pk: last.pk, sk: last.sk } } : {}),
-        };
-      }
-      throw new Error('the fake dedup table handles Put and Query only');
-    },
-  } as unknown as DynamoDBDocumentClient;
-  return { items, sent, client };
-};
+import { fakeDedupTable } from '../../support/fake-dedup-table.ts';
 
 const HORIZON = 15 * 60_000;
 const T0 = Date.UTC(2026, 11, 2, 8, 0);

@@ -32,6 +32,7 @@ const countingWriter = (table: FakeTable): HighWaterMarkWriter<Counter, Reading>
   client: table.client,
   markAttribute: MARK,
   concurrency: 4,
+  subjectOf: (target) => target.key.id,
   update: (target, records) => ({
     TableName: 'Counters',
     Key: target.key,
@@ -150,11 +151,24 @@ describe('writeOnce', () => {
       counter('b', readings(3, 4)),
     ]);
 
-    expect(report.failed.map((f) => [f.target.key.id, f.firstSequenceNumber, f.error.message])).toEqual([
-      ['a', '7', 'throttled'],
-    ]);
+    expect(
+      report.failed.map((f) => [f.target.key.id, f.subject, f.firstSequenceNumber, f.error.message]),
+    ).toEqual([['a', 'a', '7', 'throttled']]);
     expect(table.get({ id: 'a' })).toBeUndefined();
     expect(table.get({ id: 'b' })).toMatchObject({ count: 2 });
+  });
+
+  it('reports what a client threw as an Error, even when it is not one', async () => {
+    const table = counters({
+      beforeUpdate: () => {
+        throw 'socket hang up';
+      },
+    });
+
+    const report = await writeOnce(countingWriter(table), [counter('a', readings(1, 1))]);
+
+    expect(report.failed[0]?.error).toBeInstanceOf(Error);
+    expect(report.failed[0]?.error.message).toBe('socket hang up');
   });
 
   it('reports a conditional failure no stored mark explains instead of retrying it forever', async () => {

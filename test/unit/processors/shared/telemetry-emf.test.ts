@@ -86,7 +86,7 @@ describe('EMF output of a processor parses into the expected metrics', () => {
 
     // Act
     const [counters, ...byReason] = await printedBy(() =>
-      publishAggregateMetrics(records, batch, report, NOW_MS),
+      publishAggregateMetrics(records, batch, report, 2, NOW_MS),
     );
 
     // Assess
@@ -98,6 +98,7 @@ describe('EMF output of a processor parses into the expected metrics', () => {
       RecordsIn: 'Count',
       RecordsAggregated: 'Count',
       RecordsQuarantined: 'Count',
+      ProducerDuplicates: 'Count',
       RollupItems: 'Count',
       RollupWrites: 'Count',
       RollupConflictRetries: 'Count',
@@ -111,6 +112,7 @@ describe('EMF output of a processor parses into the expected metrics', () => {
       RecordsIn: 5,
       RecordsAggregated: 2,
       RecordsQuarantined: 3,
+      ProducerDuplicates: 2,
       RollupItems: 3,
       RollupWrites: 5,
       RollupConflictRetries: 1,
@@ -132,7 +134,7 @@ describe('EMF output of a processor parses into the expected metrics', () => {
 
     // Act
     const [counters, ...byReason] = await printedBy(() =>
-      publishArchiveMetrics(records, batch, { files: 1, bytes: 2048 }, NOW_MS),
+      publishArchiveMetrics(records, batch, { files: 1, bytes: 2048, producerDuplicates: 2 }, NOW_MS),
     );
 
     // Assess
@@ -144,6 +146,7 @@ describe('EMF output of a processor parses into the expected metrics', () => {
       RecordsIn: 'Count',
       RecordsArchived: 'Count',
       RecordsQuarantined: 'Count',
+      ProducerDuplicates: 'Count',
       ParquetFiles: 'Count',
       ParquetBytes: 'Bytes',
       FreshnessEventAge: 'Milliseconds',
@@ -153,6 +156,7 @@ describe('EMF output of a processor parses into the expected metrics', () => {
       RecordsIn: 5,
       RecordsArchived: 2,
       RecordsQuarantined: 3,
+      ProducerDuplicates: 2,
       ParquetFiles: 1,
       ParquetBytes: 2048,
       FreshnessEventAge: 5000,
@@ -175,7 +179,7 @@ describe('EMF output of a processor parses into the expected metrics', () => {
 
     // Act
     const [counters] = await printedBy(() =>
-      publishAggregateMetrics(records, classifyBatch(records, policy), report, NOW_MS),
+      publishAggregateMetrics(records, classifyBatch(records, policy), report, 0, NOW_MS),
     );
 
     // Assess

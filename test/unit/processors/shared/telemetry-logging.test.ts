@@ -100,6 +100,7 @@ describe('handler logs', () => {
   beforeAll(() => {
     vi.stubEnv('ROLLUPS_TABLE', 'Rollups');
     vi.stubEnv('LAKE_BUCKET', 'lake');
+    vi.stubEnv('DEDUP_TABLE', 'Dedup');
     vi.stubEnv('DERIVED_ROLLUPS_TABLE', 'DerivedRollups');
     vi.stubEnv('DEVICE_STATE_TABLE', 'DeviceState');
     vi.stubEnv('ALERT_STATE_TABLE', 'AlertState');

@@ -14,8 +14,6 @@ import {
   BatchDelivery,
   type DeliverableRecord,
   type PollerObserver,
-  runShardBatches,
-  type ShardReader,
 } from '../../../../../infra/local/esm/batch-delivery.ts';
 import { CheckpointStore } from '../../../../../infra/local/esm/checkpoints.ts';
 import { DynamoDbStreamMappingPoller } from '../../../../../infra/local/esm/dynamodb-stream-poller.ts';
@@ -23,6 +21,7 @@ import type {
   DeliverySettings,
   DynamoDbStreamMappingSettings,
 } from '../../../../../infra/local/esm/settings.ts';
+import { runShardBatches, type ShardReader } from '../../../../../infra/local/esm/shard-batches.ts';
 
 const SHARD = 'shardId-00000001795328418097-66f6ff39';
 const seq = (n: number) => String(n).padStart(21, '0');
@@ -236,58 +235,61 @@ const streamRecord = (n: number, pk: string): _Record => ({
   },
 });
 
+/** DescribeStream: every shard, closed ones with their ending sequence number. */
+const describeStream = (shards: FakeShard[]) => ({
+  StreamDescription: {
+    StreamArn: STREAM,
+    StreamStatus: 'ENABLED',
+    Shards: shards.map((s) => ({
+      ShardId: s.id,
+      ...(s.parent ? { ParentShardId: s.parent } : {}),
+      SequenceNumberRange: {
+        StartingSequenceNumber: s.records[0]?.dynamodb?.SequenceNumber ?? seq(0),
+        ...(s.closed ? { EndingSequenceNumber: s.records.at(-1)?.dynamodb?.SequenceNumber ?? seq(0) } : {}),
+      },
+    })),
+  },
+});
+
+/** The index in the shard an iterator of this type starts at. */
+const iteratorIndex = (shard: FakeShard, type: string | undefined, after: string | undefined): number => {
+  if (type === 'TRIM_HORIZON') return 0;
+  if (type === 'LATEST') return shard.records.length;
+  return shard.records.findIndex((r) => r.dynamodb?.SequenceNumber === after) + 1;
+};
+
+/** GetRecords: everything from the iterator on, after the empty reads or the expiry the shard asks for. */
+const getRecords = (shards: FakeShard[], iterator: string) => {
+  const [id, at] = iterator.split('|') as [string, string];
+  const shard = shards.find((s) => s.id === id) as FakeShard;
+  if (shard.expireOnce) {
+    shard.expireOnce = false;
+    throw new ExpiredIteratorException({ message: 'Iterator expired', $metadata: {} });
+  }
+  if ((shard.emptyReads ?? 0) > 0) {
+    shard.emptyReads = (shard.emptyReads ?? 0) - 1;
+    return { Records: [], NextShardIterator: `${id}|${at}` };
+  }
+  const records = shard.records.slice(Number(at));
+  const next = shard.records.length;
+  return { Records: records, ...(shard.closed ? {} : { NextShardIterator: `${id}|${next}` }) };
+};
+
 /** A Streams API over in-memory shards; iterators are `<shard>|<index>`. */
 const fakeStreams = (shards: FakeShard[]) => {
   const calls: string[] = [];
   const client = {
     send: async (command: unknown) => {
-      if (command instanceof DescribeStreamCommand) {
-        return {
-          StreamDescription: {
-            StreamArn: STREAM,
-            StreamStatus: 'ENABLED',
-            Shards: shards.map((s) => ({
-              ShardId: s.id,
-              ...(s.parent ? { ParentShardId: s.parent } : {}),
-              SequenceNumberRange: {
-                StartingSequenceNumber: s.records[0]?.dynamodb?.SequenceNumber ?? seq(0),
-                ...(s.closed
-                  ? { EndingSequenceNumber: s.records.at(-1)?.dynamodb?.SequenceNumber ?? seq(0) }
-                  : {}),
-              },
-            })),
-          },
-        };
-      }
+      if (command instanceof DescribeStreamCommand) return describeStream(shards);
       if (command instanceof GetShardIteratorCommand) {
         const { ShardId, ShardIteratorType, SequenceNumber } = command.input;
         const shard = shards.find((s) => s.id === ShardId) as FakeShard;
         calls.push(
           `iterator ${ShardId} ${ShardIteratorType}${SequenceNumber ? ` ${Number(SequenceNumber)}` : ''}`,
         );
-        const index =
-          ShardIteratorType === 'TRIM_HORIZON'
-            ? 0
-            : ShardIteratorType === 'LATEST'
-              ? shard.records.length
-              : shard.records.findIndex((r) => r.dynamodb?.SequenceNumber === SequenceNumber) + 1;
-        return { ShardIterator: `${ShardId}|${index}` };
+        return { ShardIterator: `${ShardId}|${iteratorIndex(shard, ShardIteratorType, SequenceNumber)}` };
       }
-      if (command instanceof GetRecordsCommand) {
-        const [id, at] = (command.input.ShardIterator ?? '').split('|') as [string, string];
-        const shard = shards.find((s) => s.id === id) as FakeShard;
-        if (shard.expireOnce) {
-          shard.expireOnce = false;
-          throw new ExpiredIteratorException({ message: 'Iterator expired', $metadata: {} });
-        }
-        if ((shard.emptyReads ?? 0) > 0) {
-          shard.emptyReads = (shard.emptyReads ?? 0) - 1;
-          return { Records: [], NextShardIterator: `${id}|${at}` };
-        }
-        const records = shard.records.slice(Number(at));
-        const next = shard.records.length;
-        return { Records: records, ...(shard.closed ? {} : { NextShardIterator: `${id}|${next}` }) };
-      }
+      if (command instanceof GetRecordsCommand) return getRecords(shards, command.input.ShardIterator ?? '');
       throw new Error(`unexpected command ${String(command)}`);
     },
   };

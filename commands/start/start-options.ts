@@ -1,0 +1,129 @@
+import type { LocalCloudOptions } from '../../infra/local/local-cloud.ts';
+import { numberOption, SIMULATION_OPTIONS, simulationSettings } from '../../producers/cli-options.ts';
+import {
+  type Command,
+  type GivenArguments,
+  parseCommand,
+  stateDirOf,
+  stateDirOption,
+  usageText,
+} from '../shared/command-line.ts';
+
+export interface StartOptions {
+  readonly rate: number;
+  readonly durationSeconds: number;
+  readonly forever: boolean;
+  readonly seed: number;
+  readonly devices: number;
+  readonly poisonRate: number;
+  /** The archive's batching window for the demo (the stack's 60 s suits AWS). @default 10 */
+  readonly archiveWindowSeconds?: number;
+  /** Overrides the stack's batching window; undefined keeps the template's value. */
+  readonly batchingWindowSeconds?: number;
+  readonly shards: number;
+  readonly stateDir: string;
+  readonly fresh: boolean;
+  readonly basePort: number;
+  /** Port of the ops dashboard on 127.0.0.1; 0 picks a free one. @default basePort + 4, or 0 with basePort 0 */
+  readonly dashboardPort?: number;
+  /** Run every consumer (default) or only the aggregator (benchmarks compare the two). */
+  readonly consumers?: 'all' | 'aggregate';
+  /** The stack class to deploy; tests give a variant of it. @default StreamlakeStack */
+  readonly stack?: LocalCloudOptions['stack'];
+}
+
+/** The simulators' share of poison records in the demo: enough to show the quarantine at work. */
+const DEMO_POISON_RATE = 0.002;
+
+/** An option read only when given: the stack's or the cloud's own default applies otherwise. */
+const ifGiven = <K extends string>(key: K, text: string | undefined, read: (text: string) => number) =>
+  text === undefined ? {} : ({ [key]: read(text) } as Record<K, number>);
+
+/** The simulation options as given, for the producers' own reader of them. */
+const simulationValues = (given: GivenArguments) =>
+  Object.fromEntries(
+    Object.entries(SIMULATION_OPTIONS).map(([name, { type }]) => [
+      name,
+      type === 'boolean' ? given.flag(name) : given.text(name),
+    ]),
+  );
+
+const readStartOptions = (given: GivenArguments): StartOptions => ({
+  ...simulationSettings(simulationValues(given), DEMO_POISON_RATE),
+  ...ifGiven('batchingWindowSeconds', given.text('batching-window'), (text) =>
+    numberOption('--batching-window', text, 5, 0, 300),
+  ),
+  archiveWindowSeconds: numberOption('--archive-window', given.text('archive-window'), 10, 0, 300),
+  shards: numberOption('--shards', given.text('shards'), 2, 1, 64, true),
+  stateDir: stateDirOf(given, '.streamlake'),
+  fresh: given.flag('fresh'),
+  basePort: numberOption('--base-port', given.text('base-port'), 4567, 1024, 65_000, true),
+  ...ifGiven('dashboardPort', given.text('dashboard-port'), (text) =>
+    numberOption('--dashboard-port', text, 4571, 1024, 65_535, true),
+  ),
+});
+
+export const START_COMMAND: Command<StartOptions> = {
+  command: 'npm start',
+  synopsis: '[options]',
+  description: `Brings up the local cloud (Kinesis, DynamoDB Local, S3, SNS on 127.0.0.1), deploys the Streamlake stack
+onto it, serves the ops dashboard, runs the web-session and IoT-device simulators, and prints a
+summary when done.`,
+  options: {
+    rate: {
+      ...SIMULATION_OPTIONS.rate,
+      value: 'N',
+      help: 'events per second the simulators send (default 1000)',
+    },
+    duration: { ...SIMULATION_OPTIONS.duration, value: 'S', help: 'seconds to produce (default 60)' },
+    forever: { ...SIMULATION_OPTIONS.forever, help: 'produce until Ctrl-C' },
+    seed: {
+      ...SIMULATION_OPTIONS.seed,
+      value: 'N',
+      help: 'simulator seed; same seed, same traffic, new event ids (default 42)',
+    },
+    devices: { ...SIMULATION_OPTIONS.devices, value: 'N', help: 'simulated IoT devices (default 50)' },
+    'poison-rate': {
+      ...SIMULATION_OPTIONS['poison-rate'],
+      value: 'F',
+      help: `share of records spoiled on purpose to show the quarantine, 0..1 (default ${DEMO_POISON_RATE})`,
+    },
+    'batching-window': {
+      type: 'string',
+      value: 'S',
+      help: "override the aggregator's MaximumBatchingWindowInSeconds (default: the stack's, 5)",
+    },
+    'archive-window': {
+      type: 'string',
+      value: 'S',
+      help: "the archive's batching window for this run (default 10; the stack's is 60)",
+    },
+    shards: { type: 'string', value: 'N', help: 'shards of the on-demand stream locally (default 2)' },
+    'state-dir': stateDirOption('where servers keep data, checkpoints and logs (default .streamlake)'),
+    fresh: {
+      type: 'boolean',
+      help: `start over: empty the state folder first (only one streamlake created, and
+only once Java and the ports have been checked) instead of continuing`,
+    },
+    'base-port': {
+      type: 'string',
+      value: 'N',
+      help: 'first of four loopback ports for Kinesis, DynamoDB, S3, SNS (default 4567)',
+    },
+    'dashboard-port': {
+      type: 'string',
+      value: 'N',
+      help: 'loopback port of the live ops dashboard (default: base port + 4, so 4571)',
+    },
+  },
+  notes: `Ctrl-C stops producing and lets the consumers catch up (at most a minute or so) with every server still
+up, then saves checkpoints, prints the summary, verifies when they caught up and stops every server.
+A second Ctrl-C stops without catching up (checkpoints still saved, exit code 130).`,
+  read: readStartOptions,
+};
+
+export const START_USAGE = usageText(START_COMMAND);
+
+/** Parses `npm start` arguments; undefined means --help was asked for. Throws UsageError naming a bad value. */
+export const parseStartArgs = (argv: readonly string[]): StartOptions | undefined =>
+  parseCommand(START_COMMAND, argv);

@@ -1,0 +1,51 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Where one local cloud keeps its files. With a state folder, the servers keep their data there so a
+ * restart finds it; without one everything is ephemeral: servers in memory (their paths unset) and the
+ * files they must write in a temporary folder, removed when the cloud stops.
+ */
+export interface CloudFolders {
+  /** The `--state-dir`, when given. */
+  readonly stateDir?: string;
+  /** A temporary folder to remove at stop; set only when there is no state folder. */
+  readonly ephemeralDir?: string;
+  /** The synthesized cloud assembly (the bundled functions are read from it). */
+  readonly assemblyDir: string;
+  /** s3rver always writes to disk: into the state folder, else the temporary one. */
+  readonly s3Data: string;
+  readonly kinesisData?: string;
+  readonly dynamoDbData?: string;
+  readonly snsState?: string;
+  readonly alertsFile?: string;
+  readonly functionsLog?: string;
+  readonly checkpointsFile?: string;
+}
+
+/** The layout of a state folder (`stateDir`), or of a new temporary folder when there is none. */
+export const cloudFolders = (
+  stateDir: string | undefined,
+  makeTemporary: () => string = () => mkdtempSync(join(tmpdir(), 'streamlake-')),
+): CloudFolders => {
+  if (!stateDir) {
+    const scratchDir = makeTemporary();
+    return {
+      ephemeralDir: scratchDir,
+      assemblyDir: join(scratchDir, 'cdk.out'),
+      s3Data: join(scratchDir, 's3'),
+    };
+  }
+  return {
+    stateDir,
+    assemblyDir: join(stateDir, 'cdk.out'),
+    s3Data: join(stateDir, 's3'),
+    kinesisData: join(stateDir, 'kinesis'),
+    dynamoDbData: join(stateDir, 'dynamodb'),
+    snsState: join(stateDir, 'sns.json'),
+    alertsFile: join(stateDir, 'alerts.jsonl'),
+    functionsLog: join(stateDir, 'logs', 'functions.log'),
+    checkpointsFile: join(stateDir, 'checkpoints.json'),
+  };
+};

@@ -1,0 +1,32 @@
+import type { LocalEndpoints } from '../clients.ts';
+import { type CloudState, writeCloudState } from '../cloud-state.ts';
+import type { StackResources } from '../stack-resources.ts';
+import type { CloudPlan } from '../template.ts';
+import type { CloudFolders } from './folders.ts';
+
+/** What tools that run after the servers stop need to find this cloud's data. */
+export const cloudStateOf = (
+  s3Data: string,
+  plan: CloudPlan,
+  resources: StackResources,
+  endpoints: LocalEndpoints,
+): CloudState => ({
+  lakeBucket: resources.lakeBucket.name,
+  s3Directory: s3Data,
+  rollupsTable: resources.rollupsTable.name,
+  eventStream: resources.eventStream.name,
+  buckets: plan.buckets.map((b) => b.name),
+  endpoints,
+});
+
+/** Leaves `cloud.json` in the state folder; a cloud without one leaves nothing behind. */
+export const saveCloudState = (
+  folders: CloudFolders,
+  plan: CloudPlan,
+  resources: StackResources,
+  endpoints: LocalEndpoints,
+): void => {
+  if (folders.stateDir) {
+    writeCloudState(folders.stateDir, cloudStateOf(folders.s3Data, plan, resources, endpoints));
+  }
+};

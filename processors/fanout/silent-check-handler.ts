@@ -1,0 +1,6 @@
+import { dynamodb, sns } from '../clients.ts';
+import { loadSilentCheckConfig } from './config.ts';
+import { createSilentDeviceCheck } from './silent-device-check.ts';
+
+/** The scheduled silent-device check's entry (`index.checkSilentDevices`): the check on the real clients. */
+export const checkSilentDevices = createSilentDeviceCheck({ config: loadSilentCheckConfig(), dynamodb, sns });

@@ -1,0 +1,153 @@
+import type { KinesisStreamRecord } from 'aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
+import { createArchiveHandler } from '../../../../processors/archive/archive-batch.ts';
+import type { ArchiveConfig } from '../../../../processors/archive/config.ts';
+import { dedupMemoryOnFake } from '../../support/fake-dedup-table.ts';
+import { FakeS3 } from '../../support/fake-s3.ts';
+import { kinesisRecord, pageView, reading, SHARD, sequence } from '../../support/kinesis-records.ts';
+import { invokePrinting, type PrintedLine, printedBy } from '../../support/processor-telemetry.ts';
+
+// Before the telemetry module builds its logger and metrics: POWERTOOLS_DEV would change what they print.
+vi.hoisted(() => {
+  Reflect.deleteProperty(process.env, 'POWERTOOLS_DEV');
+  Reflect.deleteProperty(process.env, 'POWERTOOLS_METRICS_DISABLED');
+});
+
+const config: ArchiveConfig = {
+  policy: { allowedLatenessMs: 3_600_000, clockSkewMs: 300_000, maxEventBytes: 65_536 },
+  lakeBucket: 'lake',
+  lakePrefix: 'lake/',
+  quarantinePrefix: 'quarantine/',
+  writeConcurrency: 4,
+};
+
+/** The archive on a fake S3; `fail` names the keys whose PutObject fails. */
+const archiveOnFakes = (fail: (key: string) => boolean = () => false) => {
+  const s3 = new FakeS3((input) => {
+    if (fail(String(input.Key))) throw new Error('S3 unavailable');
+  });
+  const handler = createArchiveHandler({ config, s3: s3.client, duplicates: dedupMemoryOnFake('archive') });
+  const invoke = (records: KinesisStreamRecord[]) => invokePrinting(() => handler({ Records: records }));
+  return { invoke, s3 };
+};
+
+/** A page view (1), a reading (2), a page view (3), all in hour 05. */
+const twoDatasets = () =>
+  [pageView(), reading(), pageView()].map((event, i) =>
+    kinesisRecord(event, { sequenceNumber: sequence(i + 1) }),
+  );
+const notJson = (n: number) => kinesisRecord('not json', { sequenceNumber: sequence(n) });
+
+const CLICKSTREAM_FILE = `lake/clickstream/dt=2026-11-22/hour=05/${SHARD}-${sequence(1)}-${sequence(3)}.parquet`;
+const TELEMETRY_FILE = `lake/telemetry/dt=2026-11-22/hour=05/${SHARD}-${sequence(2)}-${sequence(2)}.parquet`;
+const QUARANTINE_FILE = `quarantine/dt=2026-11-22/archive/${SHARD}/${sequence(4)}-${sequence(4)}.jsonl`;
+
+const messages = (lines: readonly PrintedLine[], message: string) =>
+  lines.filter((line) => line.message === message);
+
+describe('archive handler', () => {
+  it('writes one Parquet file per dataset and hour, named by the records it holds', async () => {
+    // Prepare
+    const { invoke, s3 } = archiveOnFakes();
+
+    // Act
+    const { result } = await invoke(twoDatasets());
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(s3.keys().sort()).toEqual([CLICKSTREAM_FILE, TELEMETRY_FILE]);
+    expect(s3.sent.every((input) => input.Bucket === 'lake')).toBe(true);
+  });
+
+  it('quarantines the bad records before it writes any lake file', async () => {
+    // Prepare
+    const { invoke, s3 } = archiveOnFakes();
+
+    // Act
+    await invoke([...twoDatasets(), notJson(4)]);
+
+    // Assess
+    expect(s3.keys()[0]).toBe(QUARANTINE_FILE);
+    expect(s3.keys().slice(1).sort()).toEqual([CLICKSTREAM_FILE, TELEMETRY_FILE]);
+  });
+
+  it('fails the whole batch, and writes no lake file, when the quarantine cannot be written', async () => {
+    // Prepare
+    const { invoke, s3 } = archiveOnFakes((key) => key.startsWith('quarantine/'));
+
+    // Act
+    const invocation = invoke([...twoDatasets(), notJson(4)]);
+
+    // Assess
+    await expect(invocation).rejects.toThrow('S3 unavailable');
+    expect(s3.keys()).toEqual([QUARANTINE_FILE]);
+  });
+
+  it('fails the whole batch when a lake file cannot be written, so the retry rewrites every file', async () => {
+    // Prepare
+    const { invoke } = archiveOnFakes((key) => key === TELEMETRY_FILE);
+
+    // Act
+    const invocation = invoke(twoDatasets());
+
+    // Assess
+    await expect(invocation).rejects.toThrow('S3 unavailable');
+  });
+
+  it('logs the lake file it could not write', async () => {
+    // Prepare
+    const s3 = new FakeS3((input) => {
+      if (input.Key === TELEMETRY_FILE) throw new Error('S3 unavailable');
+    });
+    const handler = createArchiveHandler({ config, s3: s3.client, duplicates: dedupMemoryOnFake('archive') });
+
+    // Act
+    const lines = await printedBy(() => handler({ Records: twoDatasets() }).catch(() => undefined));
+
+    // Assess
+    expect(messages(lines, 'lake write failed; failing the batch so Lambda retries it whole')).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        key: TELEMETRY_FILE,
+        error: expect.objectContaining({ message: 'S3 unavailable' }),
+      }),
+    ]);
+  });
+
+  it('reports files, bytes and quarantined records in its metrics and log', async () => {
+    // Prepare
+    const { invoke } = archiveOnFakes();
+
+    // Act
+    const { lines } = await invoke([...twoDatasets(), notJson(4)]);
+
+    // Assess
+    expect(lines.find((line) => '_aws' in line && 'RecordsIn' in line)).toMatchObject({
+      RecordsIn: 4,
+      RecordsArchived: 3,
+      RecordsQuarantined: 1,
+      ParquetFiles: 2,
+    });
+    expect(messages(lines, 'batch archived')).toEqual([
+      expect.objectContaining({ archived: 3, quarantined: 1, files: 2, bytes: expect.any(Number) }),
+    ]);
+  });
+
+  it('stores a producer duplicate once: the later copy is left out of the file and reported', async () => {
+    // Prepare
+    const { invoke, s3 } = archiveOnFakes();
+    const view = pageView();
+    const records = [view, view].map((event, i) => kinesisRecord(event, { sequenceNumber: sequence(i + 1) }));
+
+    // Act
+    const { lines } = await invoke(records);
+
+    // Assess: one file, named by the one record it holds.
+    expect(s3.sent.map((put) => put.Key)).toEqual([
+      `lake/clickstream/dt=2026-11-22/hour=05/${SHARD}-${sequence(1)}-${sequence(1)}.parquet`,
+    ]);
+    expect(messages(lines, 'batch archived')).toEqual([
+      expect.objectContaining({ archived: 1, producerDuplicates: 1 }),
+    ]);
+  });
+});
