@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // The machine has two cores: two test files at a time, whichever project they belong to.
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -24,7 +26,9 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          // Two files at a time: most of an integration test is waiting (batching windows, polls, JVM start-up);
+          // every test picks free loopback ports, so two local clouds never meet.
+          fileParallelism: true,
         },
       },
     ],

@@ -1,5 +1,6 @@
 import { type LiveFigures, liveText } from '../../infra/local/dashboard/live-figures.ts';
 import type { ProducerProgress } from '../../producers/progress.ts';
+import { streamText } from '../verify/verify-lake.ts';
 import type { DemoRun } from './run-demo.ts';
 
 const AGGREGATE = 'streamlake-aggregate';
@@ -75,7 +76,7 @@ export const demoSummary = (run: DemoRun): string => {
     `  lake         s3://${lake}/lake/<dataset>/dt=…/hour=…/ — npm run query -- "SELECT dt, hour, count(*) FROM clickstream GROUP BY ALL"`,
     `  quarantine   s3://${lake}/quarantine/ at ${cloud.endpoints.s3} — npm run replay -- --dry-run`,
     `  failures     s3://${lake}/aws/lambda/ (on-failure destination)`,
-    `  ground truth ${run.groundTruthPath}`,
+    `  stream truth ${run.truth.path} (a recount of the stream: ${streamText(run.truth.counters)}) — npm run verify`,
     `  state        ${cloud.state ?? '(in memory)'} — the next npm start continues from here; --fresh starts over`,
   ];
   return lines.join('\n');

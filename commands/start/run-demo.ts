@@ -2,9 +2,11 @@ import { setTimeout as wait } from 'node:timers/promises';
 import type { LocalOps } from '../../infra/local/dashboard/local-ops.ts';
 import { LocalCloud } from '../../infra/local/local-cloud.ts';
 import { compareSequence } from '../../processors/shared/sequence.ts';
-import { readGroundTruth } from '../../producers/ground-truth.ts';
 import type { ProducerProgress } from '../../producers/progress.ts';
 import { type ProducerSummary, runProducers } from '../../producers/run-producers.ts';
+import { keepCaughtUp } from '../truth/keep-caught-up.ts';
+import { liveRecountSettings } from '../truth/recount-settings.ts';
+import { StreamTruth } from '../truth/stream-truth.ts';
 import { PipelineStats } from './pipeline-stats.ts';
 import type { StartOptions } from './start-options.ts';
 
@@ -21,7 +23,8 @@ export interface DemoRun {
   readonly behind: number;
   /** How long the consumers took to catch up once the producers stopped: a backlog that kept growing shows here. */
   readonly drainMs: number;
-  readonly groundTruthPath: string;
+  /** The stream recount verify compares against (`<stateDir>/truth.json`), caught up when producing stopped. */
+  readonly truth: StreamTruth;
 }
 
 export interface DemoHooks {
@@ -33,19 +36,6 @@ export interface DemoHooks {
   onProgress?(producer: ProducerProgress, stats: PipelineStats, cloud: LocalCloud, ops: LocalOps): void;
 }
 
-type Accepted = { readonly shardId: string; readonly sequenceNumber: string };
-
-/** Highest accepted sequence number per shard, from the ground truth. */
-const lastSequencePerShard = (accepted: readonly Accepted[]): Map<string, string> => {
-  const last = new Map<string, string>();
-  for (const entry of accepted) {
-    const current = last.get(entry.shardId);
-    if (!current || compareSequence(entry.sequenceNumber, current) > 0)
-      last.set(entry.shardId, entry.sequenceNumber);
-  }
-  return last;
-};
-
 /** The running mappings that read the event stream, which the producers write to. */
 const eventStreamMappings = (cloud: LocalCloud, include: (id: string) => boolean) =>
   cloud.plan.kinesisMappings.filter(
@@ -53,52 +43,41 @@ const eventStreamMappings = (cloud: LocalCloud, include: (id: string) => boolean
       mapping.enabled && include(mapping.id) && mapping.streamArn === cloud.resources.eventStream.arn,
   );
 
-/** Accepted records the slowest running mapping has not checkpointed yet. */
-const recordsBehind = (
+/** Records the slowest running mapping has still to process, up to the targets (read from the stream). */
+const recordsBehind = async (
   cloud: LocalCloud,
-  stats: PipelineStats,
-  accepted: readonly Accepted[],
-  include: (id: string) => boolean,
-): number =>
-  Math.max(
-    0,
-    ...eventStreamMappings(cloud, include).map((mapping) => {
-      const checkpoints = stats.mapping(mapping.id).checkpoints;
-      return accepted.filter((entry) => {
-        const done = checkpoints.get(entry.shardId);
-        return done === undefined || compareSequence(entry.sequenceNumber, done) > 0;
-      }).length;
-    }),
-  );
-
-/** Every running mapping on the event stream has checkpointed, on every shard, at least up to the target. */
-const caughtUp = (
-  cloud: LocalCloud,
-  stats: PipelineStats,
+  truth: StreamTruth,
   targets: Map<string, string>,
   include: (id: string) => boolean,
-) =>
+): Promise<number> => {
+  let behind = 0;
+  for (const mapping of eventStreamMappings(cloud, include)) {
+    let records = 0;
+    for (const [shard, target] of targets) {
+      const done = cloud.checkpoints.get(mapping.id, shard);
+      if (done === undefined || compareSequence(target, done) > 0)
+        records += await truth.recordsBetween(shard, done, target);
+    }
+    behind = Math.max(behind, records);
+  }
+  return behind;
+};
+
+/**
+ * Every running mapping on the event stream has checkpointed, on every shard, at least up to the target
+ * (durable checkpoints: a shard this run put nothing on may have been done by an earlier run).
+ */
+const caughtUp = (cloud: LocalCloud, targets: Map<string, string>, include: (id: string) => boolean) =>
   eventStreamMappings(cloud, include).every((mapping) =>
     [...targets].every(([shard, sequence]) => {
-      const done = stats.mapping(mapping.id).checkpoints.get(shard);
+      const done = cloud.checkpoints.get(mapping.id, shard);
       return done !== undefined && compareSequence(done, sequence) >= 0;
     }),
   );
 
-/**
- * The demo: local cloud up, mappings running, simulators producing; when they finish (or `stop`
- * aborts), wait for the pipeline to catch up to what the stream accepted (for at most a minute plus
- * two batching windows, or until `force` aborts), then stop the mappings after their in-flight batch,
- * which checkpoints it. Every server stays up throughout: the caller stops the cloud.
- */
-export const runDemo = async (
-  options: StartOptions,
-  stop: AbortSignal,
-  hooks: DemoHooks = {},
-  /** Stop draining now (a second Ctrl-C): what is behind stays in the stream for the next run. */
-  force?: AbortSignal,
-): Promise<DemoRun> => {
-  const cloud = await LocalCloud.start({
+/** The local cloud of the demo, with the stack's context the demo wants. */
+const startCloud = (options: StartOptions, hooks: DemoHooks): Promise<LocalCloud> =>
+  LocalCloud.start({
     stateDir: options.stateDir,
     fresh: options.fresh,
     basePort: options.basePort,
@@ -113,18 +92,75 @@ export const runDemo = async (
         : { 'streamlake:aggregateBatchingWindowSeconds': options.batchingWindowSeconds }),
     },
   });
-  hooks.onReady?.(cloud);
-  let ops: LocalOps;
+
+/** The ops dashboard and the stream recount, opened once the cloud is up; the cloud is stopped if either fails. */
+const openAroundCloud = async (
+  cloud: LocalCloud,
+  options: StartOptions,
+  hooks: DemoHooks,
+): Promise<{ ops: LocalOps; truth: StreamTruth }> => {
   try {
-    ops = await cloud.serveOps({
+    const truth = await StreamTruth.open({
+      stateDir: options.stateDir,
+      kinesis: cloud.clients.kinesis,
+      streamName: cloud.resources.eventStream.name,
+      settings: liveRecountSettings(cloud),
+    });
+    const ops = await cloud.serveOps({
       // Next to the four service ports unless chosen; a free one when those are picked freely.
       port: options.dashboardPort ?? (options.basePort ? options.basePort + 4 : 0),
       ...(hooks.onAlert ? { onAlarm: hooks.onAlert } : {}),
     });
+    return { ops, truth };
   } catch (error) {
     await cloud.stop();
     throw error;
   }
+};
+
+/** How the wait for the consumers ended. */
+type Drain = Pick<DemoRun, 'drained' | 'drainCutShort' | 'behind'>;
+
+/**
+ * Waits until every running mapping on the event stream has checkpointed up to the stream's end as the
+ * recount last read it (for at most a minute plus two batching windows, or until `force` aborts).
+ */
+const drain = async (
+  cloud: LocalCloud,
+  truth: StreamTruth,
+  include: (id: string) => boolean,
+  force?: AbortSignal,
+): Promise<Drain> => {
+  const targets = truth.lastSequences();
+  const window = cloud.resources.mappings.aggregate.maximumBatchingWindowMs;
+  const deadline = Date.now() + 60_000 + window * 2;
+  while (!caughtUp(cloud, targets, include) && Date.now() < deadline && !force?.aborted) {
+    await wait(250, undefined, force ? { signal: force } : {}).catch(() => undefined);
+  }
+  if (caughtUp(cloud, targets, include)) return { drained: true, behind: 0 };
+  return {
+    drained: false,
+    drainCutShort: force?.aborted ? 'forced' : 'deadline',
+    behind: await recordsBehind(cloud, truth, targets, include),
+  };
+};
+
+/**
+ * The demo: local cloud up, mappings running, simulators producing, the stream recount caught up every
+ * half minute; when the simulators finish (or `stop` aborts), the recount reads to the end of the stream
+ * and the demo waits for the pipeline to catch up to it (see drain), then stops the mappings after their
+ * in-flight batch, which checkpoints it. Every server stays up throughout: the caller stops the cloud.
+ */
+export const runDemo = async (
+  options: StartOptions,
+  stop: AbortSignal,
+  hooks: DemoHooks = {},
+  /** Stop draining now (a second Ctrl-C): what is behind stays in the stream for the next run. */
+  force?: AbortSignal,
+): Promise<DemoRun> => {
+  const cloud = await startCloud(options, hooks);
+  hooks.onReady?.(cloud);
+  const { ops, truth } = await openAroundCloud(cloud, options, hooks);
   hooks.onOpsReady?.(ops);
   const stats = new PipelineStats();
   const mappings = new AbortController();
@@ -133,7 +169,8 @@ export const runDemo = async (
   const include = (id: string) => !aggregateOnly || id === aggregate;
   const running = cloud.runMappings(mappings.signal, { observer: stats, include });
   running.catch(() => mappings.abort());
-  const groundTruthPath = `${options.stateDir}/ground-truth.jsonl`;
+  const recounting = new AbortController();
+  const recounted = keepCaughtUp(truth, recounting.signal);
   let latest: ProducerProgress | undefined;
   const ticker = setInterval(() => latest && hooks.onProgress?.(latest, stats, cloud, ops), 1000);
   try {
@@ -147,36 +184,21 @@ export const runDemo = async (
       seed: options.seed,
       devices: options.devices,
       poisonRate: options.poisonRate,
-      groundTruthPath,
-      // The stream, tables and lake keep earlier runs' data, so the ground truth must too.
-      appendGroundTruth: !options.fresh,
       signal: stop,
       onProgress: (progress) => (latest = progress),
     });
     const producedAt = Date.now();
-    const accepted = await readGroundTruth(groundTruthPath);
-    const targets = lastSequencePerShard(accepted);
-    const window = cloud.resources.mappings.aggregate.maximumBatchingWindowMs;
-    const deadline = Date.now() + 60_000 + window * 2;
+    recounting.abort();
+    await recounted;
+    // The stream's end, whoever put the records and whenever: this run, an earlier one cut short, a replay.
+    await truth.catchUp();
     // A stop (Ctrl-C) only ends producing: the drain still runs, so what the stream accepted is processed.
-    while (!caughtUp(cloud, stats, targets, include) && Date.now() < deadline && !force?.aborted) {
-      await wait(250, undefined, force ? { signal: force } : {}).catch(() => undefined);
-    }
-    const drained = caughtUp(cloud, stats, targets, include);
+    const drained = await drain(cloud, truth, include, force);
     const drainMs = Date.now() - producedAt;
     if (latest) hooks.onProgress?.(latest, stats, cloud, ops);
-    return {
-      cloud,
-      ops,
-      stats,
-      producers,
-      drained,
-      ...(drained ? {} : { drainCutShort: force?.aborted ? ('forced' as const) : ('deadline' as const) }),
-      behind: drained ? 0 : recordsBehind(cloud, stats, accepted, include),
-      drainMs,
-      groundTruthPath,
-    };
+    return { cloud, ops, stats, producers, ...drained, drainMs, truth };
   } finally {
+    recounting.abort();
     clearInterval(ticker);
     mappings.abort();
     await running.catch(() => undefined);

@@ -4,7 +4,6 @@ import {
   ROLLUPS,
   type RollupDefinition,
 } from '../../processors/rollups/rollups.ts';
-import type { GroundTruthEntry, GroundTruthEvent } from '../../producers/ground-truth.ts';
 import type { StreamlakeEvent } from '../../schemas/index.ts';
 
 /** A rollup item's measures by attribute name: `count`, `revenue_sum`, … */
@@ -28,30 +27,57 @@ const folded = (measure: Measure, current: number | undefined, fields: Record<st
 const countsSchema = (rollup: RollupDefinition, schema: string) =>
   rollup.schemas.includes('*') || rollup.schemas.includes(schema);
 
+/** A measure's new value and the attribute it is stored under. */
+type Update = readonly [item: RollupValues, name: string, value: number];
+
 /**
- * An independent, deliberately naive recount of the rollups from the ground truth: one event at a
- * time, no pre-aggregation, no sequence numbers. The pipeline must agree with it exactly.
+ * An independent, deliberately naive recount of the rollups: one event at a time, no pre-aggregation, no
+ * sequence numbers. The pipeline must agree with it exactly. Incremental, so the stream recount
+ * (commands/truth/) can fold events in as it reads them and keep only sums per rollup item.
  */
-export const expectedRollups = (events: readonly StreamlakeEvent[]): Map<string, RollupValues> => {
-  const expected = new Map<string, RollupValues>();
-  for (const event of events) {
+export class RollupRecount {
+  /** `<pk> <sk>` → measures, keyed like the rollups table scan. */
+  readonly values: Map<string, RollupValues>;
+  private readonly bySchema = new Map<string, readonly RollupDefinition[]>();
+
+  constructor(values: Iterable<readonly [string, RollupValues]> = []) {
+    this.values = new Map([...values].map(([key, item]) => [key, { ...item }]));
+  }
+
+  /** Counts one event into every rollup of its schema; all or nothing, should a field surprise us. */
+  add(event: StreamlakeEvent): void {
     const fields = event as unknown as Record<string, unknown>;
-    for (const rollup of ROLLUPS.filter((r) => countsSchema(r, event.schema))) {
+    const updates: Update[] = [];
+    const created = new Map<string, RollupValues>();
+    for (const rollup of this.rollupsOf(event.schema)) {
       const key = itemKeyOf(rollup, fields, event.eventTime);
-      const values = expected.get(key) ?? {};
+      const item = this.values.get(key) ?? created.get(key) ?? {};
+      if (!this.values.has(key)) created.set(key, item);
       for (const measure of rollup.measures) {
         const name = measureAttribute(measure);
-        values[name] = folded(measure, values[name], fields);
+        updates.push([item, name, folded(measure, item[name], fields)]);
       }
-      expected.set(key, values);
     }
+    for (const [key, item] of created) this.values.set(key, item);
+    for (const [item, name, value] of updates) item[name] = value;
   }
-  return expected;
-};
 
-/** The events of a ground truth (poison records left out: the pipeline quarantines them). */
-export const groundTruthEvents = (entries: readonly GroundTruthEntry[]): StreamlakeEvent[] =>
-  entries.filter((entry): entry is GroundTruthEvent => 'event' in entry).map((entry) => entry.event);
+  private rollupsOf(schema: string): readonly RollupDefinition[] {
+    let rollups = this.bySchema.get(schema);
+    if (!rollups) {
+      rollups = ROLLUPS.filter((r) => countsSchema(r, schema));
+      this.bySchema.set(schema, rollups);
+    }
+    return rollups;
+  }
+}
+
+/** The naive recount of a list of events (see RollupRecount). */
+export const expectedRollups = (events: readonly StreamlakeEvent[]): Map<string, RollupValues> => {
+  const recount = new RollupRecount();
+  for (const event of events) recount.add(event);
+  return recount.values;
+};
 
 /** Decimal (DynamoDB) and binary (JS, DuckDB) sums of the same numbers agree to about 1e-12 relative. */
 export const SUM_TOLERANCE = 1e-9;

@@ -8,11 +8,13 @@ export interface VerifyOptions {
 export const VERIFY_COMMAND: Command<VerifyOptions> = {
   command: 'npm run verify',
   synopsis: '[--state-dir DIR]',
-  description: `Checks the last npm start three ways: every rollup item in DynamoDB (started on the saved state)
-against a recount of the ground truth (what the producers put into the stream, plus replayed
-records) and a recount over the Parquet lake (SQL generated from the rollup declarations).
-Prints each difference — item, measure, ground truth / DynamoDB / lake — and exits 1 if there is any.
-The ground truth covers the last npm start only: verify after a --fresh run.`,
+  description: `Checks the state of npm start three ways. First it catches up the stream recount
+(<state-dir>/truth.json): every record of the event stream (started on the saved state) classified,
+deduplicated and counted as the consumers do. Then it compares every rollup item in DynamoDB (started
+on the saved state) with that recount and with a recount over the Parquet lake (SQL generated from the
+rollup declarations), and checks that the lake holds each event once. Prints each difference — item,
+measure, stream / DynamoDB / lake, and its cause (lost, counted twice, stored twice) — then what the
+stream held (counted, quarantined by reason, producer duplicates), and exits 1 on any difference.`,
   options: {
     'state-dir': stateDirOption(`the state folder of npm start (default ${DEFAULT_STATE_DIR})`),
   },

@@ -1,5 +1,4 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { ALERTS_LOG_ROTATION, type LogRotation, RotatingLog } from './rotating-log.ts';
 import type { PublishedMessage } from './servers/sns-server.ts';
 
 export interface AlertLine {
@@ -13,19 +12,21 @@ export interface AlertLine {
 }
 
 /**
- * What the local SNS server publishes: kept as JSON lines in `<state>/alerts.jsonl`, the recent
- * ones in memory, and each announced on the terminal as it happens.
+ * What the local SNS server publishes: kept as JSON lines in `<state>/alerts.jsonl` (rotated by size,
+ * see ALERTS_LOG_ROTATION), the recent ones in memory, and each announced on the terminal as it happens.
  */
 export class AlertsLog {
   readonly recent: AlertLine[] = [];
   opened = 0;
   resolved = 0;
+  private readonly log?: RotatingLog;
 
   constructor(
-    private readonly file?: string,
+    file?: string,
     private readonly announce: (line: string) => void = () => {},
+    rotation: LogRotation = ALERTS_LOG_ROTATION,
   ) {
-    if (file) mkdirSync(dirname(file), { recursive: true });
+    if (file) this.log = new RotatingLog(file, rotation);
   }
 
   readonly record = (published: PublishedMessage): void => {
@@ -43,7 +44,7 @@ export class AlertsLog {
     if (line.state === 'RESOLVED') this.resolved++;
     this.recent.push(line);
     if (this.recent.length > 100) this.recent.shift();
-    if (this.file) appendFileSync(this.file, `${JSON.stringify(line)}\n`);
+    this.log?.append(JSON.stringify(line));
     // CloudWatch alarm notifications on the ops topic carry no alert attributes; the ops view announces those.
     if (line.state === undefined) return;
     this.announce(

@@ -32,6 +32,8 @@ import { type CloudServers, startServers, stopServers } from './start-up/servers
 import { type SynthesizedCloud, type SynthOptions, synthesizeCloud } from './start-up/synth.ts';
 import { prepareStateDir } from './state-dir.ts';
 import type { CloudPlan, FunctionPlan } from './template.ts';
+import { TtlSweeper } from './ttl/ttl-sweeper.ts';
+import { ttlTables } from './ttl/ttl-tables.ts';
 
 export { LOCAL_ACCOUNT_ID } from './clients.ts';
 
@@ -46,6 +48,11 @@ export interface LocalCloudOptions extends SynthOptions {
   readonly onDemandShards?: number;
   /** Called with a one-line description of each alert published to the local SNS. */
   readonly onAlert?: (line: string) => void;
+  /**
+   * How often expired items (DynamoDB TTL) are deleted from the tables that enable TTL; 0: only when
+   * `cloud.ttl.sweep()` is called. @default 60_000
+   */
+  readonly ttlSweepEveryMs?: number;
 }
 
 export interface RunMappingsOptions {
@@ -65,6 +72,7 @@ interface LocalCloudParts {
   readonly metrics: CloudMetrics;
   readonly alerts: AlertsLog;
   readonly checkpoints: CheckpointStore;
+  readonly ttlSweepEveryMs?: number;
 }
 
 /**
@@ -91,6 +99,8 @@ export class LocalCloud {
   readonly checkpoints: CheckpointStore;
   /** The stack's ops dashboard and alarms, with this cloud's physical names. */
   readonly opsView: LocalOpsView;
+  /** DynamoDB's TTL, which DynamoDB Local lacks: deletes expired items of the tables that enable it. */
+  readonly ttl: TtlSweeper;
   private readonly functions = new Map<string, LocalFunction>();
   private ops?: LocalOps;
   private readonly servers: CloudServers;
@@ -113,6 +123,9 @@ export class LocalCloud {
     this.servers = servers;
     this.folders = folders;
     this.measured = metrics;
+    this.ttl = new TtlSweeper(this.clients.dynamodb, ttlTables(this.plan), {
+      ...(parts.ttlSweepEveryMs === undefined ? {} : { everyMs: parts.ttlSweepEveryMs }),
+    });
   }
 
   /**
@@ -140,7 +153,15 @@ export class LocalCloud {
         alerts.record(message);
       },
     });
-    const cloud = new LocalCloud({ synthesized, folders, servers, metrics, alerts, checkpoints });
+    const cloud = new LocalCloud({
+      synthesized,
+      folders,
+      servers,
+      metrics,
+      alerts,
+      checkpoints,
+      ...(options.ttlSweepEveryMs === undefined ? {} : { ttlSweepEveryMs: options.ttlSweepEveryMs }),
+    });
     try {
       saveCloudState(folders, cloud.plan, cloud.resources, cloud.endpoints);
       await provision(cloud.plan, cloud.clients, { onDemandShards: options.onDemandShards ?? 2 });
@@ -148,6 +169,7 @@ export class LocalCloud {
       await cloud.stop();
       throw error;
     }
+    cloud.ttl.start();
     return cloud;
   }
 
@@ -263,6 +285,7 @@ export class LocalCloud {
   }
 
   async stop(): Promise<void> {
+    await this.ttl.stop();
     await this.ops?.stop();
     await Promise.all([...this.functions.values()].map((fn) => fn.stop()));
     await stopServers(this.servers);

@@ -25,6 +25,8 @@ interface Named {
 }
 export interface StreamPlan extends Named {
   readonly shardCount?: number;
+  /** How long records stay readable (`RetentionPeriodHours`); Kinesis's default, 24, when undeclared. */
+  readonly retentionHours?: number;
 }
 export interface TablePlan extends Named {
   readonly properties: Record<string, unknown>;
@@ -122,6 +124,9 @@ export const planFromTemplate = (template: Template, account: LocalAccount): Clo
   const streams = ofType('AWS::Kinesis::Stream').map(([id, r]) => ({
     ...intrinsics.named(id, 'AWS::Kinesis::Stream'),
     ...(typeof r.Properties?.ShardCount === 'number' ? { shardCount: r.Properties.ShardCount } : {}),
+    ...(typeof r.Properties?.RetentionPeriodHours === 'number'
+      ? { retentionHours: r.Properties.RetentionPeriodHours }
+      : {}),
   }));
   const tables = ofType('AWS::DynamoDB::Table').map(([id, r]) => ({
     ...intrinsics.named(id, 'AWS::DynamoDB::Table'),

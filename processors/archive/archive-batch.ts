@@ -77,6 +77,9 @@ export const createArchiveHandler =
       deps.duplicates,
       event.Records,
       classifyBatch(event.Records, config.policy),
+      // Remembered only after its files landed: a record delivered again is in the lake already, whatever
+      // batch boundaries this delivery has (a restart from an older checkpoint cuts them anew).
+      { leaveOutRedelivered: true },
     );
     const { result: files, batch } = isolateUnprocessable(
       event.Records,
@@ -95,6 +98,7 @@ export const createArchiveHandler =
       archived: batch.accepted.length,
       quarantined: batch.rejected.length,
       producerDuplicates,
+      alreadyArchived: firstCopies.redelivered,
       files: files.length,
       bytes,
     });

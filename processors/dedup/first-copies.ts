@@ -7,6 +7,8 @@ export interface FirstCopies {
   readonly batch: ClassifiedBatch;
   /** Accepted records that were later copies of an event already counted (dropped, counted in the metrics). */
   readonly duplicates: readonly AcceptedRecord[];
+  /** Records of this batch this consumer remembered before (delivered again), left out or not as asked. */
+  readonly redelivered: number;
   /** Stores what this batch adds to the memory; the batch may succeed only once this resolved. */
   remember(): Promise<void>;
 }
@@ -16,20 +18,27 @@ const idOf = (record: AcceptedRecord) => ({
   sequenceNumber: record.sequenceNumber,
 });
 
-/** Splits off the duplicates of a consumer's batch (docs/decisions.md, D14). */
+/**
+ * Splits off the duplicates of a consumer's batch (docs/decisions.md, D14). With `leaveOutRedelivered`, records
+ * this consumer remembered before (itself, delivered again) are left out too: for a consumer that remembers a
+ * batch only once all its writes landed and has no high-water marks (the archive), they are stored already.
+ */
 export const firstCopiesOf = async (
   memory: DedupMemory,
   records: readonly KinesisStreamRecord[],
   classified: ClassifiedBatch,
+  { leaveOutRedelivered = false } = {},
 ): Promise<FirstCopies> => {
   const first = records[0];
   if (!first || classified.accepted.length === 0) {
-    return { batch: classified, duplicates: [], remember: async () => undefined };
+    return { batch: classified, duplicates: [], redelivered: 0, remember: async () => undefined };
   }
   const arrivedAtMs = first.kinesis.approximateArrivalTimestamp * 1000;
   const split = await memory.split(classified.shardId, arrivedAtMs, classified.accepted, idOf);
+  const redelivered = new Set(leaveOutRedelivered ? split.redelivered : []);
   return {
-    batch: { ...classified, accepted: split.first },
+    batch: { ...classified, accepted: split.first.filter((record) => !redelivered.has(record)) },
+    redelivered: split.redelivered.length,
     duplicates: split.duplicates,
     remember: () =>
       memory.remember(classified.shardId, arrivedAtMs, first.kinesis.sequenceNumber, split.remembered),

@@ -47,6 +47,12 @@ export interface Split<R> {
   readonly duplicates: R[];
   /** What this batch adds to the memory: its first copies not remembered before. */
   readonly remembered: SeenEvent[];
+  /**
+   * First copies remembered before with this very sequence number: the record itself, delivered again (a
+   * retry, a restart from an older checkpoint). Also in `first`; a consumer that remembers only once its
+   * writes landed (the archive) knows they are written already.
+   */
+  readonly redelivered: R[];
 }
 
 /** The first copies seen on one shard within the horizon, by event key. */
@@ -68,7 +74,7 @@ export class SeenEvents {
   /** Splits records given in sequence order into first copies and duplicates (nothing is remembered yet). */
   split<R>(records: readonly R[], idOf: (record: R) => Identified): Split<R> {
     const inBatch = new Map<string, number>();
-    const split: Split<R> = { first: [], duplicates: [], remembered: [] };
+    const split: Split<R> = { first: [], duplicates: [], remembered: [], redelivered: [] };
     for (const record of records) {
       const { eventId, sequenceNumber } = idOf(record);
       const key = eventKey(eventId);
@@ -79,6 +85,7 @@ export class SeenEvents {
         continue;
       }
       split.first.push(record);
+      if (seen !== undefined && this.tags.get(key) === tag) split.redelivered.push(record);
       if (seen === undefined) {
         inBatch.set(key, tag);
         split.remembered.push({ key, tag });

@@ -1,4 +1,5 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
+import type { SeenEvents } from '../../processors/dedup/seen-events.ts';
 import { indexBySchema, preaggregate } from '../../processors/rollups/preaggregate.ts';
 import { ROLLUPS } from '../../processors/rollups/rollups.ts';
 import { buildRollupUpdate } from '../../processors/rollups/update-expression.ts';
@@ -44,10 +45,17 @@ export const bareDecode = (records: readonly KinesisStreamRecord[]): number => {
   return parsed;
 };
 
-/** The aggregate handler's work short of the network: classify, pre-aggregate, build every update. */
-export const aggregateBatch = (records: KinesisStreamRecord[]): number => {
+/**
+ * The aggregate handler's work short of the network: classify, take out producer duplicates when given the
+ * memory of first copies (D14), pre-aggregate, build every update.
+ */
+export const aggregateBatch = (records: KinesisStreamRecord[], seen?: SeenEvents): number => {
   const batch = classifyBatch(records, policy);
-  const items = preaggregate(batch.accepted, ROLLUPS, rollupsFor);
+  const accepted = seen
+    ? seen.split(batch.accepted, (r) => ({ eventId: r.event.eventId, sequenceNumber: r.sequenceNumber }))
+        .first
+    : batch.accepted;
+  const items = preaggregate(accepted, ROLLUPS, rollupsFor);
   for (const item of items) {
     buildRollupUpdate({
       tableName: 't',

@@ -1,4 +1,5 @@
 import { aggregateBatch, bareDecode, clickstreamBatch, interleavedRatio } from './aggregate-throughput.ts';
+import { dedupWriteUnits, warmMemory } from './dedup-cost.ts';
 import { type LocalRun, runLocalPipeline } from './local-throughput.ts';
 import { BASELINE_COMPRESSION, measureParquetEncoding } from './parquet-encoding.ts';
 
@@ -22,6 +23,21 @@ console.log(`mean event size ${n(meanBytes)} bytes; ${items} rollup items`);
 console.log(`bare base64 + JSON.parse   ${n(records.length / bare)} records/s`);
 console.log(`aggregate (no network)     ${n(records.length / aggregate)} records/s`);
 console.log(`ratio aggregate / bare     ${n(timing.ratio, 2)}  (median of 21 interleaved pairs; bar ≥ 0.5)`);
+
+const memory = warmMemory(450_000);
+const dedup = interleavedRatio(
+  () => aggregateBatch(records),
+  () => aggregateBatch(records, memory),
+);
+console.log('\n## Producer duplicates (D14): the aggregate with a warm memory of 450,000 first copies');
+console.log(`aggregate with dedup       ${n(records.length / dedup.candidateSeconds)} records/s`);
+console.log(`ratio with / without       ${n(dedup.ratio, 2)}  (median of 21 interleaved pairs)`);
+for (const batchSize of [100, 1000, 10_000]) {
+  const { itemBytes, writeUnits } = dedupWriteUnits(batchSize);
+  console.log(
+    `dedup item, batch of ${n(batchSize).padStart(6)}: ${n(itemBytes)} bytes, ${writeUnits} WRU = ${n((writeUnits / batchSize) * 1000, 1)} WRU per 1,000 events (naive: 1,000)`,
+  );
+}
 
 const duration = quick ? 10 : 30;
 console.log(

@@ -3,18 +3,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateStreamCommand, PutRecordsCommand, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeLakeObjects } from '../../commands/lake/lake-writer.ts';
 import { expectedRollups } from '../../commands/verify/ground-truth-rollups.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/clients.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localKinesisClient } from '../../infra/local/clients.ts';
 import { startDynamoDb } from '../../infra/local/servers/dynamodb-server.ts';
+import { startKinesis } from '../../infra/local/servers/kinesis-server.ts';
 import { freePort } from '../../infra/local/servers/ports.ts';
 import { partitionKeyOf, sampleEvents } from './support/events.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const TABLE = 'streamlake-rollups';
-const events = sampleEvents(120, Date.parse('2026-11-22T05:30:00Z'));
+// Event times near now: the stream's arrival times judge lateness, as the consumers judge it.
+const events = sampleEvents(120);
 
 let stateDir: string;
 
@@ -34,6 +37,28 @@ const withRollups = async (use: (documents: DynamoDBDocumentClient) => Promise<u
   }
 };
 
+/** The events put into the stream `events` of the saved state (kinesalite keeps it in <stateDir>/kinesis). */
+const putIntoSavedStream = async (put: typeof events) => {
+  const server = await startKinesis(await freePort(), join(stateDir, 'kinesis'));
+  const kinesis = localKinesisClient(server.endpoint);
+  try {
+    await kinesis.send(new CreateStreamCommand({ StreamName: 'events', ShardCount: 1 }));
+    await waitUntilStreamExists({ client: kinesis, maxWaitTime: 30, minDelay: 1 }, { StreamName: 'events' });
+    await kinesis.send(
+      new PutRecordsCommand({
+        StreamName: 'events',
+        Records: put.map((event) => ({
+          Data: Buffer.from(JSON.stringify(event)),
+          PartitionKey: partitionKeyOf(event),
+        })),
+      }),
+    );
+  } finally {
+    kinesis.destroy();
+    await server.stop();
+  }
+};
+
 const verify = () =>
   spawnSync(process.execPath, ['--import', 'tsx', 'commands/verify/verify-cli.ts', '--state-dir', stateDir], {
     cwd: REPO,
@@ -47,19 +72,7 @@ beforeAll(async () => {
     join(stateDir, 'cloud.json'),
     JSON.stringify({ lakeBucket: 'lake-bucket', s3Directory, rollupsTable: TABLE, eventStream: 'events' }),
   );
-  writeFileSync(
-    join(stateDir, 'ground-truth.jsonl'),
-    events
-      .map((event, i) =>
-        JSON.stringify({
-          shardId: 'shardId-000000000000',
-          sequenceNumber: String(100 + i),
-          partitionKey: partitionKeyOf(event),
-          event,
-        }),
-      )
-      .join('\n'),
-  );
+  await putIntoSavedStream(events);
   await writeLakeObjects({ s3Directory, lakeBucket: 'lake-bucket' }, events, 'shardId-000000000000-100-219');
   // What a correct aggregator would have written: the naive recount, as DynamoDB items.
   await withRollups(async (documents) => {
@@ -94,10 +107,11 @@ beforeAll(async () => {
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
 describe('npm run verify', () => {
-  it('passes when ground truth, DynamoDB and the lake agree', () => {
+  it('passes when the stream, DynamoDB and the lake agree, and says what the stream held', () => {
     const result = verify();
     expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(/^no differences across \d+ rollup items/);
+    expect(result.stdout).toMatch(/^no differences across \d+ rollup items \(stream, DynamoDB, lake\)/);
+    expect(result.stdout).toContain('stream 120 records: 120 counted, 0 quarantined, 0 producer duplicates');
     expect(result.status).toBe(0);
   });
 
@@ -118,9 +132,21 @@ describe('npm run verify', () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(
       new RegExp(
-        `^${pk?.replace(/[/#.]/g, '\\$&')} ${sk} count: ground truth (\\d+), DynamoDB \\d+, lake \\1\\n`,
+        `^${pk?.replace(/[/#.]/g, '\\$&')} ${sk} count: stream (\\d+), DynamoDB \\d+, lake \\1 — DynamoDB counted twice\\n`,
       ),
     );
     expect(result.stdout).toMatch(/1 difference across \d+ rollup items/);
+  });
+
+  it('names events the lake holds twice', async () => {
+    await writeLakeObjects(
+      { s3Directory: join(stateDir, 's3'), lakeBucket: 'lake-bucket' },
+      events.slice(0, 2),
+      'again',
+    );
+    const result = verify();
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/lake clickstream: 2 event_ids in 4 rows — stored twice \(e\.g\. /);
+    expect(result.stdout).toContain('lake counted twice');
   });
 });

@@ -1,28 +1,30 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { FUNCTIONS_LOG_ROTATION, type LogRotation, RotatingLog } from '../rotating-log.ts';
 import { parseEmf } from './emf.ts';
 import type { MetricId, MetricStore } from './metric-store.ts';
 
 const SERVICE = 'service';
 
 /**
- * Collects what functions print, as CloudWatch Logs would: every line goes to the log file, and
+ * Collects what functions print, as CloudWatch Logs would: every line goes to the log file (rotated by
+ * size, so the newest lines are kept and the file stays bounded, see FUNCTIONS_LOG_ROTATION), and
  * embedded-metric-format lines become metrics in the store (`Streamlake` `RecordsIn{service=…}`,
  * `QuarantinedByReason{service=…,reason=too-late}`).
  */
 export class MetricsSink {
   /** Namespaces seen in EMF lines, so counters can be looked up without naming one. */
   private readonly namespaces = new Set<string>();
+  private readonly log?: RotatingLog;
 
   constructor(
     private readonly store: MetricStore,
-    private readonly logFile?: string,
+    logFile?: string,
+    rotation: LogRotation = FUNCTIONS_LOG_ROTATION,
   ) {
-    if (logFile) mkdirSync(dirname(logFile), { recursive: true });
+    if (logFile) this.log = new RotatingLog(logFile, rotation);
   }
 
   readonly accept = (line: string): void => {
-    if (this.logFile) appendFileSync(this.logFile, `${line}\n`);
+    this.log?.append(line);
     for (const { id, values, timestampMs } of parseEmf(line)) {
       this.namespaces.add(id.namespace);
       this.store.put(id, values, timestampMs);

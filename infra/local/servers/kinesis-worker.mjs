@@ -3,17 +3,49 @@
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import { measurePut, PUT_TARGETS, PutRecordsTally } from '../metrics/put-records-meter.mjs';
+import { trimExpiredRecords } from './kinesis-retention.mjs';
 
 const require = createRequire(import.meta.url);
 const kinesalite = require('kinesalite');
-const { port, path, meterPuts } = workerData;
-const server = kinesalite({
-  createStreamMs: 0,
-  deleteStreamMs: 0,
-  updateStreamMs: 0,
-  shardLimit: 100,
-  ...(path ? { path } : {}),
-});
+const kinesaliteDb = require('kinesalite/db');
+const { port, path, meterPuts, trimEveryMs } = workerData;
+
+// kinesalite keeps its store to itself; the retention trim needs it. kinesalite() makes it with
+// db.create, looked up at call time: wrap that one call to keep the store it returns.
+let store;
+const create = kinesaliteDb.create;
+kinesaliteDb.create = (options) => {
+  store = create(options);
+  return store;
+};
+let server;
+try {
+  server = kinesalite({
+    createStreamMs: 0,
+    deleteStreamMs: 0,
+    updateStreamMs: 0,
+    shardLimit: 100,
+    ...(path ? { path } : {}),
+  });
+} finally {
+  kinesaliteDb.create = create;
+}
+
+/** One trim at a time: a slow pass is not stacked under the next. */
+let trimming = Promise.resolve(0);
+const trim = (nowMs) => {
+  trimming = trimming.then(
+    () => trimExpiredRecords(store, nowMs),
+    () => trimExpiredRecords(store, nowMs),
+  );
+  return trimming;
+};
+const trimNow = () =>
+  trim(Date.now()).catch((error) => {
+    if (!/not open/i.test(String(error)))
+      process.stderr.write(`kinesalite worker: retention trim failed: ${error}\n`);
+  });
+if (trimEveryMs > 0) setInterval(trimNow, trimEveryMs).unref();
 
 const tally = new PutRecordsTally();
 const flush = () => {
@@ -64,6 +96,13 @@ if (meterPuts) {
 server.once('error', (error) => parentPort.postMessage({ type: 'error', message: error.message }));
 server.listen(port, '127.0.0.1', () => parentPort.postMessage({ type: 'ready' }));
 parentPort.on('message', (message) => {
+  if (message?.type === 'trim') {
+    trim(message.nowMs).then(
+      (deleted) => parentPort.postMessage({ type: 'trimmed', id: message.id, deleted }),
+      (error) => parentPort.postMessage({ type: 'trimmed', id: message.id, error: String(error) }),
+    );
+    return;
+  }
   if (message !== 'stop') return;
   flush();
   server.close(() => {

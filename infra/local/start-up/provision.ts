@@ -11,6 +11,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import {
   CreateStreamCommand,
+  DecreaseStreamRetentionPeriodCommand,
+  DescribeStreamSummaryCommand,
+  IncreaseStreamRetentionPeriodCommand,
   ResourceInUseException as StreamInUseException,
   waitUntilStreamExists,
 } from '@aws-sdk/client-kinesis';
@@ -19,11 +22,15 @@ import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { asError } from '../../../processors/shared/errors.ts';
 import type { LocalClients } from '../clients.ts';
 import type { BucketPlan, CloudPlan, StreamPlan, TablePlan, TopicPlan } from '../template.ts';
+import { ttlAttributeOf } from '../ttl/ttl-tables.ts';
 
 export interface ProvisionOptions {
   /** Shards given to an on-demand stream, which declares no shard count. */
   readonly onDemandShards: number;
 }
+
+/** What a new Kinesis stream keeps, and the shortest period it accepts. */
+const DEFAULT_RETENTION_HOURS = 24;
 
 const ignoreExisting = async (create: () => Promise<unknown>, isExisting: (error: unknown) => boolean) => {
   try {
@@ -45,6 +52,26 @@ const createStream = async (stream: StreamPlan, clients: LocalClients, options: 
     (error) => error instanceof StreamInUseException,
   );
   await waitUntilStreamExists({ client: clients.kinesis, maxWaitTime: 30 }, { StreamName: stream.name });
+  await applyRetention(stream, clients);
+};
+
+/**
+ * Gives the stream its declared retention period, as a stack update would: the local stream deletes
+ * records past it as Kinesis does (servers/kinesis-retention.mjs).
+ */
+const applyRetention = async (stream: StreamPlan, clients: LocalClients) => {
+  const declared = stream.retentionHours ?? DEFAULT_RETENTION_HOURS;
+  const { StreamDescriptionSummary: summary } = await clients.kinesis.send(
+    new DescribeStreamSummaryCommand({ StreamName: stream.name }),
+  );
+  const current = summary?.RetentionPeriodHours ?? DEFAULT_RETENTION_HOURS;
+  if (declared === current) return;
+  const change = { StreamName: stream.name, RetentionPeriodHours: declared };
+  await clients.kinesis.send(
+    declared > current
+      ? new IncreaseStreamRetentionPeriodCommand(change)
+      : new DecreaseStreamRetentionPeriodCommand(change),
+  );
 };
 
 /** CreateTable's input from the table's declared properties; a declared stream is always enabled. */
@@ -75,16 +102,15 @@ const createTable = async (table: TablePlan, clients: LocalClients) => {
     (error) => error instanceof ResourceInUseException,
   );
   await waitUntilTableExists({ client: clients.dynamodb, maxWaitTime: 30 }, { TableName: table.name });
-  const ttl = table.properties.TimeToLiveSpecification as
-    | { AttributeName?: string; Enabled?: boolean }
-    | undefined;
-  if (ttl?.Enabled && ttl.AttributeName) {
+  // DynamoDB Local records the setting but deletes nothing itself: the local TTL sweeper does (ttl/).
+  const ttlAttribute = ttlAttributeOf(table);
+  if (ttlAttribute) {
     await ignoreExisting(
       () =>
         clients.dynamodb.send(
           new UpdateTimeToLiveCommand({
             TableName: table.name,
-            TimeToLiveSpecification: { AttributeName: ttl.AttributeName, Enabled: true },
+            TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
           }),
         ),
       (error) => /already enabled/i.test(asError(error).message),

@@ -1,6 +1,11 @@
 import type { LocalEndpoints } from '../clients.ts';
 import { startDynamoDb } from '../servers/dynamodb-server.ts';
-import { type LocalServer, type PutRecordsTotal, startKinesis } from '../servers/kinesis-server.ts';
+import {
+  type KinesisServer,
+  type LocalServer,
+  type PutRecordsTotal,
+  startKinesis,
+} from '../servers/kinesis-server.ts';
 import type { ObjectCreated } from '../servers/s3-server.ts';
 import { startS3 } from '../servers/s3-server.ts';
 import { type LocalSns, type PublishedMessage, startSns } from '../servers/sns-server.ts';
@@ -9,7 +14,7 @@ import type { ServicePorts } from './ports.ts';
 
 /** The four local services, running. */
 export interface CloudServers {
-  readonly kinesis: LocalServer;
+  readonly kinesis: KinesisServer;
   readonly dynamodb: LocalServer;
   readonly s3: LocalServer;
   readonly sns: LocalSns;

@@ -1,13 +1,18 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { olderFile } from '../../../infra/local/rotating-log.ts';
 
 /** The size of a file now (0 if absent): where to start reading what is appended afterwards. */
 export const fileSize = (path: string): number => (existsSync(path) ? statSync(path).size : 0);
 
-/** The text appended to a file since `offset`. */
+/**
+ * The text appended to a log since `offset`. The local cloud rotates its logs (infra/local/rotating-log.ts):
+ * a file now shorter than `offset` was rotated to `<path>.1` meanwhile, whose rest comes first.
+ */
 export const readFrom = (path: string, offset: number): string => {
   if (!existsSync(path)) return '';
   const size = statSync(path).size;
-  if (size <= offset) return '';
+  if (size < offset) return readFrom(olderFile(path, 1), offset) + readFrom(path, 0);
+  if (size === offset) return '';
   const buffer = Buffer.alloc(size - offset);
   const fd = openSync(path, 'r');
   try {

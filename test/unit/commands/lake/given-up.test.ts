@@ -56,6 +56,6 @@ describe('records given up on', () => {
     expect(withLoss).toBe(
       '1 difference across 3 rollup items; given up on: streamlake-Archive 12 records in 1 batch (on-failure records under aws/lambda/)',
     );
-    expect(clean).toBe('no differences across 3 rollup items (ground truth, DynamoDB, lake)');
+    expect(clean).toBe('no differences across 3 rollup items (stream, DynamoDB, lake)');
   });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { expectedRollups, rollupDifferences } from '../../../../commands/verify/ground-truth-rollups.ts';
+import {
+  expectedRollups,
+  RollupRecount,
+  rollupDifferences,
+} from '../../../../commands/verify/ground-truth-rollups.ts';
 import type { StreamlakeEvent } from '../../../../schemas/index.ts';
 
 const purchase = (eventTime: string, revenue: number, items: number): StreamlakeEvent => ({
@@ -61,5 +65,17 @@ describe('the naive recount of the rollups from the ground truth', () => {
       'page_views#/cart 2026-11-22T05:06Z count: expected 1, got 2',
       'purchases 2026-11-22T05:07Z: missing',
     ]);
+  });
+});
+
+describe('the incremental recount', () => {
+  it('adds one event at a time to what it was given, without changing the given values', () => {
+    const first = [purchase('2026-11-22T05:06:07.000Z', 10, 1), pageView('2026-11-22T05:06:08.000Z', '/')];
+    const later = [purchase('2026-11-22T05:06:09.000Z', 2.5, 2), pageView('2026-11-22T05:07:00.000Z', '/')];
+    const saved = expectedRollups(first);
+    const recount = new RollupRecount(saved);
+    for (const event of later) recount.add(event);
+    expect(recount.values).toEqual(expectedRollups([...first, ...later]));
+    expect(saved).toEqual(expectedRollups(first));
   });
 });

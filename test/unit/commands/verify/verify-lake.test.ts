@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lakeRollups, rollupRecountSql } from '../../../../commands/verify/rollup-sql.ts';
-import { compareThreeWay, verifySummary } from '../../../../commands/verify/verify-lake.ts';
+import { compareThreeWay, storedTwice, verifySummary } from '../../../../commands/verify/verify-lake.ts';
 import { ROLLUPS } from '../../../../processors/rollups/rollups.ts';
 
 const rollup = (name: string) => {
@@ -70,23 +70,25 @@ describe('three-way comparison', () => {
   const same = () => new Map([[key, { count: 3 }]]);
 
   it('finds no difference when all three agree, and says how many items it compared', () => {
-    const report = compareThreeWay({ groundTruth: same(), dynamodb: same(), lake: same() });
+    const report = compareThreeWay({ stream: same(), dynamodb: same(), lake: same() });
     expect(report).toEqual({ differences: [], items: 1 });
-    expect(verifySummary(report)).toBe('no differences across 1 rollup items (ground truth, DynamoDB, lake)');
+    expect(verifySummary(report)).toBe('no differences across 1 rollup items (stream, DynamoDB, lake)');
   });
 
   it('names the item, the measure and all three values when one source disagrees', () => {
     const report = compareThreeWay({
-      groundTruth: same(),
+      stream: same(),
       dynamodb: new Map([[key, { count: 4 }]]),
       lake: same(),
     });
-    expect(report.differences).toEqual([`${key} count: ground truth 3, DynamoDB 4, lake 3`]);
+    expect(report.differences).toEqual([
+      `${key} count: stream 3, DynamoDB 4, lake 3 — DynamoDB counted twice`,
+    ]);
   });
 
   it('reports an item missing from one source', () => {
-    const report = compareThreeWay({ groundTruth: same(), dynamodb: same(), lake: new Map() });
-    expect(report.differences).toEqual([`${key} count: ground truth 3, DynamoDB 3, lake missing`]);
+    const report = compareThreeWay({ stream: same(), dynamodb: same(), lake: new Map() });
+    expect(report.differences).toEqual([`${key} count: stream 3, DynamoDB 3, lake missing — lake lost`]);
   });
 
   it('accepts sums that differ only by decimal versus binary rounding', () => {
@@ -98,12 +100,65 @@ describe('three-way comparison', () => {
         ],
       ]);
     const report = compareThreeWay({
-      groundTruth: at(0.1 + 0.2 + 0.2),
+      stream: at(0.1 + 0.2 + 0.2),
       dynamodb: at(0.5),
       lake: at(0.5000000000000001),
     });
     expect(report.differences).toEqual([]);
-    const off = compareThreeWay({ groundTruth: at(0.5), dynamodb: at(0.5), lake: at(0.51) });
+    const off = compareThreeWay({ stream: at(0.5), dynamodb: at(0.5), lake: at(0.51) });
     expect(off.differences).toHaveLength(1);
+  });
+
+  it('names the cause for each source: fewer events lost, more counted twice, same count other values', () => {
+    const purchases = (count: number, revenue_sum: number) =>
+      new Map([
+        ['purchases 2026-11-22T05:06Z', { count, revenue_sum, revenue_min: 1, revenue_max: 2, items_sum: 3 }],
+      ]);
+    const report = compareThreeWay({
+      stream: purchases(3, 5),
+      dynamodb: purchases(2, 4),
+      lake: purchases(3, 6),
+    });
+    expect(report.differences).toEqual([
+      'purchases 2026-11-22T05:06Z count: stream 3, DynamoDB 2, lake 3 — DynamoDB lost',
+      'purchases 2026-11-22T05:06Z revenue_sum: stream 5, DynamoDB 4, lake 6 — DynamoDB lost, lake differs',
+    ]);
+    const extra = compareThreeWay({ stream: new Map(), dynamodb: purchases(1, 1), lake: new Map() });
+    expect(extra.differences[0]).toBe(
+      'purchases 2026-11-22T05:06Z count: stream missing, DynamoDB 1, lake missing — DynamoDB counted twice',
+    );
+  });
+});
+
+describe('the lake checked for events stored twice', () => {
+  it('names each dataset holding an event_id more than once, with examples', async () => {
+    const differences = await storedTwice(async (sql) =>
+      sql.includes('"telemetry"')
+        ? [
+            { event_id: 'a', copies: 2 },
+            { event_id: 'b', copies: 3 },
+          ]
+        : [],
+    );
+    expect(differences).toEqual(['lake telemetry: 2 event_ids in 5 rows — stored twice (e.g. a ×2, b ×3)']);
+  });
+});
+
+describe('the verify summary', () => {
+  it('says what the stream held: why it holds more records than the rollups count', () => {
+    const line = verifySummary({
+      differences: [],
+      items: 4,
+      stream: {
+        read: 1210,
+        accepted: 1000,
+        quarantined: { 'too-late': 150, 'invalid-json': 50 },
+        producerDuplicates: 10,
+      },
+    });
+    expect(line).toBe(
+      'no differences across 4 rollup items (stream, DynamoDB, lake); stream 1,210 records: 1,000 counted, ' +
+        '200 quarantined (invalid-json 50, too-late 150), 10 producer duplicates',
+    );
   });
 });

@@ -77,7 +77,13 @@ describe('planFromTemplate', () => {
 
     // Assess
     expect(plan.streams).toEqual([
-      { logicalId: 'EventStream', name: 'streamlake-dev-EventStream', arn: STREAM_ARN, shardCount: 2 },
+      {
+        logicalId: 'EventStream',
+        name: 'streamlake-dev-EventStream',
+        arn: STREAM_ARN,
+        shardCount: 2,
+        retentionHours: 24,
+      },
     ]);
     expect(plan.tables.map(({ logicalId, name, arn }) => ({ logicalId, name, arn }))).toEqual([
       { logicalId: 'RollupTable', name: 'streamlake-dev-RollupTable', arn: TABLE_ARN },

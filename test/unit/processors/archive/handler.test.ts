@@ -150,4 +150,25 @@ describe('archive handler', () => {
       expect.objectContaining({ archived: 1, producerDuplicates: 1 }),
     ]);
   });
+
+  it('stores nothing twice when records it archived come again in a batch cut differently (a restart)', async () => {
+    // Prepare
+    const { invoke, s3 } = archiveOnFakes();
+    const records = [pageView(), pageView(), pageView(), pageView()].map((event, i) =>
+      kinesisRecord(event, { sequenceNumber: sequence(i + 1) }),
+    );
+    await invoke(records.slice(0, 3));
+    const written = s3.sent.length;
+
+    // Act: a restart from an older checkpoint delivers 2..4; only 4 is new.
+    const { lines } = await invoke(records.slice(1));
+
+    // Assess
+    expect(s3.sent.slice(written).map((put) => put.Key)).toEqual([
+      `lake/clickstream/dt=2026-11-22/hour=05/${SHARD}-${sequence(4)}-${sequence(4)}.parquet`,
+    ]);
+    expect(messages(lines, 'batch archived')).toEqual([
+      expect.objectContaining({ archived: 1, alreadyArchived: 2, producerDuplicates: 0 }),
+    ]);
+  });
 });

@@ -42,6 +42,7 @@ describe('producer duplicates on one shard', () => {
     // Lambda retries from the first record with new boundaries: both halves come again.
     const retried = seen.split([rec('a', SEQ(1))], id);
     expect(retried.first).toEqual([rec('a', SEQ(1))]);
+    expect(retried.redelivered).toEqual([rec('a', SEQ(1))]);
     expect(retried.remembered).toEqual([]);
     expect(seen.split([rec('a', SEQ(2))], id).duplicates).toEqual([rec('a', SEQ(2))]);
   });
