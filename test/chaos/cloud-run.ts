@@ -34,7 +34,12 @@ export const judge = async (
   const findings = verifyFindings(run.output.stdout);
   const failures: string[] = [];
   if (code !== 0) failures.push(`npm start ended with ${code ?? signal}: ${run.output.stderr.slice(-400)}`);
-  if (!findings.clean) failures.push('verify did not report "no differences"');
+  if (!findings.clean) {
+    // The summary's end says why: the drain, verify's differences, or why verify was skipped.
+    failures.push(
+      `verify did not report "no differences"; the run ended with:\n${run.output.stdout.slice(-1500)}`,
+    );
+  }
   context.log(run.output.stdout);
   return {
     lost: findings.lost,

@@ -9,37 +9,53 @@ import { eventsFlowing, signalGroup } from './start-process.ts';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** SIGKILL of the whole local cloud (every process of `npm start`) while it produces and consumes. */
+/**
+ * `npm start` with `first` killed with SIGKILL (every process of it) `afterMs` once events flow, then a second
+ * run with `second` on the same state, whose verify must find nothing lost or counted twice.
+ */
+const killThenStartAgain = async (
+  context: ScenarioContext,
+  first: readonly string[],
+  afterMs: number,
+  second: readonly string[],
+  detail: string,
+) => {
+  const killed = startCloud(cloudArgs(context, ['--fresh', ...first]));
+  await eventsFlowing(killed);
+  await pause(afterMs);
+  signalGroup(killed, 'SIGKILL');
+  await killed.closed;
+  // DynamoDB Local's watchdog notices its parent is gone within a second or two.
+  await pause(3_000);
+  return judge(startCloud(cloudArgs(context, second)), context, detail);
+};
+
+/** SIGKILL of the whole local cloud while it produces and consumes. */
 const crashWholeCloud: Scenario = {
   name: 'sigkill-whole-cloud',
   fault: 'SIGKILL of the whole local cloud mid-batch, then a second run on the same state',
-  async run(context) {
-    const first = startCloud(cloudArgs(context, ['--fresh', '--rate', '1500', '--duration', '60']));
-    await eventsFlowing(first);
-    await pause(6_000);
-    signalGroup(first, 'SIGKILL');
-    await first.closed;
-    // DynamoDB Local's watchdog notices its parent is gone within a second or two.
-    await pause(3_000);
-    const second = startCloud(cloudArgs(context, ['--rate', '200', '--duration', '8']));
-    return judge(second, context, 'killed 6 s into a 1,500/s run; the next run on the same state verified');
-  },
+  run: (context) =>
+    killThenStartAgain(
+      context,
+      ['--rate', '1500', '--duration', '60'],
+      6_000,
+      ['--rate', '200', '--duration', '8'],
+      'killed 6 s into a 1,500/s run; the next run on the same state verified',
+    ),
 };
 
 /** SIGKILL while the consumers drain, after the producers stopped. */
 const crashDuringDrain: Scenario = {
   name: 'sigkill-during-drain',
   fault: 'SIGKILL of the whole local cloud while it drains, then a second run on the same state',
-  async run(context) {
-    const first = startCloud(cloudArgs(context, ['--fresh', '--rate', '2000', '--duration', '6']));
-    await eventsFlowing(first);
-    await pause(6_500);
-    signalGroup(first, 'SIGKILL');
-    await first.closed;
-    await pause(3_000);
-    const second = startCloud(cloudArgs(context, ['--rate', '100', '--duration', '4']));
-    return judge(second, context, 'killed just after a 2,000/s run stopped producing; the next run verified');
-  },
+  run: (context) =>
+    killThenStartAgain(
+      context,
+      ['--rate', '2000', '--duration', '6'],
+      6_500,
+      ['--rate', '100', '--duration', '4'],
+      'killed just after a 2,000/s run stopped producing; the next run verified',
+    ),
 };
 
 /** A stream record: its bytes and partition key. */
