@@ -84,6 +84,7 @@ const startCloud = (options: StartOptions, hooks: DemoHooks): Promise<LocalCloud
     onDemandShards: options.shards,
     ...(hooks.onAlert ? { onAlert: hooks.onAlert } : {}),
     ...(options.stack ? { stack: options.stack } : {}),
+    ...(options.faults ? { faults: true } : {}),
     context: {
       // The archive's 60 s window suits AWS; a demo wants to see Parquet within seconds.
       'streamlake:archiveBatchingWindowSeconds': options.archiveWindowSeconds ?? 10,

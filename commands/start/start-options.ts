@@ -30,6 +30,8 @@ export interface StartOptions {
   readonly consumers?: 'all' | 'aggregate';
   /** The stack class to deploy; tests give a variant of it. @default StreamlakeStack */
   readonly stack?: LocalCloudOptions['stack'];
+  /** Serve the fault-injection control (for npm run chaos); set only when asked for. */
+  readonly faults?: boolean;
 }
 
 /** The simulators' share of poison records in the demo: enough to show the quarantine at work. */
@@ -61,6 +63,7 @@ const readStartOptions = (given: GivenArguments): StartOptions => ({
   ...ifGiven('dashboardPort', given.text('dashboard-port'), (text) =>
     numberOption('--dashboard-port', text, 4571, 1024, 65_535, true),
   ),
+  ...(given.flag('faults') ? { faults: true } : {}),
 });
 
 export const START_COMMAND: Command<StartOptions> = {
@@ -114,6 +117,11 @@ only once Java and the ports have been checked) instead of continuing`,
       type: 'string',
       value: 'N',
       help: 'loopback port of the live ops dashboard (default: base port + 4, so 4571)',
+    },
+    faults: {
+      type: 'boolean',
+      help: `serve a fault-injection control on 127.0.0.1 (for npm run chaos); its address is printed and
+kept in cloud.json`,
     },
   },
   notes: `Ctrl-C stops producing and lets the consumers catch up (at most a minute or so) with every server still

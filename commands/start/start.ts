@@ -21,6 +21,10 @@ const drainLine = (run: DemoRun): string =>
         run.drainCutShort === 'forced' ? 'stopped by a second Ctrl-C' : 'deadline reached'
       } ${(run.drainMs / 1000).toFixed(1)}s after the producers stopped (they stay in the stream for the next start)`;
 
+/** Where the fault-injection control listens, and what it takes (infra/local/faults/fault-control.ts). */
+const faultsLine = (control: string) =>
+  `fault injection: ${control} (POST /faults, GET /faults, DELETE /faults, POST /servers/kinesis/restart, POST /functions/<name>/faults)`;
+
 /** What the demo tells the terminal while it runs: the cloud's addresses, alerts, one live line. */
 const terminalHooks = (options: StartOptions, requests: StopRequests): DemoHooks => {
   const tty = process.stderr.isTTY;
@@ -29,6 +33,7 @@ const terminalHooks = (options: StartOptions, requests: StopRequests): DemoHooks
       requests.cloudIsUp();
       console.error(
         `local cloud up: Kinesis ${cloud.endpoints.kinesis}, DynamoDB ${cloud.endpoints.dynamodb}, S3 ${cloud.endpoints.s3}, SNS ${cloud.endpoints.sns}\n` +
+          (cloud.faults ? `${faultsLine(cloud.faults.control)}\n` : '') +
           `producing ${options.rate} events/s ${options.forever ? 'until Ctrl-C' : `for ${options.durationSeconds}s`} …`,
       );
     },

@@ -12,8 +12,12 @@ export interface CloudState {
   readonly eventStream?: string;
   /** Every bucket of the stack (on-failure destinations among them); older files lack it. */
   readonly buckets?: readonly string[];
-  /** Where the servers listened; only useful while they run. */
+  /** Where the servers listened (their fault proxies with `--faults`); only useful while they run. */
   readonly endpoints?: LocalEndpoints;
+  /** The ARN of the stack's alerts topic; older files lack it. */
+  readonly alertsTopic?: string;
+  /** The fault-injection control (`npm start -- --faults`); only while it runs. */
+  readonly faults?: string;
 }
 
 /** Written once the servers are up, so tools like `npm run rollups` find the data after they stop. */

@@ -15,6 +15,7 @@ import type { LocalOpsView } from './dashboard/local-ops-view.ts';
 import { CheckpointStore } from './esm/checkpoints.ts';
 import { DynamoDbStreamMappingPoller } from './esm/dynamodb-stream-poller.ts';
 import { type Invoke, KinesisMappingPoller, type PollerObserver } from './esm/kinesis-poller.ts';
+import { type FaultInjection, startFaultInjection } from './faults/fault-injection.ts';
 import { handlerModule, LocalFunction } from './lambda/local-function.ts';
 import { observeAll } from './metrics/mapping-metrics.ts';
 import type { MetricStore } from './metrics/metric-store.ts';
@@ -53,6 +54,11 @@ export interface LocalCloudOptions extends SynthOptions {
    * `cloud.ttl.sweep()` is called. @default 60_000
    */
   readonly ttlSweepEveryMs?: number;
+  /**
+   * Serve fault injection (for `npm run chaos`): every client reaches the services through a fault proxy,
+   * ruled by a loopback control (infra/local/faults/fault-control.ts) kept in `cloud.json`. @default false
+   */
+  readonly faults?: boolean;
 }
 
 export interface RunMappingsOptions {
@@ -73,7 +79,27 @@ interface LocalCloudParts {
   readonly alerts: AlertsLog;
   readonly checkpoints: CheckpointStore;
   readonly ttlSweepEveryMs?: number;
+  readonly faults?: FaultInjection;
 }
+
+/** The fault proxies and control when asked for; the servers are stopped if they fail to start. */
+const startFaultsIfAsked = async (
+  asked: boolean | undefined,
+  servers: CloudServers,
+  cloudOf: () => LocalCloud | undefined,
+): Promise<FaultInjection | undefined> => {
+  if (!asked) return undefined;
+  try {
+    return await startFaultInjection(servers.endpoints, {
+      restartKinesis: () => servers.kinesis.restart(),
+      functionNamed: (name) => cloudOf()?.functionNamed(name),
+      functionNames: () => cloudOf()?.plan.functions.map((fn) => fn.name) ?? [],
+    });
+  } catch (error) {
+    await stopServers(servers);
+    throw error;
+  }
+};
 
 /**
  * The local cloud: real AWS-compatible servers on 127.0.0.1, provisioned from the synthesized
@@ -101,6 +127,8 @@ export class LocalCloud {
   readonly opsView: LocalOpsView;
   /** DynamoDB's TTL, which DynamoDB Local lacks: deletes expired items of the tables that enable it. */
   readonly ttl: TtlSweeper;
+  /** The fault proxies and their control, when started with `faults`. */
+  readonly faults: FaultInjection | undefined;
   private readonly functions = new Map<string, LocalFunction>();
   private ops?: LocalOps;
   private readonly servers: CloudServers;
@@ -113,8 +141,10 @@ export class LocalCloud {
     this.resources = synthesized.resources;
     this.schedules = synthesized.schedules;
     this.opsView = synthesized.opsView;
-    this.endpoints = servers.endpoints;
-    this.clients = localClients(servers.endpoints);
+    this.faults = parts.faults;
+    // With fault injection on, every client passes through the proxies, as AWS clients pass the front door.
+    this.endpoints = parts.faults?.endpoints ?? servers.endpoints;
+    this.clients = localClients(this.endpoints);
     this.alerts = parts.alerts;
     this.sns = servers.sns;
     this.metricStore = metrics.store;
@@ -153,7 +183,10 @@ export class LocalCloud {
         alerts.record(message);
       },
     });
-    const cloud = new LocalCloud({
+    let cloud: LocalCloud | undefined;
+    // The control finds functions through the cloud, which is made once the proxies' endpoints are known.
+    const faults = await startFaultsIfAsked(options.faults, servers, () => cloud);
+    cloud = new LocalCloud({
       synthesized,
       folders,
       servers,
@@ -161,9 +194,10 @@ export class LocalCloud {
       alerts,
       checkpoints,
       ...(options.ttlSweepEveryMs === undefined ? {} : { ttlSweepEveryMs: options.ttlSweepEveryMs }),
+      ...(faults ? { faults } : {}),
     });
     try {
-      saveCloudState(folders, cloud.plan, cloud.resources, cloud.endpoints);
+      saveCloudState(folders, cloud.plan, cloud.resources, cloud.endpoints, faults?.control);
       await provision(cloud.plan, cloud.clients, { onDemandShards: options.onDemandShards ?? 2 });
     } catch (error) {
       await cloud.stop();
@@ -195,6 +229,13 @@ export class LocalCloud {
       this.functions.set(fn.logicalId, local);
     }
     return local;
+  }
+
+  /** The function playing role `name` (aggregate, archive, …), or the one the plan names so (physical name or logical id). */
+  functionNamed(name: string): LocalFunction | undefined {
+    const byRole = (this.resources.functions as Record<string, FunctionPlan | undefined>)[name];
+    const fn = byRole ?? this.plan.functions.find((f) => f.name === name || f.logicalId === name);
+    return fn && this.localFunction(fn);
   }
 
   /**
@@ -288,6 +329,7 @@ export class LocalCloud {
     await this.ttl.stop();
     await this.ops?.stop();
     await Promise.all([...this.functions.values()].map((fn) => fn.stop()));
+    await this.faults?.stop();
     await stopServers(this.servers);
     if (this.folders.ephemeralDir) rmSync(this.folders.ephemeralDir, { recursive: true, force: true });
   }

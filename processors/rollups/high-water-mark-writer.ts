@@ -88,7 +88,8 @@ const refine = async <T extends MarkedTarget<R>, R extends Sequenced>(
 
 /**
  * Of the records a failed condition refused, those past the stored mark (an earlier delivery applied the
- * rest). Throws when the mark is below all of them: then something other than the mark refused the write.
+ * rest), with the item as stored. Throws when the mark is below all of them: then something other than the
+ * mark refused the write.
  */
 const recordsPastMark = async <T extends MarkedTarget<R>, R extends Sequenced>(
   writer: HighWaterMarkWriter<T, R>,
@@ -96,17 +97,19 @@ const recordsPastMark = async <T extends MarkedTarget<R>, R extends Sequenced>(
   update: UpdateCommandInput,
   records: readonly R[],
   error: ConditionalCheckFailedException,
-): Promise<readonly R[]> => {
-  const mark = String((await storedOf(writer.client, update, error))[writer.markAttribute] ?? '');
+): Promise<{ beyond: readonly R[]; applied: readonly R[]; stored: Record<string, unknown> }> => {
+  const stored = await storedOf(writer.client, update, error);
+  const mark = String(stored[writer.markAttribute] ?? '');
   const beyond = records.filter((r) => padSequence(r.sequenceNumber) > mark);
-  report.duplicatesSkipped += records.length - beyond.length;
+  const applied = records.filter((r) => padSequence(r.sequenceNumber) <= mark);
+  report.duplicatesSkipped += applied.length;
   if (beyond.length === records.length) {
     throw new Error(
       `conditional check failed on ${JSON.stringify(update.Key)} although no record was applied (mark ${mark})`,
     );
   }
   if (beyond.length > 0) report.conflictRetries++;
-  return beyond;
+  return { beyond, applied, stored };
 };
 
 /** Writes one target; on a conditional failure re-applies only the records past the mark. */
@@ -125,7 +128,11 @@ const writeTarget = async <T extends MarkedTarget<R>, R extends Sequenced>(
       return;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      records = await recordsPastMark(writer, report, update, records, error);
+      const { beyond, applied, stored } = await recordsPastMark(writer, report, update, records, error);
+      // An earlier delivery may have added these records and died before its refinement (a crash, a timeout,
+      // a throttled write): refining again is idempotent, and costs a write only when min/max are still owed.
+      await refine(writer, report, target, applied, stored);
+      records = beyond;
     }
   }
 };

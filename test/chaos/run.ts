@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Outcome, survived } from './scenario.ts';
 import { SCENARIOS } from './scenarios.ts';
+import { stopStragglers } from './start-process.ts';
 
 // npm run chaos: every fault scenario against the real local servers, one line each, and the totals.
 
@@ -19,7 +20,7 @@ const main = async (): Promise<number> => {
   const { values } = parseArgs({
     options: {
       only: { type: 'string' },
-      'base-port': { type: 'string', default: '24600' },
+      'base-port': { type: 'string', default: '18600' },
       verbose: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -55,6 +56,8 @@ const main = async (): Promise<number> => {
     } catch (error) {
       outcome = { lost: 0, doubleCounted: 0, duplicateAlerts: 0, failures: [String(error)], detail: '' };
     }
+    const stragglers = await stopStragglers();
+    if (stragglers > 0) console.error(`(${scenario.name} left ${stragglers} local cloud(s) running: killed)`);
     outcomes.push(outcome);
     const seconds = ((Date.now() - startedMs) / 1000).toFixed(0);
     console.log(

@@ -4,7 +4,10 @@ import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@
 import { localKinesisClient } from '../../infra/local/clients.ts';
 import { readCloudState } from '../../infra/local/cloud-state.ts';
 import { cloudArgs, judge, putIntoStream, startCloud, stopAndJudge } from './cloud-run.ts';
+import { DELIVERY_FAULTS } from './delivery-faults.ts';
+import { FUNCTION_FAULTS } from './function-faults.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';
+import { SERVER_FAULTS } from './server-faults.ts';
 import { eventsFlowing, signalGroup } from './start-process.ts';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -185,6 +188,9 @@ const fuzzCorpus: Scenario = {
 export const SCENARIOS: readonly Scenario[] = [
   crashWholeCloud,
   crashDuringDrain,
+  ...SERVER_FAULTS,
+  ...FUNCTION_FAULTS,
+  ...DELIVERY_FAULTS,
   producerDuplicates,
   lateAndFuture,
   fuzzCorpus,

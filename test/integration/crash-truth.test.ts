@@ -10,6 +10,7 @@ import { localKinesisClient } from '../../infra/local/clients.ts';
 import { type LocalServer, startKinesis } from '../../infra/local/servers/kinesis-server.ts';
 import { freePort, freePortRange } from '../../infra/local/servers/ports.ts';
 import { asRecords, sampleEvents } from './support/events.ts';
+import { signalProcessGroup } from './support/process-group.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const SETTINGS = {
@@ -122,9 +123,7 @@ describe('npm start killed with SIGKILL, then started again on the same state', 
   const stateDir = mkdtempSync(join(tmpdir(), 'streamlake-crash-'));
   let child: ChildProcess | undefined;
   afterEach(() => {
-    try {
-      if (child) process.kill(-(child.pid ?? 0), 'SIGKILL');
-    } catch {}
+    signalProcessGroup(child?.pid, 'SIGKILL');
     child = undefined;
   });
   afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
@@ -152,7 +151,7 @@ describe('npm start killed with SIGKILL, then started again on the same state', 
     const killed = start(['--rate', '300', '--duration', '120', '--base-port', String(first)]);
     await waitFor(() => /out [1-9]/.test(killed.output.stderr), 150_000, 'events flowing');
     await sleep(2_000);
-    process.kill(-killed.pid, 'SIGKILL');
+    signalProcessGroup(killed.pid, 'SIGKILL');
     await killed.closed;
     await waitFor(
       () => dynamoDbJvms(first + 1).length === 0,

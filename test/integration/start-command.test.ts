@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { assertPortFree, freePortRange } from '../../infra/local/servers/ports.ts';
+import { signalProcessGroup } from './support/process-group.ts';
 
 const START = ['--import', 'tsx', 'commands/start/start.ts'];
 
@@ -37,9 +38,7 @@ describe('npm start', () => {
   let running: Started | undefined;
   afterEach(() => {
     // Whatever a failed test left: its whole process group (npm, sh, tsx, node); the JVM's watchdog follows.
-    try {
-      if (running) process.kill(-(running.child.pid ?? 0), 'SIGKILL');
-    } catch {}
+    signalProcessGroup(running?.child.pid, 'SIGKILL');
     running = undefined;
   });
   afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
@@ -73,7 +72,7 @@ describe('npm start', () => {
   };
 
   /** Ctrl-C as a terminal sends it: SIGINT to every process of the group. */
-  const ctrlC = (started: Started) => process.kill(-(started.child.pid ?? 0), 'SIGINT');
+  const ctrlC = (started: Started) => signalProcessGroup(started.child.pid, 'SIGINT');
 
   /** How it ended, with the end of stderr so that a failure shows what happened. */
   const ended = async (started: Started) => {

@@ -7,6 +7,7 @@ import type { BatchInfoKey, FailureContext } from './failure-record.ts';
 import { discardRecords } from './on-failure-destination.ts';
 import { expiredCount, recordAgeMs } from './record-age.ts';
 import { defaultRetryDelayMs, nextStep, retriesExhausted } from './retry-policy.ts';
+import { ServiceCalls, type ServiceCallsDependencies } from './service-calls.ts';
 import type { DeliverySettings } from './settings.ts';
 
 /*
@@ -37,6 +38,14 @@ export interface PollerObserver {
   }): void;
   /** Records the mapping's filter criteria dropped (they are also counted by `onCheckpoint`). */
   onFilter?(info: { mappingId: string; shardId: string; records: number }): void;
+  /** A call to the stream or bucket failed transiently (transient-errors.ts) and is retried after `delayMs`. */
+  onServiceRetry?(info: {
+    mappingId: string;
+    operation: string;
+    attempt: number;
+    delayMs: number;
+    error: string;
+  }): void;
 }
 
 /** A record as any stream poller holds it. */
@@ -55,7 +64,7 @@ export interface DeliverySource<R extends DeliverableRecord, E> {
   buildEvent(shardId: string, records: readonly R[]): E;
 }
 
-export interface DeliveryDependencies<E> {
+export interface DeliveryDependencies<E> extends ServiceCallsDependencies {
   readonly s3: S3Client;
   readonly checkpoints: CheckpointStore;
   readonly invoke: (event: E) => Promise<unknown>;
@@ -63,6 +72,8 @@ export interface DeliveryDependencies<E> {
   readonly observer?: PollerObserver;
   /** Delay before retrying a failed batch, by attempt. */
   readonly retryDelayMs?: (attempt: number) => number;
+  /** The mapping's service calls, shared with its shard readers; its own otherwise. */
+  readonly calls?: ServiceCalls;
 }
 
 /**
@@ -101,11 +112,15 @@ interface Attempt<R> {
 
 /** Delivers batches of one mapping the way Lambda does, whatever the stream. */
 export class BatchDelivery<R extends DeliverableRecord, E> {
+  private readonly calls: ServiceCalls;
+
   constructor(
     private readonly settings: DeliverySettings,
     private readonly deps: DeliveryDependencies<E>,
     private readonly source: DeliverySource<R, E>,
-  ) {}
+  ) {
+    this.calls = deps.calls ?? new ServiceCalls(settings.id, deps);
+  }
 
   /** Reports records the filter criteria dropped (as they are read; they are checkpointed later). */
   filtered(shardId: string, records: number): void {
@@ -242,7 +257,13 @@ export class BatchDelivery<R extends DeliverableRecord, E> {
         invocations: attempt.invocations,
         ...(event === undefined ? {} : { event }),
       },
-      { settings, s3: deps.s3, source, ...(deps.observer ? { observer: deps.observer } : {}) },
+      {
+        settings,
+        s3: deps.s3,
+        source,
+        callService: this.calls.bound(deps.signal),
+        ...(deps.observer ? { observer: deps.observer } : {}),
+      },
     );
   }
 }

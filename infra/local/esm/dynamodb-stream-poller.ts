@@ -22,13 +22,15 @@ import {
   toPolledStreamRecord,
 } from './dynamodb-stream-event.ts';
 import { compileFilterCriteria } from './event-filter.ts';
+import { type CallService, ServiceCalls, type ServiceCallsDependencies } from './service-calls.ts';
 import type { DynamoDbStreamMappingSettings } from './settings.ts';
 import { runShardBatches, type ShardEnd, type ShardReader } from './shard-batches.ts';
 import { type KnownShard, ShardLineage } from './shard-lineage.ts';
+import { untilStopped } from './transient-errors.ts';
 
 export type DynamoDbStreamInvoke = (event: DynamoDBStreamEvent) => Promise<unknown>;
 
-export interface DynamoDbStreamPollerDependencies {
+export interface DynamoDbStreamPollerDependencies extends ServiceCallsDependencies {
   readonly streams: DynamoDBStreamsClient;
   /** For DescribeTable, to find the table's stream when the mapping names it only by table. */
   readonly dynamodb: DynamoDBClient;
@@ -91,11 +93,16 @@ interface StreamRun {
   readonly lineage: ShardLineage;
   readonly wakeup: Wakeup;
   readonly signal: AbortSignal;
+  /** Service calls that stop, waiting to retry, when `signal` aborts. */
+  readonly callService: CallService;
   /** A shard failed for a reason Lambda does not ride out: stop every shard and report it. */
   readonly fail: (error: unknown) => void;
 }
 
-/** Reads a DynamoDB stream shard from its checkpoint (or its start), surviving expired iterators. */
+/**
+ * Reads a DynamoDB stream shard from its checkpoint (or its start), surviving expired iterators and
+ * trimmed records, and retrying through throttling and outages with the same iterator.
+ */
 class DynamoDbShardReader implements ShardReader<PolledStreamRecord> {
   private iterator: string | undefined;
   private started = false;
@@ -107,6 +114,7 @@ class DynamoDbShardReader implements ShardReader<PolledStreamRecord> {
     private readonly shardId: string,
     private readonly start: ShardStart,
     private readonly context: { region: string; streamArn: string },
+    private readonly callService: CallService,
   ) {}
 
   get exhausted(): boolean {
@@ -122,7 +130,10 @@ class DynamoDbShardReader implements ShardReader<PolledStreamRecord> {
           SequenceNumber: after,
         }
       : { StreamArn: this.streamArn, ShardId: this.shardId, ShardIteratorType: type };
-    return (await this.streams.send(new GetShardIteratorCommand(input))).ShardIterator;
+    const result = await this.callService('DynamoDB Streams GetShardIterator', () =>
+      this.streams.send(new GetShardIteratorCommand(input)),
+    );
+    return result.ShardIterator;
   }
 
   async open(): Promise<void> {
@@ -132,10 +143,13 @@ class DynamoDbShardReader implements ShardReader<PolledStreamRecord> {
 
   async read(limit: number): Promise<readonly PolledStreamRecord[]> {
     for (;;) {
-      if (!this.iterator) return [];
+      const iterator = this.iterator;
+      if (!iterator) return [];
       try {
-        const result = await this.streams.send(
-          new GetRecordsCommand({ ShardIterator: this.iterator, Limit: Math.min(GET_RECORDS_LIMIT, limit) }),
+        const result = await this.callService('DynamoDB Streams GetRecords', () =>
+          this.streams.send(
+            new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(GET_RECORDS_LIMIT, limit) }),
+          ),
         );
         // A null NextShardIterator: the shard is closed and this was its last page.
         this.iterator = result.NextShardIterator;
@@ -166,6 +180,7 @@ class DynamoDbShardReader implements ShardReader<PolledStreamRecord> {
  */
 export class DynamoDbStreamMappingPoller {
   private readonly filter: ((record: unknown) => boolean) | undefined;
+  private readonly calls: ServiceCalls;
 
   constructor(
     private readonly settings: DynamoDbStreamMappingSettings,
@@ -178,13 +193,16 @@ export class DynamoDbStreamMappingPoller {
     }
     // Invalid patterns fail here, as CreateEventSourceMapping would.
     this.filter = compileFilterCriteria(settings.filterPatterns);
+    this.calls = new ServiceCalls(settings.id, deps);
   }
 
-  /** The stream's ARN as DynamoDB Local knows it (region `ddblocal`). */
+  /** The stream's ARN as DynamoDB Local knows it (region `ddblocal`); RetryStopped if the signal aborts first. */
   async streamArn(): Promise<string> {
-    const { settings } = this;
+    const { settings, deps } = this;
     if (settings.streamArn && !PLACEHOLDER_LABEL.test(settings.streamArn)) return settings.streamArn;
-    const table = await this.deps.dynamodb.send(new DescribeTableCommand({ TableName: settings.tableName }));
+    const table = await this.calls.call('DynamoDB DescribeTable', deps.signal, () =>
+      deps.dynamodb.send(new DescribeTableCommand({ TableName: settings.tableName })),
+    );
     const arn = table.Table?.LatestStreamArn;
     if (!arn || table.Table?.StreamSpecification?.StreamEnabled === false) {
       throw new Error(
@@ -194,16 +212,18 @@ export class DynamoDbStreamMappingPoller {
     return arn;
   }
 
-  private async describe(streamArn: string): Promise<{ shards: Shard[]; status?: StreamStatus }> {
+  private async describe(run: StreamRun): Promise<{ shards: Shard[]; status?: StreamStatus }> {
     const shards: Shard[] = [];
     let status: StreamStatus | undefined;
     let exclusiveStartShardId: string | undefined;
     do {
-      const { StreamDescription: description } = await this.deps.streams.send(
-        new DescribeStreamCommand({
-          StreamArn: streamArn,
-          ...(exclusiveStartShardId ? { ExclusiveStartShardId: exclusiveStartShardId } : {}),
-        }),
+      const input = {
+        StreamArn: run.apiArn,
+        ...(exclusiveStartShardId ? { ExclusiveStartShardId: exclusiveStartShardId } : {}),
+      };
+      const { StreamDescription: description } = await run.callService(
+        'DynamoDB Streams DescribeStream',
+        () => this.deps.streams.send(new DescribeStreamCommand(input)),
       );
       status = description?.StreamStatus;
       shards.push(...(description?.Shards ?? []));
@@ -219,7 +239,8 @@ export class DynamoDbStreamMappingPoller {
    */
   async run(): Promise<void> {
     const { settings, deps } = this;
-    const apiArn = await this.streamArn();
+    const apiArn = await untilStopped(this.streamArn());
+    if (apiArn === undefined) return;
     // Stops every shard if one fails, so run() can report the failure.
     const controller = new AbortController();
     const stop = () => controller.abort();
@@ -231,19 +252,20 @@ export class DynamoDbStreamMappingPoller {
       apiArn,
       delivery: new BatchDelivery<PolledStreamRecord, DynamoDBStreamEvent>(
         { ...settings, streamArn: presentedStreamArn(apiArn, deps.region) },
-        { ...deps, signal },
+        { ...deps, signal, calls: this.calls },
         { batchInfoKey: 'DDBStreamBatchInfo', buildEvent: (_, records) => dynamoDbStreamEvent(records) },
       ),
       lineage: new ShardLineage(),
       wakeup: new Wakeup(),
       signal,
+      callService: this.calls.bound(signal),
       fail: (error) => {
         failure ??= error;
         controller.abort();
       },
     };
     try {
-      await this.followStream(run);
+      await untilStopped(this.followStream(run));
     } finally {
       controller.abort();
       await Promise.all(run.lineage.running.values());
@@ -260,7 +282,7 @@ export class DynamoDbStreamMappingPoller {
     const { lineage, wakeup, signal } = run;
     while (!signal.aborted) {
       wakeup.reset();
-      const { shards, status } = await this.describe(run.apiArn);
+      const { shards, status } = await this.describe(run);
       lineage.learn(shards);
       for (const shard of lineage.readable()) this.startShard(shard, run);
       if (status === 'DISABLED' && lineage.allDrained) return;
@@ -279,7 +301,7 @@ export class DynamoDbStreamMappingPoller {
       wakeup.ring();
       return;
     }
-    const runner = this.runShard(run.apiArn, shard.id, start, run.delivery, run.signal).then(
+    const runner = untilStopped(this.runShard(run, shard.id, start)).then(
       (end) => {
         lineage.running.delete(shard.id);
         if (end === 'drained') {
@@ -304,24 +326,23 @@ export class DynamoDbStreamMappingPoller {
     return { type: this.settings.startingPosition };
   }
 
-  private async runShard(
-    apiArn: string,
-    shardId: string,
-    start: ShardStart,
-    delivery: BatchDelivery<PolledStreamRecord, DynamoDBStreamEvent>,
-    signal: AbortSignal,
-  ): Promise<ShardEnd> {
+  private async runShard(run: StreamRun, shardId: string, start: ShardStart): Promise<ShardEnd> {
     const { settings, deps } = this;
-    const reader = new DynamoDbShardReader(deps.streams, apiArn, shardId, start, {
-      region: deps.region,
-      streamArn: presentedStreamArn(apiArn, deps.region),
-    });
+    const { apiArn } = run;
+    const reader = new DynamoDbShardReader(
+      deps.streams,
+      apiArn,
+      shardId,
+      start,
+      { region: deps.region, streamArn: presentedStreamArn(apiArn, deps.region) },
+      run.callService,
+    );
     await reader.open();
     const filter = this.filter;
-    return runShardBatches(shardId, reader, delivery, {
+    return runShardBatches(shardId, reader, run.delivery, {
       batchSize: settings.batchSize,
       maximumBatchingWindowMs: settings.maximumBatchingWindowMs,
-      signal,
+      signal: run.signal,
       payloadBytes: (record) => record.payloadBytes,
       ...(filter ? { accept: (record: PolledStreamRecord) => filter(record.record) } : {}),
       idlePollMs: deps.idlePollMs ?? 250,

@@ -11,14 +11,16 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import { BatchDelivery, type PollerObserver } from './batch-delivery.ts';
 import type { CheckpointStore } from './checkpoints.ts';
 import { kinesisEvent, type PolledRecord, payloadBytesOf, toPolledRecord } from './kinesis-event.ts';
+import { type CallService, ServiceCalls, type ServiceCallsDependencies } from './service-calls.ts';
 import type { StreamMappingSettings } from './settings.ts';
 import { runShardBatches, type ShardReader } from './shard-batches.ts';
+import { untilStopped } from './transient-errors.ts';
 
 export type { PollerObserver } from './batch-delivery.ts';
 
 export type Invoke = (event: KinesisStreamEvent) => Promise<unknown>;
 
-export interface PollerDependencies {
+export interface PollerDependencies extends ServiceCallsDependencies {
   readonly kinesis: KinesisClient;
   readonly s3: S3Client;
   readonly checkpoints: CheckpointStore;
@@ -33,7 +35,10 @@ export interface PollerDependencies {
   readonly retryDelayMs?: (attempt: number) => number;
 }
 
-/** Reads a Kinesis shard from its checkpoint (or the starting position), surviving expired iterators. */
+/**
+ * Reads a Kinesis shard from its checkpoint (or the starting position), surviving expired iterators and
+ * retrying through throttling and outages with the same iterator (Kinesis keeps it valid for 5 minutes).
+ */
 class KinesisShardReader implements ShardReader<PolledRecord> {
   private iterator: string | undefined;
   private started = false;
@@ -44,6 +49,7 @@ class KinesisShardReader implements ShardReader<PolledRecord> {
     private readonly kinesis: KinesisClient,
     private readonly checkpoints: CheckpointStore,
     private readonly shardId: string,
+    private readonly callService: CallService,
   ) {}
 
   get exhausted(): boolean {
@@ -65,8 +71,8 @@ class KinesisShardReader implements ShardReader<PolledRecord> {
             ShardId: this.shardId,
           }
         : { ShardIteratorType: this.settings.startingPosition, ShardId: this.shardId };
-    const result = await this.kinesis.send(
-      new GetShardIteratorCommand({ ...input, StreamName: this.settings.streamName }),
+    const result = await this.callService('Kinesis GetShardIterator', () =>
+      this.kinesis.send(new GetShardIteratorCommand({ ...input, StreamName: this.settings.streamName })),
     );
     return result.ShardIterator;
   }
@@ -79,10 +85,11 @@ class KinesisShardReader implements ShardReader<PolledRecord> {
 
   async read(limit: number): Promise<readonly PolledRecord[]> {
     for (;;) {
-      if (!this.iterator) return [];
+      const iterator = this.iterator;
+      if (!iterator) return [];
       try {
-        const result = await this.kinesis.send(
-          new GetRecordsCommand({ ShardIterator: this.iterator, Limit: limit }),
+        const result = await this.callService('Kinesis GetRecords', () =>
+          this.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit })),
         );
         this.iterator = result.NextShardIterator;
         const records = (result.Records ?? []).map(toPolledRecord);
@@ -104,6 +111,7 @@ class KinesisShardReader implements ShardReader<PolledRecord> {
  */
 export class KinesisMappingPoller {
   private readonly delivery: BatchDelivery<PolledRecord, KinesisStreamEvent>;
+  private readonly callService: CallService;
 
   constructor(
     private readonly settings: StreamMappingSettings,
@@ -114,28 +122,50 @@ export class KinesisMappingPoller {
         `mapping ${settings.id}: ParallelizationFactor ${settings.parallelizationFactor} is not emulated locally; use 1`,
       );
     }
-    this.delivery = new BatchDelivery(settings, deps, {
-      batchInfoKey: 'KinesisBatchInfo',
-      buildEvent: (shardId, records) => kinesisEvent(settings, shardId, deps.region, deps.roleArn, records),
-    });
+    const calls = new ServiceCalls(settings.id, deps);
+    this.callService = calls.bound(deps.signal);
+    this.delivery = new BatchDelivery(
+      settings,
+      { ...deps, calls },
+      {
+        batchInfoKey: 'KinesisBatchInfo',
+        buildEvent: (shardId, records) => kinesisEvent(settings, shardId, deps.region, deps.roleArn, records),
+      },
+    );
   }
 
+  /**
+   * Polls every shard until the signal aborts; the in-flight batch of each shard finishes and is
+   * checkpointed first. Rejects if a shard fails for a reason other than those Lambda rides out.
+   */
   async run(): Promise<void> {
-    const listed = await this.deps.kinesis.send(
-      new ListShardsCommand({ StreamName: this.settings.streamName }),
+    const listed = await untilStopped(
+      this.callService('Kinesis ListShards', () =>
+        this.deps.kinesis.send(new ListShardsCommand({ StreamName: this.settings.streamName })),
+      ),
     );
-    await Promise.all((listed.Shards ?? []).map((shard) => this.runShard(shard.ShardId ?? '')));
+    await Promise.all((listed?.Shards ?? []).map((shard) => this.runShard(shard.ShardId ?? '')));
   }
 
   private async runShard(shardId: string): Promise<void> {
-    const reader = new KinesisShardReader(this.settings, this.deps.kinesis, this.deps.checkpoints, shardId);
-    await reader.open();
-    await runShardBatches(shardId, reader, this.delivery, {
-      batchSize: this.settings.batchSize,
-      maximumBatchingWindowMs: this.settings.maximumBatchingWindowMs,
-      signal: this.deps.signal,
-      payloadBytes: payloadBytesOf,
-      ...(this.deps.idlePollMs === undefined ? {} : { idlePollMs: this.deps.idlePollMs }),
-    });
+    const { settings, deps } = this;
+    const reader = new KinesisShardReader(
+      settings,
+      deps.kinesis,
+      deps.checkpoints,
+      shardId,
+      this.callService,
+    );
+    const reading = async () => {
+      await reader.open();
+      return runShardBatches(shardId, reader, this.delivery, {
+        batchSize: settings.batchSize,
+        maximumBatchingWindowMs: settings.maximumBatchingWindowMs,
+        signal: deps.signal,
+        payloadBytes: payloadBytesOf,
+        ...(deps.idlePollMs === undefined ? {} : { idlePollMs: deps.idlePollMs }),
+      });
+    };
+    await untilStopped(reading());
   }
 }

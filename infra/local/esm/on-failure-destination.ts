@@ -1,6 +1,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DeliverableRecord, DeliverySource, PollerObserver } from './batch-delivery.ts';
 import { type FailureContext, failureObjectKey, failureRecord } from './failure-record.ts';
+import type { CallService } from './service-calls.ts';
 import type { DeliverySettings } from './settings.ts';
 
 /** Records a mapping gives up on, and why. */
@@ -19,6 +20,12 @@ export interface OnFailureDependencies<R extends DeliverableRecord, E> {
   readonly s3: S3Client;
   readonly source: DeliverySource<R, E>;
   readonly observer?: PollerObserver;
+  /**
+   * Sends the PutObject, retrying it while S3 fails transiently: the records are checkpointed past only
+   * once their invocation record is written, so an S3 outage holds the shard rather than losing them.
+   * @default one attempt
+   */
+  readonly callService?: CallService;
 }
 
 /**
@@ -75,13 +82,8 @@ const writeFailureRecord = async <R extends DeliverableRecord, E>(
     source.batchInfoKey,
   );
   const key = failureObjectKey(settings.uuid, shardId, now);
-  await deps.s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: JSON.stringify(body),
-      ContentType: 'application/json',
-    }),
-  );
+  const input = { Bucket: bucket, Key: key, Body: JSON.stringify(body), ContentType: 'application/json' };
+  const callService: CallService = deps.callService ?? ((_, send) => send());
+  await callService('S3 PutObject', () => deps.s3.send(new PutObjectCommand(input)));
   return key;
 };

@@ -2,6 +2,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
+import {
+  type FunctionFaultCounts,
+  type FunctionFaultEffect,
+  FunctionFaults,
+} from '../faults/function-faults.ts';
 import type { FunctionPlan } from '../template.ts';
 
 const WORKER = new URL('./worker.mjs', import.meta.url);
@@ -17,6 +22,16 @@ export class FunctionError extends Error {
     this.name = 'FunctionError';
   }
 }
+
+/** What an execution environment answers for one invocation. */
+interface WorkerReply {
+  readonly ok: boolean;
+  readonly result?: unknown;
+  readonly error?: { name: string; message: string };
+}
+
+/** The errors after which an execution environment is gone and a new one is started, as on Lambda. */
+const ENVIRONMENT_ENDED: readonly string[] = ['Sandbox.Timedout', 'Runtime.ExitError'];
 
 /** Where the bundled handler of a function lives in the cloud assembly: `index.handler` → index.mjs. */
 export const handlerModule = (assemblyDir: string, fn: FunctionPlan) => {
@@ -51,11 +66,14 @@ export interface InvocationReport {
 /**
  * Runs a function's bundled code the way Lambda does: each concurrent invocation gets its own
  * execution environment (a worker thread with the function's environment variables), reused
- * while warm; an invocation past the timeout kills its environment.
+ * while warm; an invocation past the timeout kills its environment, and one whose environment exits
+ * fails with Runtime.ExitError. Faults injected for chaos scenarios do either on purpose (injectFault).
  */
 export class LocalFunction {
   private readonly idle: Worker[] = [];
   private readonly all = new Set<Worker>();
+  /** Injected faults waiting for the next invocations (`npm start -- --faults`). */
+  private readonly faults = new FunctionFaults();
   private nextId = 0;
   private inFlight = 0;
 
@@ -111,45 +129,19 @@ export class LocalFunction {
     }
   }
 
+  /** The next `invocations` invocations fail with `effect` (see function-faults.ts). */
+  injectFault(effect: FunctionFaultEffect, invocations: number): void {
+    this.faults.inject(effect, invocations);
+  }
+
+  faultCounts(): FunctionFaultCounts {
+    return this.faults.counts();
+  }
+
   private async run(event: unknown): Promise<unknown> {
     const worker = this.idle.pop() ?? this.spawn();
-    const id = this.nextId++;
     try {
-      const reply = await new Promise<{
-        ok: boolean;
-        result?: unknown;
-        error?: { name: string; message: string };
-      }>((resolve, reject) => {
-        const detach = () => {
-          worker.removeListener('message', onMessage);
-          worker.removeListener('error', onError);
-        };
-        const timer = setTimeout(() => {
-          detach();
-          void worker.terminate();
-          reject(
-            new FunctionError(
-              this.fn.name,
-              'Sandbox.Timedout',
-              `Task timed out after ${this.fn.timeoutSeconds}s`,
-            ),
-          );
-        }, this.fn.timeoutSeconds * 1000);
-        const onMessage = (message: { id: number; ok: boolean }) => {
-          if (message.id !== id) return;
-          clearTimeout(timer);
-          detach();
-          resolve(message);
-        };
-        const onError = (error: Error) => {
-          clearTimeout(timer);
-          detach();
-          reject(new FunctionError(this.fn.name, 'Runtime.ExitError', error.message));
-        };
-        worker.on('message', onMessage);
-        worker.on('error', onError);
-        worker.postMessage({ id, event });
-      });
+      const reply = await this.reply(worker, event, this.faults.take());
       this.idle.push(worker);
       if (!reply.ok) {
         // Lambda's runtime logs an unhandled error as one JSON line; so does the local one.
@@ -165,15 +157,68 @@ export class LocalFunction {
       return reply.result;
     } catch (error) {
       // A handler error leaves the environment reusable; a timeout or crash has already ended it.
-      if (
-        error instanceof FunctionError &&
-        error.errorType !== 'Sandbox.Timedout' &&
-        error.errorType !== 'Runtime.ExitError'
-      ) {
+      if (error instanceof FunctionError && !ENVIRONMENT_ENDED.includes(error.errorType)) {
         if (!this.idle.includes(worker)) this.idle.push(worker);
       }
       throw error;
     }
+  }
+
+  /**
+   * Hands one event to an environment and waits for its reply; rejects when the environment runs past
+   * the function's timeout (it is then ended) or exits mid-invocation.
+   */
+  private reply(
+    worker: Worker,
+    event: unknown,
+    fault: FunctionFaultEffect | undefined,
+  ): Promise<WorkerReply> {
+    const id = this.nextId++;
+    return new Promise<WorkerReply>((resolve, reject) => {
+      const detach = () => {
+        clearTimeout(timer);
+        worker.removeListener('message', onMessage);
+        worker.removeListener('error', onError);
+        worker.removeListener('exit', onExit);
+      };
+      const timer = setTimeout(() => {
+        detach();
+        void worker.terminate();
+        if (fault === 'timeout') this.faults.done('timeout');
+        reject(
+          new FunctionError(
+            this.fn.name,
+            'Sandbox.Timedout',
+            `Task timed out after ${this.fn.timeoutSeconds}s`,
+          ),
+        );
+      }, this.fn.timeoutSeconds * 1000);
+      const onMessage = (message: WorkerReply & { id: number }) => {
+        if (message.id !== id) return;
+        detach();
+        resolve(message);
+      };
+      const onError = (error: Error) => {
+        detach();
+        reject(new FunctionError(this.fn.name, 'Runtime.ExitError', error.message));
+      };
+      const onExit = (code: number) => {
+        detach();
+        if (fault === 'crash') this.faults.done('crash');
+        const cause = fault === 'crash' ? ' (injected fault)' : '';
+        reject(
+          new FunctionError(
+            this.fn.name,
+            'Runtime.ExitError',
+            `the execution environment exited mid-invocation with status ${code}${cause}`,
+          ),
+        );
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      worker.postMessage({ id, event, fault });
+    });
   }
 
   async stop(): Promise<void> {

@@ -7,7 +7,17 @@ import { parentPort, workerData } from 'node:worker_threads';
 const { modulePath, exportName, functionName, functionArn, memoryMb, timeoutSeconds } = workerData;
 const loaded = import(pathToFileURL(modulePath).href);
 
-parentPort.on('message', async ({ id, event }) => {
+/**
+ * An injected crash: the environment dies 0–100 ms into the handler, which may have done part of its work;
+ * it never answers. process.exit in a worker thread ends that thread only: the environment, not the cloud.
+ */
+const crashSoon = () => setTimeout(() => process.exit(1), Math.random() * 100);
+
+/** An injected timeout: the handler has finished, yet the environment does not answer before its deadline. */
+const overrunDeadline = (deadline) =>
+  new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now()) + 1_000));
+
+parentPort.on('message', async ({ id, event, fault }) => {
   const deadline = Date.now() + timeoutSeconds * 1000;
   const context = {
     callbackWaitsForEmptyEventLoop: true,
@@ -27,9 +37,14 @@ parentPort.on('message', async ({ id, event }) => {
     const handler = (await loaded)[exportName];
     if (typeof handler !== 'function')
       throw new Error(`${modulePath} does not export a function named ${exportName}`);
+    if (fault === 'crash') crashSoon();
     const result = await handler(event, context);
+    if (fault === 'crash') return;
+    if (fault === 'timeout') await overrunDeadline(deadline);
     parentPort.postMessage({ id, ok: true, result });
   } catch (error) {
+    if (fault === 'crash') return;
+    if (fault === 'timeout') await overrunDeadline(deadline);
     parentPort.postMessage({
       id,
       ok: false,

@@ -93,5 +93,8 @@ export const observeAll = (...observers: (PollerObserver | undefined)[]): Poller
     onFilter: (info) => {
       for (const o of present) o.onFilter?.(info);
     },
+    onServiceRetry: (info) => {
+      for (const o of present) o.onServiceRetry?.(info);
+    },
   };
 };

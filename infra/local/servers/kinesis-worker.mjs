@@ -1,6 +1,8 @@
 // Runs kinesalite on its own thread so the Kinesis API does not compete with producers and
 // pollers for the main event loop. Plain JavaScript: no TypeScript loader inside the worker.
+import { Server } from 'node:http';
 import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { measurePut, PUT_TARGETS, PutRecordsTally } from '../metrics/put-records-meter.mjs';
 import { trimExpiredRecords } from './kinesis-retention.mjs';
@@ -13,23 +15,25 @@ const { port, path, meterPuts, trimEveryMs } = workerData;
 // kinesalite keeps its store to itself; the retention trim needs it. kinesalite() makes it with
 // db.create, looked up at call time: wrap that one call to keep the store it returns.
 let store;
-const create = kinesaliteDb.create;
-kinesaliteDb.create = (options) => {
-  store = create(options);
-  return store;
+/** kinesalite's HTTP server, on its store (opened from `path`, or in memory). */
+const openServer = () => {
+  const create = kinesaliteDb.create;
+  kinesaliteDb.create = (options) => {
+    store = create(options);
+    return store;
+  };
+  try {
+    return kinesalite({
+      createStreamMs: 0,
+      deleteStreamMs: 0,
+      updateStreamMs: 0,
+      shardLimit: 100,
+      ...(path ? { path } : {}),
+    });
+  } finally {
+    kinesaliteDb.create = create;
+  }
 };
-let server;
-try {
-  server = kinesalite({
-    createStreamMs: 0,
-    deleteStreamMs: 0,
-    updateStreamMs: 0,
-    shardLimit: 100,
-    ...(path ? { path } : {}),
-  });
-} finally {
-  kinesaliteDb.create = create;
-}
 
 /** One trim at a time: a slow pass is not stacked under the next. */
 let trimming = Promise.resolve(0);
@@ -40,12 +44,14 @@ const trim = (nowMs) => {
   );
   return trimming;
 };
-const trimNow = () =>
+const trimNow = () => {
+  // Once stopping, the store is about to close: the next server's trim will do it.
+  if (stopping) return;
   trim(Date.now()).catch((error) => {
     if (!/not open/i.test(String(error)))
       process.stderr.write(`kinesalite worker: retention trim failed: ${error}\n`);
   });
-if (trimEveryMs > 0) setInterval(trimNow, trimEveryMs).unref();
+};
 
 const tally = new PutRecordsTally();
 const flush = () => {
@@ -89,27 +95,71 @@ const meter = (req, res) => {
   };
 };
 
-if (meterPuts) {
-  server.on('request', meter);
-  setInterval(flush, 500).unref();
-}
-server.once('error', (error) => parentPort.postMessage({ type: 'error', message: error.message }));
-server.listen(port, '127.0.0.1', () => parentPort.postMessage({ type: 'ready' }));
-parentPort.on('message', (message) => {
-  if (message?.type === 'trim') {
-    trim(message.nowMs).then(
-      (deleted) => parentPort.postMessage({ type: 'trimmed', id: message.id, deleted }),
-      (error) => parentPort.postMessage({ type: 'trimmed', id: message.id, error: String(error) }),
-    );
-    return;
+/** Requests kinesalite is answering: the store must stay open until they are answered. */
+let answering = 0;
+let stopping = false;
+const countAnswers = (_req, res) => {
+  answering++;
+  res.once('close', () => answering--);
+  // Once stopping, each answer ends its connection, so that clients reconnect to whatever serves next.
+  if (stopping) res.shouldKeepAlive = false;
+};
+
+let server;
+/** Opens the store and listens; a server being restarted in place loads this thread first, then serves. */
+const serve = () => {
+  server = openServer();
+  server.on('request', countAnswers);
+  if (meterPuts) {
+    server.on('request', meter);
+    setInterval(flush, 500).unref();
   }
-  if (message !== 'stop') return;
+  if (trimEveryMs > 0) setInterval(trimNow, trimEveryMs).unref();
+  server.once('error', (error) => parentPort.postMessage({ type: 'error', message: error.message }));
+  server.listen(port, '127.0.0.1', () => parentPort.postMessage({ type: 'ready' }));
+};
+
+/** How long answers in flight are waited for before the connections are cut. */
+const ANSWERS_GRACE_MS = 2_000;
+
+/**
+ * Stops taking connections, lets the answers in flight finish (a bounded wait), then closes the store,
+ * which flushes LevelDB. kinesalite's own close does it the other way round: a GetRecords then running
+ * opens an iterator on a closed store, which throws on this thread.
+ */
+const stopServing = async () => {
+  if (!server) return;
+  stopping = true;
+  const closed = new Promise((resolve) => Server.prototype.close.call(server, resolve));
+  server.closeIdleConnections();
+  const deadline = Date.now() + ANSWERS_GRACE_MS;
+  while (answering > 0 && Date.now() < deadline) await sleep(10);
+  server.closeAllConnections();
+  await closed;
+  // A trim deletes through the store: let the one running finish (it is bounded by the same grace).
+  await Promise.race([trimming.catch(() => undefined), sleep(ANSWERS_GRACE_MS)]);
+  await new Promise((resolve) => store.db.close(resolve));
+};
+
+const stop = () => {
   flush();
-  server.close(() => {
+  stopServing().then(() => {
     // Measurements of the last calls are still queued behind setImmediate; hand them over after those.
     setImmediate(() => {
       flush();
       parentPort.postMessage({ type: 'stopped' });
     });
   });
+};
+
+parentPort.on('message', (message) => {
+  if (message === 'serve') serve();
+  else if (message === 'stop') stop();
+  else if (message?.type === 'trim') {
+    trim(message.nowMs).then(
+      (deleted) => parentPort.postMessage({ type: 'trimmed', id: message.id, deleted }),
+      (error) => parentPort.postMessage({ type: 'trimmed', id: message.id, error: String(error) }),
+    );
+  }
 });
+parentPort.postMessage({ type: 'loaded' });

@@ -16,17 +16,46 @@ export const assertPortFree = (port: number, what: string): Promise<void> =>
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
   });
 
-/** Asks the OS for a free loopback port. */
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
+/**
+ * Where free ports are chosen: a window below Linux's ephemeral range (32768–60999), so that no
+ * outgoing connection is handed a port between the moment it is chosen and the moment its server binds.
+ * `STREAMLAKE_PORT_WINDOW=low-high` narrows it (two test workers each get a window of their own, so two
+ * local clouds starting at once never choose the same port).
+ */
+export const portWindow = (setting = process.env.STREAMLAKE_PORT_WINDOW): { low: number; high: number } => {
+  if (!setting) return { low: 20_000, high: 32_000 };
+  const match = /^(\d+)-(\d+)$/.exec(setting.trim());
+  const low = Number(match?.[1]);
+  const high = Number(match?.[2]);
+  if (!match || low < 1024 || high > 65_535 || high - low < 16) {
+    throw new Error(
+      `STREAMLAKE_PORT_WINDOW=${setting} is not a port window: give low-high, from 1024 to 65535, at least 16 ports wide (e.g. 20000-26000)`,
+    );
+  }
+  return { low, high };
+};
+
+/** Ports this process has handed out, so that two choices in a row never return the same one. */
+const handedOut = new Set<number>();
+
+const bindable = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
     const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
+
+/** A free loopback port from the port window, not handed out before by this process. */
+export const freePort = async (): Promise<number> => {
+  const { low, high } = portWindow();
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (handedOut.has(port) || !(await bindable(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`found no free port on 127.0.0.1 between ${low} and ${high} after 200 tries`);
+};
 
 /** The first of `count` consecutive free loopback ports (for a `--base-port`); tries a few candidates. */
 export const freePortRange = async (count: number): Promise<number> => {

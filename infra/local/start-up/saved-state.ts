@@ -4,12 +4,16 @@ import type { StackResources } from '../stack-resources.ts';
 import type { CloudPlan } from '../template.ts';
 import type { CloudFolders } from './folders.ts';
 
-/** What tools that run after the servers stop need to find this cloud's data. */
+/**
+ * What tools that run after the servers stop need to find this cloud's data, and what tools that run
+ * beside it (chaos scenarios) need to reach it: the endpoints, the alerts topic, the fault control.
+ */
 export const cloudStateOf = (
   s3Data: string,
   plan: CloudPlan,
   resources: StackResources,
   endpoints: LocalEndpoints,
+  faults?: string,
 ): CloudState => ({
   lakeBucket: resources.lakeBucket.name,
   s3Directory: s3Data,
@@ -17,6 +21,8 @@ export const cloudStateOf = (
   eventStream: resources.eventStream.name,
   buckets: plan.buckets.map((b) => b.name),
   endpoints,
+  ...(resources.alertsTopic ? { alertsTopic: resources.alertsTopic.arn } : {}),
+  ...(faults ? { faults } : {}),
 });
 
 /** Leaves `cloud.json` in the state folder; a cloud without one leaves nothing behind. */
@@ -25,8 +31,9 @@ export const saveCloudState = (
   plan: CloudPlan,
   resources: StackResources,
   endpoints: LocalEndpoints,
+  faults?: string,
 ): void => {
   if (folders.stateDir) {
-    writeCloudState(folders.stateDir, cloudStateOf(folders.s3Data, plan, resources, endpoints));
+    writeCloudState(folders.stateDir, cloudStateOf(folders.s3Data, plan, resources, endpoints, faults));
   }
 };

@@ -1,5 +1,5 @@
 import type { LocalEndpoints } from '../clients.ts';
-import { startDynamoDb } from '../servers/dynamodb-server.ts';
+import { type DynamoDbExitReport, type DynamoDbServer, startDynamoDb } from '../servers/dynamodb-server.ts';
 import {
   type KinesisServer,
   type LocalServer,
@@ -15,7 +15,7 @@ import type { ServicePorts } from './ports.ts';
 /** The four local services, running. */
 export interface CloudServers {
   readonly kinesis: KinesisServer;
-  readonly dynamodb: LocalServer;
+  readonly dynamodb: DynamoDbServer;
   readonly s3: LocalServer;
   readonly sns: LocalSns;
   readonly endpoints: LocalEndpoints;
@@ -26,7 +26,12 @@ export interface ServerHooks {
   readonly onPuts: (totals: readonly PutRecordsTotal[]) => void;
   readonly onObjectCreated: (object: ObjectCreated) => void;
   readonly onPublish: (message: PublishedMessage) => void;
+  /** DynamoDB Local exited unasked, and was restarted or not. @default its message on stderr */
+  readonly onDynamoDbExit?: (report: DynamoDbExitReport) => void;
 }
+
+/** A server that dies under a running cloud is news for whoever watches its terminal. */
+const toStderr = (report: DynamoDbExitReport) => process.stderr.write(`${report.message}\n`);
 
 /**
  * Starts Kinesis, DynamoDB Local, S3 and SNS, one after the other, keeping their data where `folders`
@@ -45,7 +50,9 @@ export const startServers = async (
   };
   try {
     const kinesis = await kept(startKinesis(ports.kinesis, folders.kinesisData, { onPuts: hooks.onPuts }));
-    const dynamodb = await kept(startDynamoDb(ports.dynamodb, folders.dynamoDbData));
+    const dynamodb = await kept(
+      startDynamoDb(ports.dynamodb, folders.dynamoDbData, { onExit: hooks.onDynamoDbExit ?? toStderr }),
+    );
     const s3 = await kept(startS3(ports.s3, folders.s3Data, { onObjectCreated: hooks.onObjectCreated }));
     const sns = await kept(
       startSns(ports.sns, {

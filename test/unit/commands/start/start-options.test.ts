@@ -36,6 +36,7 @@ describe('npm start command line', () => {
         '--fresh',
         '--base-port=5000',
         '--dashboard-port=6000',
+        '--faults',
       ]),
     ).toEqual({
       rate: 200,
@@ -51,6 +52,7 @@ describe('npm start command line', () => {
       fresh: true,
       basePort: 5000,
       dashboardPort: 6000,
+      faults: true,
     });
   });
 

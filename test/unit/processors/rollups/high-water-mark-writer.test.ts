@@ -113,6 +113,32 @@ describe('writeOnce', () => {
     expect(table.get({ id: 'a' })).toMatchObject({ count: 5, max: 50, [MARK]: padSequence('5') });
   });
 
+  it('a re-delivery refines what an earlier delivery added but died before refining', async () => {
+    // Prepare: another shard stored a maximum of 25; the first delivery adds 1..3 (max 30), then its environment
+    // dies before the refinement lands (the refinement throws once).
+    let dies = true;
+    const table = counters({
+      beforeUpdate: (input) => {
+        if (input.UpdateExpression === 'SET #max = :max' && dies) {
+          dies = false;
+          throw new Error('Runtime.ExitError: the environment died mid-invocation');
+        }
+      },
+    });
+    table.put({ id: 'a', count: 2, max: 25 });
+    const batch = [counter('a', readings(1, 3))];
+    const first = await writeOnce(countingWriter(table), batch);
+    expect(first.failed).toHaveLength(1);
+    expect(table.get({ id: 'a' })).toMatchObject({ count: 5, max: 25 });
+
+    // Act: the batch is delivered again, cut the same way.
+    const report = await writeOnce(countingWriter(table), batch);
+
+    // Assess: nothing counted twice, and the maximum the first delivery owed is in.
+    expect(report).toMatchObject({ duplicatesSkipped: 3, refinements: 1, failed: [] });
+    expect(table.get({ id: 'a' })).toMatchObject({ count: 5, max: 30, [MARK]: padSequence('3') });
+  });
+
   it('raises a stored maximum the batch beats in a second, conditional write', async () => {
     // Prepare: another shard already wrote a maximum of 25 (and no mark of this shard).
     const table = counters();
