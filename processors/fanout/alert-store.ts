@@ -150,23 +150,42 @@ const stateUpdate = (
   };
 };
 
+/**
+ * Once SNS accepted a transition, the `published` mark is all that stands between an outage of the table and a
+ * second publish on the batch's retry: the mark is retried patiently (≈ 20 s in all, within the function's
+ * timeout) rather than failing the invocation at the SDK's third attempt.
+ */
+const MARK_ATTEMPTS = 8;
+const MARK_FIRST_DELAY_MS = 250;
+const MARK_MAX_DELAY_MS = 4_000;
+
 const publish = async (options: AlertStoreOptions, transition: Transition): Promise<void> => {
   const { published: _, ...message } = transition as Transition & { published?: boolean };
   await options.sns.send(new PublishCommand({ TopicArn: options.topicArn, ...alertMessageOf(message) }));
   logAlertTransition(message);
-  try {
-    await options.client.send(
-      new UpdateCommand({
-        TableName: options.tableName,
-        Key: { alertId: `${transition.rule}#${transition.subject}` },
-        UpdateExpression: 'SET #transition.#published = :true',
-        ConditionExpression: '#transition.#id = :id',
-        ExpressionAttributeNames: { '#transition': 'transition', '#published': 'published', '#id': 'id' },
-        ExpressionAttributeValues: { ':true': true, ':id': transition.id },
-      }),
-    );
-  } catch (error) {
-    // A newer transition replaced this one: it was published before it could be replaced.
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  await markPublished(options, transition);
+};
+
+const markPublished = async (options: AlertStoreOptions, transition: Transition): Promise<void> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await options.client.send(
+        new UpdateCommand({
+          TableName: options.tableName,
+          Key: { alertId: `${transition.rule}#${transition.subject}` },
+          UpdateExpression: 'SET #transition.#published = :true',
+          ConditionExpression: '#transition.#id = :id',
+          ExpressionAttributeNames: { '#transition': 'transition', '#published': 'published', '#id': 'id' },
+          ExpressionAttributeValues: { ':true': true, ':id': transition.id },
+        }),
+      );
+      return;
+    } catch (error) {
+      // A newer transition replaced this one: it was published before it could be replaced.
+      if (error instanceof ConditionalCheckFailedException) return;
+      if (attempt >= MARK_ATTEMPTS) throw error;
+      const delay = Math.min(MARK_MAX_DELAY_MS, MARK_FIRST_DELAY_MS * 2 ** (attempt - 1));
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 };

@@ -42,6 +42,14 @@ export const duplicateAlerts = (stateDir: string): number => {
   return duplicates;
 };
 
+/** The states of the alert transitions published to the alerts topic for one rule and subject, in order. */
+export const publishedStates = (stateDir: string, rule: string, subject: string): string[] =>
+  alertLines(stateDir)
+    .filter((text) => text.trim())
+    .map((text) => JSON.parse(text) as { state?: string; rule?: string; subject?: string })
+    .filter((line) => line.rule === rule && line.subject === subject && line.state)
+    .map((line) => line.state ?? '');
+
 /** Every line of the alerts log, oldest first, across its rotated files. */
 const alertLines = (stateDir: string): string[] =>
   logFiles(join(stateDir, 'alerts.jsonl'), ALERTS_LOG_ROTATION)

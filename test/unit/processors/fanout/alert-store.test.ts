@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Transition } from '../../../../processors/fanout/alert-state.ts';
 import { AlertCache, applyAlertStep } from '../../../../processors/fanout/alert-store.ts';
 
@@ -64,6 +64,34 @@ describe('applyAlertStep', () => {
     expect(sent.map((s) => s.name)).toEqual(['GetCommand', 'UpdateCommand', 'UpdateCommand']);
     expect(sent[1]?.input.ConditionExpression).toBe('attribute_not_exists(#version)');
     expect(sent[2]?.input.ConditionExpression).toBe('#transition.#id = :id');
+  });
+
+  it('keeps marking a published transition through a table outage rather than failing into a second publish', async () => {
+    // Prepare: the table answers the first two marks with a connection error (DynamoDB restarting).
+    vi.useFakeTimers();
+    const outage = () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { code: 'ECONNREFUSED' });
+    };
+    const { client, sent } = fakeClient([() => ({ Item: undefined }), () => ({}), outage, outage]);
+    const { sns, published } = fakeSns();
+
+    // Act
+    const applying = applyAlertStep({ client, sns, tableName: 'A', topicArn: 'arn' }, identity, () => ({
+      transition,
+    }));
+    await vi.runAllTimersAsync();
+    await applying;
+    vi.useRealTimers();
+
+    // Assess: published once, the mark written on its third attempt.
+    expect(published).toHaveLength(1);
+    expect(sent.map((s) => s.name)).toEqual([
+      'GetCommand',
+      'UpdateCommand',
+      'UpdateCommand',
+      'UpdateCommand',
+      'UpdateCommand',
+    ]);
   });
 
   it('after losing the race, re-reads and decides nothing twice', async () => {
