@@ -1,3 +1,4 @@
+import { type EdgeThresholds, edgeAlarms } from './edge.ts';
 import { kinesisMetrics, lakeMetrics, lambdaMetrics, pipelineMetric, tableMetrics } from './metrics.ts';
 import type { ConsumerKey, OpsResources } from './resources.ts';
 import type { SeriesSpec } from './series.ts';
@@ -22,7 +23,7 @@ export interface AlarmSpec {
 }
 
 /** What makes an ops alarm go off; every value is configurable per deployment. */
-export interface OpsThresholds {
+export interface OpsThresholds extends EdgeThresholds {
   /** Oldest record a consumer has yet to process, in seconds, per consumer. */
   readonly iteratorAgeSeconds: Readonly<Record<ConsumerKey, number>>;
   /** Consecutive one-minute periods above the iterator-age threshold. */
@@ -44,6 +45,8 @@ export const DEFAULT_OPS_THRESHOLDS: OpsThresholds = {
   quarantineRatePercent: 5,
   tableThrottlesPerMinute: 0,
   noIncomingRecordsMinutes: 15,
+  collectorErrorRatePercent: 1,
+  collectorThrottlesPerMinute: 0,
 };
 
 const MINUTE = 60;
@@ -170,6 +173,7 @@ export const opsAlarms = (resources: OpsResources, thresholds: OpsThresholds): A
       `Not one record reached the stream ${resources.streamName} for ${minutes} minutes. ` +
       "Check the producers (their unsent-records report and credentials) and the stream's write throttles; the pipeline itself is idle, not broken.",
   });
+  if (resources.collector) alarms.push(...edgeAlarms(resources.collector, thresholds));
   return alarms;
 };
 
@@ -210,5 +214,7 @@ export const validateThresholds = (thresholds: OpsThresholds): OpsThresholds => 
   check('quarantineRatePercent', thresholds.quarantineRatePercent, 'percent');
   check('tableThrottlesPerMinute', thresholds.tableThrottlesPerMinute, 'amount');
   check('noIncomingRecordsMinutes', thresholds.noIncomingRecordsMinutes, 'periods');
+  check('collectorErrorRatePercent', thresholds.collectorErrorRatePercent, 'percent');
+  check('collectorThrottlesPerMinute', thresholds.collectorThrottlesPerMinute, 'amount');
   return thresholds;
 };

@@ -5,7 +5,8 @@ import type { MetricSpec, SearchSpec, Statistic, Unit } from './series.ts';
  * Metric definitions, apart from any layout (the MetricFactory of cdk-monitoring-constructs):
  * one function per source, named as CloudWatch names the metric.
  */
-const metric = (
+/** One CloudWatch metric as a series of the dashboard model. */
+export const metric = (
   namespace: string,
   name: string,
   dimensions: Record<string, string>,

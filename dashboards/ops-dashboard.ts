@@ -1,3 +1,4 @@
+import { edgeRow } from './edge.ts';
 import {
   kinesisMetrics,
   lakeMetrics,
@@ -29,7 +30,7 @@ const perSecond = (of: MetricSpec, label = `${of.label}/s`): SeriesSpec => ({ ki
 
 /**
  * The ops dashboard, defined once: CDK renders it as a CloudWatch dashboard, the local cloud serves
- * it live on 127.0.0.1. Rows follow the data flow: stream → functions → processing → tables → lake → alerts.
+ * it live on 127.0.0.1. Rows follow the data flow: edge → stream → functions → processing → tables → lake → alerts.
  */
 export const opsDashboard = (resources: OpsResources): DashboardSpec => {
   const aggregate = consumerOf(resources, 'aggregate');
@@ -213,7 +214,17 @@ export const opsDashboard = (resources: OpsResources): DashboardSpec => {
   return {
     title: 'streamlake operations',
     periodSeconds: 60,
-    rows: [overview, flow, kinesis, lambda, processing, dynamodb, lakeRow, alerts],
+    rows: [
+      overview,
+      ...(resources.collector ? [edgeRow(resources.collector, resources.streamName)] : []),
+      flow,
+      kinesis,
+      lambda,
+      processing,
+      dynamodb,
+      lakeRow,
+      alerts,
+    ],
   };
 };
 

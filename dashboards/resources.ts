@@ -30,6 +30,12 @@ export interface TableResource {
   readonly tableName: string;
 }
 
+/** The web collector's REST API, by the names its API Gateway metrics carry (plain text, no tokens). */
+export interface CollectorResource {
+  readonly apiName: string;
+  readonly stage: string;
+}
+
 export interface OpsResources {
   readonly streamName: string;
   readonly consumers: readonly ConsumerResource[];
@@ -38,6 +44,8 @@ export interface OpsResources {
   readonly tables: readonly TableResource[];
   readonly lakeBucketName: string;
   readonly alertsTopicName: string;
+  /** The web collector, when the stack has one: the dashboard's Edge row and its alarms. */
+  readonly collector?: CollectorResource;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import type { AnalyticsSettings } from './constructs/analytics-catalog.ts';
+import type { WebCollectorSettings } from './constructs/collector/settings.ts';
 import type { EventTimePolicy } from './constructs/event-time-policy.ts';
 import type { FanoutTuning } from './constructs/fanout-tuning.ts';
 import type { OpsThresholdSettings } from './constructs/ops-thresholds.ts';
@@ -15,6 +16,16 @@ const READERS = {
     const parsed = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
     if (typeof parsed === 'number' && !Number.isNaN(parsed)) return parsed;
     throw new Error(`context ${key} must be a number (given ${JSON.stringify(value)})`);
+  },
+  /** A list, from cdk.json as an array of strings or from `-c key=a,b` as comma-separated text. */
+  strings: (key: string, value: unknown): readonly string[] => {
+    const list = typeof value === 'string' ? value.split(',') : value;
+    if (Array.isArray(list) && list.every((item) => typeof item === 'string')) {
+      return list.map((item) => item.trim()).filter((item) => item !== '');
+    }
+    throw new Error(
+      `context ${key} must be a list of strings or comma-separated text (given ${JSON.stringify(value)})`,
+    );
   },
   string: (key: string, value: unknown): string => {
     if (typeof value === 'string') return value;
@@ -45,7 +56,9 @@ type KindFor<V> = V extends Duration
       ? 'number'
       : V extends boolean
         ? 'boolean'
-        : 'string';
+        : V extends readonly string[]
+          ? 'strings'
+          : 'string';
 
 /** Which context key (and how read) sets each setting of a props interface. */
 export type ContextSpec = Readonly<Record<string, readonly [key: string, kind: Kind]>>;
@@ -106,6 +119,15 @@ export const CONTEXT_SETTINGS = {
     workGroupName: ['streamlake:analyticsWorkGroupName', 'string'],
     resultsExpiration: ['streamlake:queryResultsExpirationDays', 'days'],
   } satisfies ContextSpecFor<AnalyticsSettings>,
+  /** The web collector; see `StreamlakeStackProps.collector`. */
+  collector: {
+    /** e.g. `-c streamlake:collectorAllowedOrigins=https://shop.example,http://127.0.0.1:8080` */
+    allowedOrigins: ['streamlake:collectorAllowedOrigins', 'strings'],
+    rateLimit: ['streamlake:collectorRateLimit', 'number'],
+    burstLimit: ['streamlake:collectorBurstLimit', 'number'],
+    keyRateLimit: ['streamlake:collectorKeyRateLimit', 'number'],
+    keyBurstLimit: ['streamlake:collectorKeyBurstLimit', 'number'],
+  } satisfies ContextSpecFor<WebCollectorSettings>,
   /** What makes the ops alarms go off; see `StreamlakeStackProps.opsThresholds`. */
   opsThresholds: {
     iteratorAgePeriods: ['streamlake:opsIteratorAgePeriods', 'number'],
@@ -113,6 +135,8 @@ export const CONTEXT_SETTINGS = {
     quarantineRatePercent: ['streamlake:opsQuarantineRatePercent', 'number'],
     tableThrottlesPerMinute: ['streamlake:opsTableThrottlesPerMinute', 'number'],
     noIncomingRecordsMinutes: ['streamlake:opsNoIncomingRecordsMinutes', 'number'],
+    collectorErrorRatePercent: ['streamlake:opsCollectorErrorRatePercent', 'number'],
+    collectorThrottlesPerMinute: ['streamlake:opsCollectorThrottlesPerMinute', 'number'],
   } satisfies ContextSpecFor<OpsThresholdSettings>,
 } as const;
 

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { MetricType } from 'aws-cdk-lib/aws-lambda';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_LAKE_PREFIX, DEFAULT_QUARANTINE_PREFIX } from '../processors/shared/lake-layout.ts';
 
 /** The repository root, so paths in the template do not depend on the working directory. */
@@ -130,6 +131,32 @@ export const DEFAULTS = {
     iteratorAgeAlarmThreshold: Duration.minutes(1),
     /** One batch per shard at a time, in sequence order: the high-water marks rely on it. */
     parallelizationFactor: 1,
+  },
+  /** The web collector: API Gateway REST API → Kinesis PutRecords (infra/constructs/web-collector.ts). */
+  collector: {
+    stageName: 'prod',
+    /** Browsers, keyless, from an allowed origin; the tracker's `collectorUrl`. */
+    browserPath: '/v1/events',
+    /** Server-side sources, with an X-Api-Key of the usage plan. */
+    serverPath: '/v1/server/events',
+    /** None on AWS: a deployment lists its sites (`streamlake:collectorAllowedOrigins`). */
+    allowedOrigins: [] as readonly string[],
+    /**
+     * The stage's throttle, for everyone together: 500 requests/s of ~20 events is 10,000 events/s, above
+     * what a new on-demand stream takes (4,000 records/s), and caps the request bill near $6.30 an hour ($3.50 per million).
+     */
+    rateLimit: 500,
+    burstLimit: 1000,
+    /** Each server-side source's own throttle (usage plan, per API key). */
+    keyRateLimit: 200,
+    keyBurstLimit: 400,
+    /** Kinesis write limits are per shard per second: a second later the shard has a fresh budget. */
+    retryAfterThrottled: Duration.seconds(1),
+    /** An internal failure or an unavailable stream: long enough not to hammer, short enough to catch up. */
+    retryAfterUnavailable: Duration.seconds(5),
+    /** Chromium caps a preflight's max-age at two hours. */
+    preflightMaxAge: Duration.hours(2),
+    accessLogRetention: RetentionDays.ONE_MONTH,
   },
   analytics: {
     databaseName: 'streamlake',

@@ -6,6 +6,7 @@ import { AggregateStage } from './constructs/aggregate-stage.ts';
 import { Alerting } from './constructs/alerting.ts';
 import { AnalyticsCatalog, type AnalyticsSettings } from './constructs/analytics-catalog.ts';
 import { ArchiveStage } from './constructs/archive-stage.ts';
+import type { WebCollectorSettings } from './constructs/collector/settings.ts';
 import { DedupStore } from './constructs/dedup-store.ts';
 import { DerivedStore } from './constructs/derived-store.ts';
 import { EventStream } from './constructs/event-stream.ts';
@@ -18,6 +19,7 @@ import { OpsDashboard } from './constructs/ops-dashboard.ts';
 import { type OpsThresholdSettings, resolveOpsThresholds } from './constructs/ops-thresholds.ts';
 import { RollupStore } from './constructs/rollup-store.ts';
 import type { StreamConsumerTuning } from './constructs/stream-consumer-tuning.ts';
+import { WebCollector } from './constructs/web-collector.ts';
 import { CONTEXT_SETTINGS, type ContextSpec, type SettingsOf, settingsFromContext } from './context.ts';
 import { DEFAULTS } from './defaults.ts';
 
@@ -57,6 +59,16 @@ export interface StreamlakeStackProps extends StackProps {
   readonly fanout?: FanoutTuning;
 
   /**
+   * The web collector (POST /v1/events for browsers, /v1/server/events with an API key): its origin
+   * allow-list and throttles; each one given here wins over its context key
+   * (`streamlake:collectorAllowedOrigins`, `streamlake:collectorRateLimit`, `streamlake:collectorBurstLimit`,
+   * `streamlake:collectorKeyRateLimit`, `streamlake:collectorKeyBurstLimit`), which wins over the default.
+   *
+   * @default - context, then no allowed origin and the throttles in infra/defaults.ts
+   */
+  readonly collector?: WebCollectorSettings;
+
+  /**
    * An address subscribed to the alerts topic by email.
    *
    * @default - context `streamlake:alertEmail`, else no subscription
@@ -84,6 +96,10 @@ export interface StreamlakeStackProps extends StackProps {
    *   (`streamlake:opsTableThrottlesPerMinute`, at least 0). @default 0
    * - `noIncomingRecordsMinutes`: minutes without a single record on the stream
    *   (`streamlake:opsNoIncomingRecordsMinutes`, whole, 1 to 1440). @default 15
+   * - `collectorErrorRatePercent`: the web collector's 5xx responses as a percentage of its requests, in 3
+   *   of 5 minutes (`streamlake:opsCollectorErrorRatePercent`, 0 to 100). @default 1
+   * - `collectorThrottlesPerMinute`: the web collector's 429 responses per minute, two minutes in a row
+   *   (`streamlake:opsCollectorThrottlesPerMinute`, at least 0). @default 0
    *
    * @default - context, then DEFAULT_OPS_THRESHOLDS in dashboards/alarms.ts
    */
@@ -133,6 +149,8 @@ export interface StreamlakeStackProps extends StackProps {
  */
 export class StreamlakeStack extends Stack {
   readonly events: EventStream;
+  /** The web edge: API Gateway → Kinesis PutRecords, browsers by origin, server-side sources by API key. */
+  readonly collector: WebCollector;
   readonly rollups: RollupStore;
   /** The first copy of each event, remembered by each Kinesis consumer for the duplicate horizon. */
   readonly duplicates: DedupStore;
@@ -158,7 +176,7 @@ export class StreamlakeStack extends Stack {
   constructor(scope: Construct, id: string, props: StreamlakeStackProps = {}) {
     super(scope, id, {
       description:
-        'streamlake: producers -> Kinesis -> aggregate Lambda -> DynamoDB rollups -> fan-out Lambda -> derived tables + SNS alerts; archive Lambda -> Parquet lake -> Glue/Athena; ops dashboard + alarms -> SNS ops topic',
+        'streamlake: web collector (API Gateway) and producers -> Kinesis -> aggregate Lambda -> DynamoDB rollups -> fan-out Lambda -> derived tables + SNS alerts; archive Lambda -> Parquet lake -> Glue/Athena; ops dashboard + alarms -> SNS ops topic',
       ...props,
     });
     const settings = this.settings(CONTEXT_SETTINGS.stack, props);
@@ -167,6 +185,11 @@ export class StreamlakeStack extends Stack {
     const eventTime = resolveEventTimePolicy(this.settings(CONTEXT_SETTINGS.eventTime, props.eventTime));
 
     this.events = new EventStream(this, 'Events', { removalPolicy });
+    this.collector = new WebCollector(this, 'Collector', {
+      ...this.settings(CONTEXT_SETTINGS.collector, props.collector),
+      events: this.events.stream,
+      removalPolicy,
+    });
     this.rollups = new RollupStore(this, 'Rollups', { removalPolicy });
     this.duplicates = new DedupStore(this, 'Duplicates', { removalPolicy });
     this.lake = new LakeBucket(this, 'Lake', {
@@ -215,6 +238,10 @@ export class StreamlakeStack extends Stack {
 
     new CfnOutput(this, 'StreamName', { value: this.events.stream.streamName });
     new CfnOutput(this, 'StreamArn', { value: this.events.stream.streamArn });
+    new CfnOutput(this, 'CollectorUrl', { value: this.collector.url });
+    new CfnOutput(this, 'CollectorServerUrl', { value: this.collector.serverUrl });
+    new CfnOutput(this, 'CollectorApiId', { value: this.collector.api.restApiId });
+    new CfnOutput(this, 'CollectorApiKeyId', { value: this.collector.apiKey.keyId });
     new CfnOutput(this, 'RollupsTableName', { value: this.rollups.table.tableName });
     new CfnOutput(this, 'DedupTableName', { value: this.duplicates.table.tableName });
     new CfnOutput(this, 'LakeBucketName', { value: this.lake.bucket.bucketName });
@@ -288,6 +315,7 @@ export class StreamlakeStack extends Stack {
       ],
       lakeBucketName: this.lake.bucket.bucketName,
       alertsTopicName: this.alerting.topic.topicName,
+      collector: { apiName: this.collector.apiName, stage: this.collector.stageName },
     };
     const thresholds = resolveOpsThresholds(
       this.settings(CONTEXT_SETTINGS.opsThresholds, props.opsThresholds),

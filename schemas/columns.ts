@@ -10,7 +10,7 @@ import {
   TimestampMillisecond,
   Utf8,
 } from 'apache-arrow';
-import { DATASETS, type Dataset } from './envelope.ts';
+import { DATASETS, type Dataset, EDGE_FIELD, UTC_TIME } from './envelope.ts';
 import { CONTRACTS, datasetOf } from './registry.ts';
 
 /**
@@ -24,6 +24,8 @@ export interface Column {
   readonly name: string;
   /** The event field it holds: `eventId`. */
   readonly field: string;
+  /** For a field stored as one column per property (the edge context), the property: `receivedAt`. */
+  readonly subfield?: string;
   readonly kind: ColumnKind;
   /** False only when every contract of the dataset requires the field. */
   readonly nullable: boolean;
@@ -44,7 +46,8 @@ const fitsInt32 = (schema: TSchema): boolean =>
 
 /** The column kind of one field's TypeBox schema, or undefined when it has none. */
 const kindOf = (field: string, schema: TSchema): ColumnKind | undefined => {
-  if (field === 'eventTime') return 'timestamp';
+  // eventTime, the edge's receivedAt: read as instants, so time ranges prune files and compare as times.
+  if (schema.pattern === UTC_TIME) return 'timestamp';
   if (Array.isArray(schema.anyOf)) {
     const kinds = new Set((schema.anyOf as TSchema[]).map((member) => kindOf(field, member)));
     return kinds.size === 1 ? [...kinds][0] : undefined;
@@ -90,6 +93,8 @@ interface FieldTally {
   readonly requiredIn: Map<string, number>;
   /** Fields in the order first declared. */
   readonly order: string[];
+  /** The edge context's schema, when the contracts accept one. */
+  edge?: TObject;
 }
 
 /** Adds one contract's field to the tally, widening its kind; throws when it has none or the kinds conflict. */
@@ -117,24 +122,74 @@ const tallyField = (tally: FieldTally, contract: TObject, field: string, schema:
  * The one table schema of a set of contracts (a dataset's, every version): the union of their fields.
  * Order: the envelope (schema, version, event_id, event_time); then identity, i.e. the fields every
  * contract declares, in declaration order; then all other fields alphabetically, so a new contract or
- * version never depends on where it is listed. Readers match columns by name, not position.
+ * version never depends on where it is listed; last the edge context, one column per property. Readers match
+ * columns by name, not position.
  */
 export const columnsOf = (contracts: readonly TObject[]): Column[] => {
   if (contracts.length === 0) throw new Error('columnsOf needs at least one contract');
   const tally: FieldTally = { kinds: new Map(), declaredIn: new Map(), requiredIn: new Map(), order: [] };
   for (const contract of contracts) {
-    for (const [field, schema] of Object.entries(contract.properties))
-      tallyField(tally, contract, field, schema);
+    for (const [field, schema] of Object.entries(contract.properties)) {
+      if (field === EDGE_FIELD) tally.edge = schema as TObject;
+      else tallyField(tally, contract, field, schema);
+    }
   }
   const { kinds, declaredIn, requiredIn, order } = tally;
   const identity = order.filter((f) => !ENVELOPE.includes(f) && declaredIn.get(f) === contracts.length);
   const rest = order.filter((f) => !ENVELOPE.includes(f) && !identity.includes(f)).sort();
-  return [...ENVELOPE, ...identity, ...rest].map((field) => ({
+  const columns = [...ENVELOPE, ...identity, ...rest].map((field) => ({
     name: snakeCase(field),
     field,
     kind: kinds.get(field) as ColumnKind,
     nullable: requiredIn.get(field) !== contracts.length,
   }));
+  return assertDistinctNames([...columns, ...(tally.edge ? edgeColumns(tally.edge) : [])]);
+};
+
+/**
+ * The edge context as columns after the event's own, one per property in declaration order: `edge_received_at`,
+ * `edge_request_id`, … All nullable: events that came through no edge (simulators, direct producers) have none.
+ */
+const edgeColumns = (edge: TObject): Column[] =>
+  Object.entries(edge.properties).map(([subfield, schema]) => {
+    const kind = kindOf(subfield, schema);
+    if (!kind || kind === 'json') {
+      throw new Error(
+        `${EDGE_FIELD}.${subfield} has no scalar column type (given ${JSON.stringify(schema)}); keep the edge context flat`,
+      );
+    }
+    return {
+      name: `${EDGE_FIELD}_${snakeCase(subfield)}`,
+      field: EDGE_FIELD,
+      subfield,
+      kind,
+      nullable: true,
+    };
+  });
+
+const pathOf = (column: Column) => (column.subfield ? `${column.field}.${column.subfield}` : column.field);
+
+const assertDistinctNames = (columns: Column[]): Column[] => {
+  const byName = new Map<string, Column>();
+  for (const column of columns) {
+    const other = byName.get(column.name);
+    if (other) {
+      throw new Error(
+        `columns ${pathOf(other)} and ${pathOf(column)} would both be named ${column.name}; rename the event field`,
+      );
+    }
+    byName.set(column.name, column);
+  }
+  return columns;
+};
+
+/** The value a column holds for one event: the field, or the property of it (undefined when absent). */
+export const columnValue = (column: Column, event: object): unknown => {
+  const value = (event as Record<string, unknown>)[column.field];
+  if (column.subfield === undefined) return value;
+  return typeof value === 'object' && value !== null
+    ? (value as Record<string, unknown>)[column.subfield]
+    : undefined;
 };
 
 // Derived on first use, so importing schemas/ costs nothing to code that never asks for columns.

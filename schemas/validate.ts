@@ -1,7 +1,7 @@
 import type { TObject } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import type { ClickstreamEvent } from './clickstream.ts';
-import { UTC_YEARS } from './envelope.ts';
+import { EDGE_FIELD, UTC_YEARS } from './envelope.ts';
 import { firstUnencodable } from './limits.ts';
 import { CONTRACTS, contractKey } from './registry.ts';
 import type { TelemetryEvent } from './telemetry.ts';
@@ -135,6 +135,25 @@ const codePoint = (text: string, at: number) =>
 
 const violation = (detail: string): ParseResult => ({ ok: false, reason: 'schema-violation', detail });
 
+const UNREAL_TIME =
+  `use YYYY-MM-DDTHH:MM:SS[.sss]Z with a calendar date in ${UTC_YEARS.min}–${UTC_YEARS.max}, hours 00–23, ` +
+  'minutes and seconds 00–59';
+
+/** The first string of the event, or of its edge context, that firstUnencodable refuses. */
+const firstUnencodableString = (event: object): { path: string; text: string; at: number } | undefined => {
+  for (const [field, value] of Object.entries(event)) {
+    if (field === EDGE_FIELD && typeof value === 'object' && value !== null) {
+      const inner = firstUnencodableString(value);
+      if (inner) return { ...inner, path: `/${EDGE_FIELD}${inner.path}` };
+      continue;
+    }
+    if (typeof value !== 'string') continue;
+    const at = firstUnencodable(value);
+    if (at >= 0) return { path: `/${field}`, text: value, at };
+  }
+  return undefined;
+};
+
 /**
  * Validates an already-parsed value against the contract it names. `checkCharacters` may be false only
  * when mayHoldUnencodable said no for the UTF-8-decoded JSON text the value came from.
@@ -166,22 +185,24 @@ export const validateEvent = (value: unknown, checkCharacters = true): ParseResu
   const eventTimeMs = parseUtcMillis(event.eventTime);
   if (Number.isNaN(eventTimeMs)) {
     return violation(
-      `${schema} v${version}: /eventTime is not a real UTC time (given ${preview(event.eventTime)}): use ` +
-        `YYYY-MM-DDTHH:MM:SS[.sss]Z with a calendar date in ${UTC_YEARS.min}–${UTC_YEARS.max}, hours 00–23, ` +
-        'minutes and seconds 00–59',
+      `${schema} v${version}: /eventTime is not a real UTC time (given ${preview(event.eventTime)}): ${UNREAL_TIME}`,
     );
   }
-  if (checkCharacters) {
-    for (const [field, text] of Object.entries(event)) {
-      if (typeof text !== 'string') continue;
-      const at = firstUnencodable(text);
-      if (at < 0) continue;
-      return violation(
-        `${schema} v${version}: /${field} holds ${codePoint(text, at)} at ${at} (given ${preview(text)}), which ` +
-          'SNS, S3 and Parquet cannot carry: send well-formed Unicode without control characters other than ' +
-          'tab, LF and CR',
-      );
-    }
+  const receivedAt = event.edge?.receivedAt;
+  if (receivedAt !== undefined && Number.isNaN(parseUtcMillis(receivedAt))) {
+    return violation(
+      `${schema} v${version}: /edge/receivedAt is not a real UTC time (given ${preview(receivedAt)}): the edge ` +
+        `must ${UNREAL_TIME}`,
+    );
+  }
+  const unencodable = checkCharacters ? firstUnencodableString(event) : undefined;
+  if (unencodable) {
+    const { path, text, at } = unencodable;
+    return violation(
+      `${schema} v${version}: ${path} holds ${codePoint(text, at)} at ${at} (given ${preview(text)}), which ` +
+        'SNS, S3 and Parquet cannot carry: send well-formed Unicode without control characters other than ' +
+        'tab, LF and CR',
+    );
   }
   return { ok: true, event, eventTimeMs };
 };

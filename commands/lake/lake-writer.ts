@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { type CloudState, objectFolder, S3RVER_OBJECT_SUFFIX } from '../../infra/local/cloud-state.ts';
 import { type LakePartition, partitionBatch } from '../../processors/archive/partition.ts';
-import { type Column, datasetColumns } from '../../schemas/columns.ts';
+import { type Column, columnValue, datasetColumns } from '../../schemas/columns.ts';
 import type { StreamlakeEvent } from '../../schemas/validate.ts';
 import { DUCKDB_TYPES, LAKE_PREFIX, sqlIdentifier, sqlString } from './lake-views.ts';
 
@@ -32,10 +32,9 @@ const partitionsOf = (events: readonly StreamlakeEvent[]): LakePartition[] =>
 /** `COPY … TO` of one partition's events as a Parquet file with the dataset's columns. */
 const copySql = (group: LakePartition, file: string): string => {
   const columns = datasetColumns(group.dataset);
-  const rows = group.records.map(({ event }) => {
-    const fields = event as unknown as Record<string, unknown>;
-    return `(${columns.map((c) => literal(c, fields[c.field])).join(', ')})`;
-  });
+  const rows = group.records.map(
+    ({ event }) => `(${columns.map((c) => literal(c, columnValue(c, event))).join(', ')})`,
+  );
   const names = columns.map((c) => sqlIdentifier(c.name)).join(', ');
   return `COPY (SELECT * FROM (VALUES ${rows.join(', ')}) AS events(${names})) TO ${sqlString(file)} (FORMAT PARQUET)`;
 };

@@ -33,6 +33,7 @@ const terminalHooks = (options: StartOptions, requests: StopRequests): DemoHooks
       requests.cloudIsUp();
       console.error(
         `local cloud up: Kinesis ${cloud.endpoints.kinesis}, DynamoDB ${cloud.endpoints.dynamodb}, S3 ${cloud.endpoints.s3}, SNS ${cloud.endpoints.sns}\n` +
+          (cloud.collectorUrl ? `collect: ${cloud.collectorUrl}\n` : '') +
           (cloud.faults ? `${faultsLine(cloud.faults.control)}\n` : '') +
           `producing ${options.rate} events/s ${options.forever ? 'until Ctrl-C' : `for ${options.durationSeconds}s`} …`,
       );

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { setTimeout as wait } from 'node:timers/promises';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { AlertsLog } from './alerts-log.ts';
+import { type LocalRestApis, startRestApis } from './apigateway/start-rest-apis.ts';
 import {
   LOCAL_ACCOUNT_ID,
   LOCAL_REGION,
@@ -129,6 +130,8 @@ export class LocalCloud {
   readonly ttl: TtlSweeper;
   /** The fault proxies and their control, when started with `faults`. */
   readonly faults: FaultInjection | undefined;
+  /** Every REST API the template deploys, served on 127.0.0.1 (infra/local/apigateway/). */
+  restApis?: LocalRestApis;
   private readonly functions = new Map<string, LocalFunction>();
   private ops?: LocalOps;
   private readonly servers: CloudServers;
@@ -197,8 +200,17 @@ export class LocalCloud {
       ...(faults ? { faults } : {}),
     });
     try {
-      saveCloudState(folders, cloud.plan, cloud.resources, cloud.endpoints, faults?.control);
       await provision(cloud.plan, cloud.clients, { onDemandShards: options.onDemandShards ?? 2 });
+      // The APIs' integrations reach the services as every other client does (through the fault proxies, if any).
+      cloud.restApis = await startRestApis(cloud.plan.restApis, { endpoints: cloud.endpoints });
+      saveCloudState(
+        folders,
+        cloud.plan,
+        cloud.resources,
+        cloud.endpoints,
+        faults?.control,
+        cloud.collectorUrl,
+      );
     } catch (error) {
       await cloud.stop();
       throw error;
@@ -325,9 +337,17 @@ export class LocalCloud {
     return this.folders.stateDir;
   }
 
+  /** The web collector's `POST …/v1/events` URL on 127.0.0.1, when the stack declares a collector. */
+  get collectorUrl(): string | undefined {
+    const api = this.resources.collectorApi;
+    const base = api && this.restApis?.urls.get(api.logicalId);
+    return base ? `${base}v1/events` : undefined;
+  }
+
   async stop(): Promise<void> {
     await this.ttl.stop();
     await this.ops?.stop();
+    await this.restApis?.stop();
     await Promise.all([...this.functions.values()].map((fn) => fn.stop()));
     await this.faults?.stop();
     await stopServers(this.servers);

@@ -1,3 +1,4 @@
+import type { RestApiPlan } from './apigateway/api-plan.ts';
 import type { DynamoDbStreamMappingSettings, StreamMappingSettings } from './esm/settings.ts';
 import type {
   BucketPlan,
@@ -19,6 +20,7 @@ export const ROLE_OUTPUTS = {
   archiveFunction: 'ArchiveFunctionName',
   fanoutFunction: 'FanoutFunctionName',
   silentDeviceCheckFunction: 'SilentDeviceCheckFunctionName',
+  collectorApi: 'CollectorApiId',
 } as const;
 
 /** The resources the local cloud and its tools use, each the one the stack's outputs name. */
@@ -27,6 +29,8 @@ export interface StackResources {
   readonly rollupsTable: TablePlan;
   readonly lakeBucket: BucketPlan;
   readonly alertsTopic: TopicPlan;
+  /** The web collector's REST API, when the stack declares one. */
+  readonly collectorApi?: RestApiPlan;
   readonly functions: {
     readonly aggregate: FunctionPlan;
     readonly archive: FunctionPlan;
@@ -111,6 +115,9 @@ export const stackResources = (template: Template, plan: CloudPlan, stackName: s
     rollupsTable,
     lakeBucket: named(plan.buckets, ROLE_OUTPUTS.lakeBucket, 'S3 bucket'),
     alertsTopic: named(plan.topics, ROLE_OUTPUTS.alertsTopic, 'SNS topic'),
+    ...(template.Outputs?.[ROLE_OUTPUTS.collectorApi]
+      ? { collectorApi: named(plan.restApis, ROLE_OUTPUTS.collectorApi, 'REST API') }
+      : {}),
     functions,
     mappings: {
       aggregate: onEventStream(functions.aggregate),

@@ -1,4 +1,6 @@
+import type { RestApiPlan } from './apigateway/api-plan.ts';
 import type { DynamoDbStreamMappingSettings, StreamMappingSettings } from './esm/settings.ts';
+import { restApisFromTemplate } from './template-apis.ts';
 import { TemplateIntrinsics } from './template-intrinsics.ts';
 import { mappingsFromTemplate } from './template-mappings.ts';
 
@@ -70,6 +72,8 @@ export interface CloudPlan {
   readonly dynamoDbStreamMappings: DynamoDbStreamMappingSettings[];
   /** Mappings the local cloud cannot run (e.g. SQS), named so nobody is surprised. */
   readonly unsupportedMappings: string[];
+  /** REST APIs (API Gateway), served by the local API Gateway (apigateway/start-rest-apis.ts). */
+  readonly restApis: RestApiPlan[];
 }
 
 /** A bucket's `MetricsConfigurations`, as declared. */
@@ -150,5 +154,6 @@ export const planFromTemplate = (template: Template, account: LocalAccount): Clo
     topics,
     functions,
     ...mappingsFromTemplate(mappings, { streams, tables, buckets, functions }, resolve),
+    restApis: restApisFromTemplate(template, resolve),
   };
 };

@@ -154,6 +154,18 @@ export interface ArrowBatch {
   readonly distinctShare: ReadonlyMap<string, number>;
 }
 
+type Builders = Record<string, ColumnBuilder>;
+
+/** Adds the properties of a field stored as one column per property (the edge context) to their columns. */
+const addProperties = (builders: Builders, i: number, value: unknown): void => {
+  if (typeof value !== 'object' || value === null) return;
+  const properties = value as Record<string, unknown>;
+  for (const key in properties) {
+    const property = properties[key];
+    if (property !== undefined && property !== null) builders[key]?.add(i, property);
+  }
+};
+
 /**
  * Events of one dataset → an Arrow table with the dataset's columns, filled column-wise in one pass
  * over each event's own fields (looking up absent fields one by one costs more than all the rest).
@@ -163,13 +175,27 @@ export const toArrowBatch = (dataset: Dataset, events: readonly object[]): Arrow
   const schema = arrowSchemaOf(dataset);
   const columns = datasetColumns(dataset);
   const builders = columns.map((column) => new ColumnBuilder(column, events.length));
-  const byField: Record<string, ColumnBuilder> = Object.create(null);
-  for (const builder of builders) byField[builder.column.field] = builder;
+  const byField: Builders = Object.create(null);
+  // Columns of one property of a field, by field then property: `edge` → `receivedAt` → edge_received_at.
+  const byProperty: Record<string, Builders> = Object.create(null);
+  for (const builder of builders) {
+    const { field, subfield } = builder.column;
+    if (subfield === undefined) {
+      byField[field] = builder;
+      continue;
+    }
+    const properties: Builders = byProperty[field] ?? Object.create(null);
+    properties[subfield] = builder;
+    byProperty[field] = properties;
+  }
   for (let i = 0; i < events.length; i++) {
     const event = events[i] as Record<string, unknown>;
     for (const field in event) {
       const value = event[field];
-      if (value !== undefined && value !== null) byField[field]?.add(i, value);
+      if (value === undefined || value === null) continue;
+      const builder = byField[field];
+      if (builder) builder.add(i, value);
+      else if (byProperty[field]) addProperties(byProperty[field], i, value);
     }
   }
   const children = builders.map((b, i) => b.build((schema.fields[i] as (typeof schema.fields)[0]).type));

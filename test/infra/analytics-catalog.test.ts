@@ -58,6 +58,21 @@ describe.each(DATASETS)('AnalyticsCatalog %s table', (dataset) => {
     expect(columns).toEqual(glueColumnsOf(dataset).map(({ name, type }) => ({ Name: name, Type: type })));
   });
 
+  it('has the edge context columns after the event columns, as the archive writes them', () => {
+    const { stack } = analyticsCatalogStack();
+
+    const columns: { Name: string; Type: string }[] = tableInputOf(stack, dataset).StorageDescriptor.Columns;
+
+    expect(columns.slice(-5)).toEqual([
+      { Name: 'edge_received_at', Type: 'timestamp' },
+      { Name: 'edge_request_id', Type: 'string' },
+      { Name: 'edge_source_ip', Type: 'string' },
+      { Name: 'edge_user_agent', Type: 'string' },
+      { Name: 'edge_origin', Type: 'string' },
+    ]);
+    expect(columns.slice(0, 4).map((c) => c.Name)).toEqual(['schema', 'version', 'event_id', 'event_time']);
+  });
+
   it('is partitioned by dt (string) and hour (int)', () => {
     const { stack } = analyticsCatalogStack();
 

@@ -12,6 +12,7 @@ import { ArchiveStage, type ArchiveStageProps } from '../../infra/constructs/arc
 import { DedupStore } from '../../infra/constructs/dedup-store.ts';
 import { DerivedStore } from '../../infra/constructs/derived-store.ts';
 import { FanoutStage, type FanoutStageProps } from '../../infra/constructs/fanout-stage.ts';
+import { WebCollector, type WebCollectorProps } from '../../infra/constructs/web-collector.ts';
 import { createStreamlakeApp } from '../../infra/streamlake-app.ts';
 import { StreamlakeStack } from '../../infra/streamlake-stack.ts';
 
@@ -105,4 +106,16 @@ export function streamlakeStackWith(
   props: ConstructorParameters<typeof StreamlakeStack>[2] = {},
 ): StreamlakeStack {
   return new StreamlakeStack(new App({ context: { ...WITHOUT_BUNDLING, ...context } }), 'Streamlake', props);
+}
+
+/** A fresh stack holding only a WebCollector over a plain stream. */
+export function webCollectorStack(settings: Partial<WebCollectorProps> = {}): {
+  stack: Stack;
+  collector: WebCollector;
+  stream: Stream;
+} {
+  const stack = emptyStack();
+  const stream = new Stream(stack, 'Events');
+  const collector = new WebCollector(stack, 'Collector', { events: stream, ...settings });
+  return { stack, collector, stream };
 }

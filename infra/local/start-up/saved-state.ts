@@ -14,6 +14,7 @@ export const cloudStateOf = (
   resources: StackResources,
   endpoints: LocalEndpoints,
   faults?: string,
+  collector?: string,
 ): CloudState => ({
   lakeBucket: resources.lakeBucket.name,
   s3Directory: s3Data,
@@ -23,6 +24,7 @@ export const cloudStateOf = (
   endpoints,
   ...(resources.alertsTopic ? { alertsTopic: resources.alertsTopic.arn } : {}),
   ...(faults ? { faults } : {}),
+  ...(collector ? { collector } : {}),
 });
 
 /** Leaves `cloud.json` in the state folder; a cloud without one leaves nothing behind. */
@@ -32,8 +34,12 @@ export const saveCloudState = (
   resources: StackResources,
   endpoints: LocalEndpoints,
   faults?: string,
+  collector?: string,
 ): void => {
   if (folders.stateDir) {
-    writeCloudState(folders.stateDir, cloudStateOf(folders.s3Data, plan, resources, endpoints, faults));
+    writeCloudState(
+      folders.stateDir,
+      cloudStateOf(folders.s3Data, plan, resources, endpoints, faults, collector),
+    );
   }
 };

@@ -5,21 +5,25 @@ import { indexBySchema, preaggregate } from '../../../processors/rollups/preaggr
 import { ROLLUPS } from '../../../processors/rollups/rollups.ts';
 import {
   arrowSchemaOf,
+  type Column,
   columnsOf,
+  columnValue,
   contractSchema,
   datasetColumns,
   glueColumnsOf,
   type PageViewWithDuration,
   snakeCase,
+  UTC_TIME,
   validateEvent,
 } from '../../../schemas/index.ts';
+import { throughEdge, webEdge } from '../support/edge-context.ts';
 import { acceptedBatch, pageView } from '../support/kinesis-records.ts';
 
 const columnOf = (dataset: 'clickstream' | 'telemetry', name: string) =>
   datasetColumns(dataset).find((c) => c.name === name);
 
 describe('datasetColumns', () => {
-  it('puts the envelope first, then identity, then the other fields alphabetically', () => {
+  it('puts the envelope first, then identity, then the other fields alphabetically, then the edge context', () => {
     // Prepare
     const dataset = 'telemetry';
 
@@ -40,6 +44,11 @@ describe('datasetColumns', () => {
       'status',
       'temperature',
       'to',
+      'edge_received_at',
+      'edge_request_id',
+      'edge_source_ip',
+      'edge_user_agent',
+      'edge_origin',
     ]);
   });
 
@@ -96,6 +105,76 @@ describe('datasetColumns', () => {
 
     // Assess
     expect(column).toEqual({ name: 'duration_ms', field: 'durationMs', kind: 'int32', nullable: true });
+  });
+});
+
+describe.each(['clickstream', 'telemetry'] as const)('the %s edge columns', (dataset) => {
+  it('hold each property of the edge context, nullable, received time as a timestamp', () => {
+    // Prepare
+    const edgeColumns = datasetColumns(dataset).filter((c) => c.field === 'edge');
+
+    // Act
+    const described = edgeColumns.map(({ name, subfield, kind, nullable }) => ({
+      name,
+      subfield,
+      kind,
+      nullable,
+    }));
+
+    // Assess
+    expect(described).toEqual([
+      { name: 'edge_received_at', subfield: 'receivedAt', kind: 'timestamp', nullable: true },
+      { name: 'edge_request_id', subfield: 'requestId', kind: 'string', nullable: true },
+      { name: 'edge_source_ip', subfield: 'sourceIp', kind: 'string', nullable: true },
+      { name: 'edge_user_agent', subfield: 'userAgent', kind: 'string', nullable: true },
+      { name: 'edge_origin', subfield: 'origin', kind: 'string', nullable: true },
+    ]);
+  });
+
+  it('are Glue timestamp and string columns and a nullable Arrow millisecond timestamp', () => {
+    // Prepare
+    const glue = glueColumnsOf(dataset);
+
+    // Act
+    const edgeGlue = glue.filter((c) => c.name.startsWith('edge_'));
+    const receivedAt = arrowSchemaOf(dataset).fields.find((f) => f.name === 'edge_received_at');
+
+    // Assess
+    expect(edgeGlue).toEqual([
+      { name: 'edge_received_at', type: 'timestamp' },
+      { name: 'edge_request_id', type: 'string' },
+      { name: 'edge_source_ip', type: 'string' },
+      { name: 'edge_user_agent', type: 'string' },
+      { name: 'edge_origin', type: 'string' },
+    ]);
+    expect(String(receivedAt?.type)).toBe('Timestamp<MILLISECOND>');
+    expect(receivedAt?.nullable).toBe(true);
+  });
+});
+
+describe('columnValue', () => {
+  const byName = (name: string) => datasetColumns('clickstream').find((c) => c.name === name) as Column;
+
+  it('reads an event field, or a property of the edge context', () => {
+    // Prepare
+    const event = throughEdge(pageView({ page: '/cart' }), { sourceIp: '2001:db8::' });
+
+    // Act
+    const values = ['page', 'edge_source_ip', 'edge_received_at'].map((n) => columnValue(byName(n), event));
+
+    // Assess
+    expect(values).toEqual(['/cart', '2001:db8::', webEdge().receivedAt]);
+  });
+
+  it('is undefined for an edge column of an event that came through no edge', () => {
+    // Prepare
+    const event = pageView();
+
+    // Act
+    const value = columnValue(byName('edge_request_id'), event);
+
+    // Assess
+    expect(value).toBeUndefined();
   });
 });
 
@@ -203,6 +282,30 @@ describe('columnsOf', () => {
     // Assess
     expect(kinds).toContainEqual(['uptime', 'int64']);
     expect(kinds).toContainEqual(['bytes', 'int64']);
+  });
+
+  it('types any string of the UTC time pattern as a timestamp, as event_time is', () => {
+    // Prepare
+    const contracts = [contract('probe', 1, { bootedAt: Type.String({ pattern: UTC_TIME }) })];
+
+    // Act
+    const bootedAt = columnsOf(contracts).find((c) => c.field === 'bootedAt');
+
+    // Assess
+    expect(bootedAt?.kind).toBe('timestamp');
+  });
+
+  it('fails naming both fields when an event field would take the name of an edge column', () => {
+    // Prepare
+    const contracts = [contract('probe', 1, { edgeOrigin: Type.String() })];
+
+    // Act
+    const derive = () => columnsOf(contracts);
+
+    // Assess
+    expect(derive).toThrow(
+      'columns edgeOrigin and edge.origin would both be named edge_origin; rename the event field',
+    );
   });
 
   it('fails naming the contract and field when two contracts give one field incompatible types', () => {

@@ -2,6 +2,7 @@ import type { KinesisStreamRecord } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { createArchiveHandler } from '../../../../processors/archive/archive-batch.ts';
 import type { ArchiveConfig } from '../../../../processors/archive/config.ts';
+import { throughEdge } from '../../support/edge-context.ts';
 import { dedupMemoryOnFake } from '../../support/fake-dedup-table.ts';
 import { FakeS3 } from '../../support/fake-s3.ts';
 import { kinesisRecord, pageView, reading, SHARD, sequence } from '../../support/kinesis-records.ts';
@@ -143,6 +144,28 @@ describe('archive handler', () => {
     const { lines } = await invoke(records);
 
     // Assess: one file, named by the one record it holds.
+    expect(s3.sent.map((put) => put.Key)).toEqual([
+      `lake/clickstream/dt=2026-11-22/hour=05/${SHARD}-${sequence(1)}-${sequence(1)}.parquet`,
+    ]);
+    expect(messages(lines, 'batch archived')).toEqual([
+      expect.objectContaining({ archived: 1, producerDuplicates: 1 }),
+    ]);
+  });
+
+  it('stores an event resent through the collector once: copies differing only in edge context are one event', async () => {
+    // Prepare: the tracker resends after a lost response; the collector gives the copy a new request and time.
+    const { invoke, s3 } = archiveOnFakes();
+    const view = pageView();
+    const copies = [
+      throughEdge(view),
+      throughEdge(view, { requestId: 'second-request', receivedAt: '2026-11-22T05:06:07.999Z' }),
+    ];
+    const records = copies.map((event, i) => kinesisRecord(event, { sequenceNumber: sequence(i + 1) }));
+
+    // Act
+    const { lines } = await invoke(records);
+
+    // Assess
     expect(s3.sent.map((put) => put.Key)).toEqual([
       `lake/clickstream/dt=2026-11-22/hour=05/${SHARD}-${sequence(1)}-${sequence(1)}.parquet`,
     ]);

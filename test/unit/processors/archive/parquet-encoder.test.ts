@@ -5,6 +5,7 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeParquet } from '../../../../processors/archive/parquet-encoder.ts';
 import type { PageViewWithDuration } from '../../../../schemas/index.ts';
+import { throughEdge } from '../../support/edge-context.ts';
 import { pageView, purchase, reading, statusChange, uuidOf } from '../../support/kinesis-records.ts';
 
 let folder: string;
@@ -166,6 +167,79 @@ describe('encodeParquet', () => {
     expect(byName.page?.encodings).toContain('RLE_DICTIONARY');
     expect(byName.event_time?.encodings).toContain('DELTA_BINARY_PACKED');
     expect(byName.event_id?.encodings).not.toContain('RLE_DICTIONARY');
+  });
+
+  it('writes the edge context as edge_* columns, nulls for events that came through no edge', async () => {
+    // Prepare
+    const events = [
+      throughEdge(reading({ eventId: uuidOf(201) }), { sourceIp: '2001:db8:85a3::' }),
+      reading({ eventId: uuidOf(202) }),
+      throughEdge(statusChange({ eventId: uuidOf(203) }), { userAgent: undefined, origin: undefined }),
+    ];
+    const path = fileOf(encodeParquet('telemetry', events));
+
+    // Act
+    const rows = await query(
+      `SELECT event_id, epoch_ms(edge_received_at) AS received_ms, edge_request_id, edge_source_ip,
+              edge_user_agent, edge_origin FROM read_parquet('${path}')`,
+    );
+    const types =
+      await query(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${path}'))
+        WHERE column_name LIKE 'edge%'`);
+
+    // Assess
+    const receivedMs = String(Date.parse('2026-11-22T05:06:07.456Z'));
+    expect(rows).toEqual([
+      {
+        event_id: uuidOf(201),
+        received_ms: receivedMs,
+        edge_request_id: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+        edge_source_ip: '2001:db8:85a3::',
+        edge_user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0',
+        edge_origin: 'https://shop.example.com',
+      },
+      {
+        event_id: uuidOf(202),
+        received_ms: null,
+        edge_request_id: null,
+        edge_source_ip: null,
+        edge_user_agent: null,
+        edge_origin: null,
+      },
+      {
+        event_id: uuidOf(203),
+        received_ms: receivedMs,
+        edge_request_id: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+        edge_source_ip: '203.0.113.0',
+        edge_user_agent: null,
+        edge_origin: null,
+      },
+    ]);
+    expect(types).toEqual([
+      { column_name: 'edge_received_at', column_type: 'TIMESTAMP' },
+      { column_name: 'edge_request_id', column_type: 'VARCHAR' },
+      { column_name: 'edge_source_ip', column_type: 'VARCHAR' },
+      { column_name: 'edge_user_agent', column_type: 'VARCHAR' },
+      { column_name: 'edge_origin', column_type: 'VARCHAR' },
+    ]);
+  });
+
+  it('writes the same event columns for an event with and without the edge context', async () => {
+    // Prepare
+    const event = pageView({ eventId: uuidOf(301), referrer: 'https://x.test/' });
+    const plain = fileOf(encodeParquet('clickstream', [event]));
+    const edged = fileOf(encodeParquet('clickstream', [throughEdge(event)]));
+    const ownColumns = `SELECT * EXCLUDE (edge_received_at, edge_request_id, edge_source_ip, edge_user_agent, edge_origin)`;
+
+    // Act
+    const [a, b] = [
+      await query(`${ownColumns} FROM '${plain}'`),
+      await query(`${ownColumns} FROM '${edged}'`),
+    ];
+
+    // Assess
+    expect(b).toEqual(a);
+    expect(a[0]).toMatchObject({ event_id: uuidOf(301), referrer: 'https://x.test/' });
   });
 
   it('reads v1 and v2 files together by name, with null duration_ms for v1 rows', async () => {

@@ -3,6 +3,7 @@ import { indexBySchema, preaggregate, totalsOf } from '../../../../processors/ro
 import { measureAttribute, ROLLUPS, type RollupDefinition } from '../../../../processors/rollups/rollups.ts';
 import { compareSequence } from '../../../../processors/shared/sequence.ts';
 import type { StreamlakeEvent } from '../../../../schemas/index.ts';
+import { throughEdge } from '../../support/edge-context.ts';
 import { acceptedBatch, pageView, purchase, reading, statusChange } from '../../support/kinesis-records.ts';
 
 const rollup = (name: string): RollupDefinition => {
@@ -279,6 +280,28 @@ describe('preaggregate', () => {
 
     // Assess
     expect(totals).toEqual({ count: 2, revenue_sum: 54, revenue_min: 4, revenue_max: 50, items_sum: 2 });
+  });
+
+  it('ignores the edge context: events through the collector roll up exactly as the same events sent directly', () => {
+    // Prepare
+    const events = [pageView(), purchase({ revenue: 12.5 }), reading({ temperature: 30 }), statusChange()];
+    const direct = acceptedBatch(events);
+    const forwarded = acceptedBatch(events.map((event) => throughEdge(event)));
+
+    // Act
+    const [a, b] = [direct, forwarded].map((batch) =>
+      preaggregate(batch, ROLLUPS, indexBySchema(ROLLUPS)).map(({ pk, sk, dimensions, totals, records }) => ({
+        pk,
+        sk,
+        dimensions,
+        totals,
+        sequenceNumbers: records.map((r) => r.sequenceNumber),
+      })),
+    );
+
+    // Assess
+    expect(b).toEqual(a);
+    expect(a?.length).toBeGreaterThan(4);
   });
 
   it('touches nothing for an empty batch', () => {

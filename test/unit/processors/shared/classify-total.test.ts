@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -6,6 +7,7 @@ import {
   classifyBatch,
 } from '../../../../processors/shared/classify.ts';
 import { CONTRACTS, contractKey, KINESIS_MAX_RECORD_BYTES } from '../../../../schemas/index.ts';
+import { webEdge } from '../../support/edge-context.ts';
 import {
   kinesisRecord,
   pageView,
@@ -38,6 +40,9 @@ const validEvents: Record<string, unknown>[] = [
   { ...pageView(), schema: 'clickstream.client_error', errorType: 'TypeError', message: 'x is undefined' },
   reading(),
   statusChange({ firmware: '1.2.3' }),
+  // As the collector forwards them: the edge context first, with and without the optional headers.
+  { edge: webEdge(), ...pageView() },
+  { edge: { receivedAt: '2026-11-22T05:06:07Z', requestId: 'r-1', sourceIp: '2001:db8::' }, ...reading() },
 ];
 
 const deep = (depth: number, open: string, middle: string, close: string) =>
@@ -57,6 +62,32 @@ const codeUnits = fc
     maxLength: 6,
   })
   .map((units) => String.fromCharCode(...units));
+/** Source addresses at and around the truncated forms the edge context allows. */
+const sourceIp = fc.oneof(
+  fc.ipV4().map((ip) => ip.replace(/\.\d+$/, '.0')),
+  fc.ipV4(),
+  fc.ipV6(),
+  fc.ipV6().map((ip) => `${ip.split(':').slice(0, 3).join(':')}::`),
+  fc.constantFrom('::', '2001:db8:85a3::', '0.0.0.0', '256.1.1.0', '01.2.3.0', '1.2.3.0 ', 'fe80::1::'),
+);
+/** An edge context as raw JSON: the declared properties with valid, invalid or missing values, maybe an extra. */
+const edgeValue = fc
+  .record(
+    {
+      receivedAt: fc.oneof(utcShaped, fc.constant('2026-11-22T05:06:07.456Z')),
+      requestId: fc.oneof(fc.constant('c6af9ac6-7b61'), fc.string({ maxLength: 140 })),
+      sourceIp,
+      userAgent: fc.oneof(
+        fc.constant('Mozilla/5.0'),
+        codeUnits,
+        fc.string({ minLength: 500, maxLength: 520 }),
+      ),
+      origin: fc.oneof(fc.constant('https://shop.example.com'), fc.string({ maxLength: 260 })),
+      clientId: fc.constant('thing-1'),
+    },
+    { requiredKeys: [] },
+  )
+  .map((edge) => JSON.stringify(edge));
 /** A field value as raw JSON text, so it can be what JSON.stringify never writes (1e400, deep nesting). */
 const rawValue = fc.oneof(
   fc.jsonValue().map((value) => JSON.stringify(value)),
@@ -81,9 +112,20 @@ const rawValue = fc.oneof(
   ),
   fc.integer({ min: 1, max: 30_000 }).map((depth) => deep(depth, '[', '', ']')),
   fc.integer({ min: 1, max: 3_000 }).map((depth) => deep(depth, '{"a":', 'null', '}')),
+  edgeValue,
 );
 const fieldName = fc.oneof(
-  fc.constantFrom('schema', 'version', 'eventId', 'eventTime', 'deviceId', 'sessionId', 'page', 'status'),
+  fc.constantFrom(
+    'schema',
+    'version',
+    'eventId',
+    'eventTime',
+    'deviceId',
+    'sessionId',
+    'page',
+    'status',
+    'edge',
+  ),
   fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'extra'),
   fc.string({ maxLength: 8 }),
 );
@@ -128,6 +170,19 @@ const classifyPayloads = (payloads: readonly unknown[], policy: AcceptancePolicy
   return { records, batch: classifyBatch(records, policy) };
 };
 
+/** A source address cut as the edge must cut it, told by Node's own parser, not the contract's pattern. */
+const truncatedIp = (ip: string) =>
+  (isIPv4(ip) && ip.endsWith('.0') && !/(^|\.)0\d/.test(ip)) ||
+  (isIPv6(ip) && ip.endsWith('::') && ip.split(':').filter(Boolean).length <= 3);
+
+/** An accepted edge context holds a real received time, a truncated address and strings every sink can carry. */
+const assessEdge = (edge: Record<string, unknown>) => {
+  const receivedAt = String(edge.receivedAt);
+  expect(new Date(Date.parse(receivedAt)).toISOString()).toBe(normalised(receivedAt));
+  expect(truncatedIp(String(edge.sourceIp))).toBe(true);
+  for (const value of Object.values(edge)) expect(encodable(String(value)) && value !== '').toBe(true);
+};
+
 /** Every record comes back exactly once, accepted or rejected, each kind in delivery order. */
 const assessTotal = (inputs: readonly string[], batch: ClassifiedBatch) => {
   const accepted = batch.accepted.map((r) => r.sequenceNumber);
@@ -141,6 +196,7 @@ const assessTotal = (inputs: readonly string[], batch: ClassifiedBatch) => {
     for (const value of Object.values(record.event)) {
       if (typeof value === 'string') expect(encodable(value) && encodeURIComponent(value)).toBeTruthy();
     }
+    if (record.event.edge) assessEdge(record.event.edge);
   }
   for (const record of batch.rejected) {
     expect(record.detail.length).toBeGreaterThan(0);
@@ -221,6 +277,26 @@ describe('classifyBatch is total', () => {
         assessTotal(inputs, batch);
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('accepts an edge context only whole, truncated, real and carriable, and then the event unchanged', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...validEvents), edgeValue, (event, edge) => {
+        // Prepare: written as the collector writes it, edge first.
+        const { edge: _seedEdge, ...own } = event;
+        const text = `{"edge":${edge},${JSON.stringify(own).slice(1)}`;
+
+        // Act
+        const { batch } = classifyPayloads([text], wide);
+
+        // Assess
+        assessTotal([sequence(1)], batch);
+        const [accepted] = batch.accepted;
+        if (accepted) expect(accepted.event).toEqual({ edge: JSON.parse(edge), ...own });
+        else expect(batch.rejected[0]?.detail).toMatch(/: \/edge\/?\w* /);
+      }),
+      { numRuns: 600 },
     );
   });
 

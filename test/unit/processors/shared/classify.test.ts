@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type AcceptancePolicy, classifyBatch, shardIdOf } from '../../../../processors/shared/classify.ts';
+import { webEdge } from '../../support/edge-context.ts';
 import {
   kinesisRecord,
   pageView,
@@ -446,6 +447,62 @@ describe('classifyBatch', () => {
     // Assess
     expect(batch.accepted.map((r) => r.sequenceNumber)).toEqual([sequence(1), sequence(3)]);
     expect(batch.rejected.map((r) => r.sequenceNumber)).toEqual([sequence(2)]);
+  });
+});
+
+/** The record's data as the collector's request template writes it: `{"edge":{…},` then the event's own JSON. */
+const asForwarded = (event: object, edge: object = webEdge()) =>
+  `{"edge":${JSON.stringify(edge)},${JSON.stringify(event).slice(1)}`;
+
+describe('classifyBatch on events the collector forwarded', () => {
+  it('accepts the event with its edge context, its own fields and event time unchanged', () => {
+    // Prepare
+    const view = pageView({ referrer: 'https://search.example/' });
+
+    // Act
+    const batch = classifyBatch([kinesisRecord(asForwarded(view))], policy);
+
+    // Assess
+    expect(batch.rejected).toEqual([]);
+    expect(batch.accepted[0]?.event).toEqual({ edge: webEdge(), ...view });
+    expect(batch.accepted[0]?.eventTimeMs).toBe(Date.parse(view.eventTime));
+  });
+
+  it('judges lateness by event time and arrival, never by when the edge received it', () => {
+    // Prepare: received long before arrival (a clock or queue far off), yet on time by its event time.
+    const edge = webEdge({ receivedAt: isoAt(ARRIVAL_MS - 10 * policy.allowedLatenessMs) });
+    const record = kinesisRecord(asForwarded(pageView({ eventTime: isoAt(ARRIVAL_MS) }), edge), {
+      arrivalMs: ARRIVAL_MS,
+    });
+
+    // Act
+    const batch = classifyBatch([record], policy);
+
+    // Assess
+    expect(batch.rejected).toEqual([]);
+    expect(batch.accepted).toHaveLength(1);
+  });
+
+  it.each([
+    ['an untruncated source address', { sourceIp: '198.51.100.23' }, '/edge/sourceIp'],
+    ['a property no edge declares', { trace: 'x' }, '/edge/trace Unexpected property'],
+    [
+      'an impossible received time',
+      { receivedAt: '2026-11-31T05:06:07.000Z' },
+      '/edge/receivedAt is not a real',
+    ],
+    ['a user agent the lake cannot carry', { userAgent: 'bot\u0007' }, '/edge/userAgent holds U+0007'],
+  ])('quarantines an event whose edge context has %s as schema-violation naming the field', (_, bad, detail) => {
+    // Prepare: JSON.stringify writes the control character as the escape \u0007, as the edge's template would.
+    const text = asForwarded(reading(), { ...webEdge(), ...bad });
+
+    // Act
+    const batch = classifyBatch([kinesisRecord(text)], policy);
+
+    // Assess
+    expect(batch.accepted).toEqual([]);
+    expect(batch.rejected).toEqual([expect.objectContaining({ reason: 'schema-violation' })]);
+    expect(batch.rejected[0]?.detail).toContain(`telemetry.reading v1: ${detail}`);
   });
 });
 
