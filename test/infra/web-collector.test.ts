@@ -149,7 +149,7 @@ describe('WebCollector', () => {
     );
   });
 
-  it('declares every status it answers with, each able to carry CORS headers and Retry-After', () => {
+  it('declares every status it answers with, each able to carry CORS headers and an exposed Retry-After', () => {
     const statuses = (
       browser.Properties.MethodResponses as { StatusCode: string; ResponseParameters: object }[]
     ).map((r) => r.StatusCode);
@@ -158,6 +158,7 @@ describe('WebCollector', () => {
     for (const response of browser.Properties.MethodResponses) {
       expect(Object.keys(response.ResponseParameters)).toEqual([
         'method.response.header.Access-Control-Allow-Origin',
+        'method.response.header.Access-Control-Expose-Headers',
         'method.response.header.Vary',
         'method.response.header.Retry-After',
       ]);

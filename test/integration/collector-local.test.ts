@@ -30,6 +30,7 @@ describe('the web collector of the real stack on the local cloud', () => {
     expect(cloud.collectorUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\w+\/v1\/events$/);
     expect(answer.status).toBe(200);
     expect(answer.headers.get('access-control-allow-origin')).toBe(SHOP);
+    expect(answer.headers.get('access-control-expose-headers')).toBe('Retry-After');
     expect(await answer.json()).toEqual({ accepted: events.length, refused: [] });
     const stored = [...(await readShards(cloud)).values()]
       .flat()

@@ -18,6 +18,7 @@ export interface GatewayResponseSpec {
 /** Headers every collector response carries across origins; values are gateway-response mapping expressions. */
 export const CORS_RESPONSE_HEADERS = {
   'Access-Control-Allow-Origin': 'method.request.header.Origin',
+  'Access-Control-Expose-Headers': "'Retry-After'",
   Vary: "'Origin'",
 } as const;
 

@@ -28,7 +28,12 @@ export interface PutRecordsRouteOptions {
 
 /** Statuses a collector route answers with; each may carry the CORS headers and Retry-After. */
 export const ROUTE_STATUSES = ['200', '207', '400', '403', '413', '429', '503'];
-const RESPONSE_HEADERS = ['Access-Control-Allow-Origin', 'Vary', 'Retry-After'];
+const RESPONSE_HEADERS = [
+  'Access-Control-Allow-Origin',
+  'Access-Control-Expose-Headers',
+  'Vary',
+  'Retry-After',
+];
 
 /**
  * `POST` on `resource`: the body checked against the event-batch model, then sent as one Kinesis
@@ -36,7 +41,11 @@ const RESPONSE_HEADERS = ['Access-Control-Allow-Origin', 'Vary', 'Retry-After'];
  */
 export function addPutRecordsRoute(resource: IResource, options: PutRecordsRouteOptions): Method {
   const request = putRecordsRequest(options.templates);
-  const vary = { 'method.response.header.Vary': "'Origin'" };
+  // Retry-After must be exposed, or a page on another origin cannot read it and backs off blind.
+  const vary = {
+    'method.response.header.Vary': "'Origin'",
+    'method.response.header.Access-Control-Expose-Headers': "'Retry-After'",
+  };
   const integration = new AwsIntegration({
     service: 'kinesis',
     action: 'PutRecords',
