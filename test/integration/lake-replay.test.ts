@@ -8,14 +8,14 @@ import {
   GetShardIteratorCommand,
   KinesisClient,
   ListShardsCommand,
+  waitUntilStreamExists,
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/clients.ts';
-import { startKinesis } from '../../infra/local/servers/kinesis-server.ts';
-import { freePort } from '../../infra/local/servers/ports.ts';
 import type { RejectedRecord } from '../../processors/shared/classify.ts';
 import { quarantineKey, quarantineLines } from '../../processors/shared/quarantine.ts';
+import { startKinesisProcess } from './support/kinesis-process.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const STREAM = 'streamlake-events';
@@ -25,7 +25,7 @@ let stateDir: string;
 
 /** Kinesis on the saved state for the length of `use`, as the replay tool itself runs it. */
 const withKinesis = async <T>(use: (client: KinesisClient) => Promise<T>): Promise<T> => {
-  const server = await startKinesis(await freePort(), join(stateDir, 'kinesis'));
+  const server = await startKinesisProcess(join(stateDir, 'kinesis'));
   const client = new KinesisClient({
     endpoint: server.endpoint,
     region: LOCAL_REGION,
@@ -118,7 +118,11 @@ beforeAll(async () => {
       eventStream: STREAM,
     }),
   );
-  await withKinesis((client) => client.send(new CreateStreamCommand({ StreamName: STREAM, ShardCount: 1 })));
+  // Active before the server stops: kinesalite writes the stream's new status on a timer after answering.
+  await withKinesis(async (client) => {
+    await client.send(new CreateStreamCommand({ StreamName: STREAM, ShardCount: 1 }));
+    await waitUntilStreamExists({ client, maxWaitTime: 30 }, { StreamName: STREAM });
+  });
   // A record an older contract refused (now valid), quarantined by both consumers, and one that is still bad.
   const fixed = rejected(
     '49000000000000000000000000000000000000000000000000000001',

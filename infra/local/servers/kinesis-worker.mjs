@@ -119,6 +119,9 @@ const serve = () => {
   server.listen(port, '127.0.0.1', () => parentPort.postMessage({ type: 'ready' }));
 };
 
+/** How long kinesalite's stream changes, written on a timer after their answer, are given before the store closes. */
+const STREAM_CHANGES_GRACE_MS = 100;
+
 /** How long answers in flight are waited for before the connections are cut. */
 const ANSWERS_GRACE_MS = 2_000;
 
@@ -138,6 +141,9 @@ const stopServing = async () => {
   await closed;
   // A trim deletes through the store: let the one running finish (it is bounded by the same grace).
   await Promise.race([trimming.catch(() => undefined), sleep(ANSWERS_GRACE_MS)]);
+  // kinesalite finishes CreateStream, DeleteStream and UpdateShardCount on a timer after it answered
+  // (createStreamMs 0 is a setTimeout of 0): let those writes land before the store closes under them.
+  await sleep(STREAM_CHANGES_GRACE_MS);
   await new Promise((resolve) => store.db.close(resolve));
 };
 
