@@ -32,6 +32,7 @@ export const collectorMetrics = (collector: CollectorResource) => {
     clientErrors: of('4XXError', 'Sum', '4xx', 'Count'),
     serverErrors: of('5XXError', 'Sum', '5xx', 'Count'),
     latencyAverage: of('Latency', 'Average', 'latency avg', 'Milliseconds'),
+    latencyP99: of('Latency', 'p99', 'latency p99', 'Milliseconds'),
     latencyMaximum: of('Latency', 'Maximum', 'latency max', 'Milliseconds'),
     kinesisLatency: of('IntegrationLatency', 'Average', 'Kinesis latency avg', 'Milliseconds'),
     throttled: metric(
@@ -90,6 +91,7 @@ export const edgeRow = (collector: CollectorResource, streamName: string): Dashb
       graph('Responses by status (access log)', [collectorResponsesByStatus(collector)]),
       graph('Latency: whole request and Kinesis', [
         api.latencyAverage,
+        api.latencyP99,
         api.latencyMaximum,
         api.kinesisLatency,
       ]),

@@ -2,7 +2,8 @@
  * What a chart line or an alarm watches, as plain data: CDK renders it as CloudWatch metrics and
  * metric math, the local dashboard evaluates it over the local cloud's metric store.
  */
-export type Statistic = 'Sum' | 'Average' | 'Maximum' | 'Minimum' | 'SampleCount';
+/** CloudWatch's statistics, percentiles (`p99`) included. */
+export type Statistic = 'Sum' | 'Average' | 'Maximum' | 'Minimum' | 'SampleCount' | `p${number}`;
 
 export type Unit = 'Count' | 'Milliseconds' | 'Bytes' | 'Percent' | 'Count/Second';
 

@@ -6,6 +6,7 @@ import type { EventTimePolicy } from './constructs/event-time-policy.ts';
 import type { FanoutTuning } from './constructs/fanout-tuning.ts';
 import type { OpsThresholdSettings } from './constructs/ops-thresholds.ts';
 import type { StreamConsumerTuning } from './constructs/stream-consumer-tuning.ts';
+import type { TrackerHostingSettings } from './constructs/tracker-hosting/settings.ts';
 
 /**
  * How a context value is read. Values given with `-c key=value` arrive as strings, those from cdk.json or
@@ -128,6 +129,13 @@ export const CONTEXT_SETTINGS = {
     keyRateLimit: ['streamlake:collectorKeyRateLimit', 'number'],
     keyBurstLimit: ['streamlake:collectorKeyBurstLimit', 'number'],
   } satisfies ContextSpecFor<WebCollectorSettings>,
+  /** Where the tracker is served from; see `StreamlakeStackProps.tracker`. */
+  trackerHosting: {
+    /** e.g. `-c streamlake:trackerDomainNames=cdn.shop.example` */
+    domainNames: ['streamlake:trackerDomainNames', 'strings'],
+    /** An ACM certificate in us-east-1 covering the domain names. */
+    certificateArn: ['streamlake:trackerCertificateArn', 'string'],
+  } satisfies ContextSpecFor<TrackerHostingSettings>,
   /** What makes the ops alarms go off; see `StreamlakeStackProps.opsThresholds`. */
   opsThresholds: {
     iteratorAgePeriods: ['streamlake:opsIteratorAgePeriods', 'number'],

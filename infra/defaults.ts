@@ -158,6 +158,19 @@ export const DEFAULTS = {
     preflightMaxAge: Duration.hours(2),
     accessLogRetention: RetentionDays.ONE_MONTH,
   },
+  /** The tracker's two builds in a private bucket behind CloudFront (infra/constructs/tracker-hosting.ts). */
+  trackerHosting: {
+    /** What the module build needs: browsers refuse a module script of any other MIME type. */
+    contentType: 'text/javascript',
+    /** Only for an object without Cache-Control (the deployed builds carry a year's): CloudFront's own default. */
+    defaultTtl: Duration.days(1),
+    /** The bucket's server access logs, under this prefix of the lake's access-log bucket. */
+    accessLogsPrefix: 'tracker/',
+    /** HSTS on the tracker's host: browsers then never try it over plain HTTP. */
+    strictTransportSecurityMaxAge: Duration.days(365),
+    /** The log of the function that writes the builds into the bucket (a few lines per deploy). */
+    writeLogRetention: RetentionDays.ONE_MONTH,
+  },
   analytics: {
     databaseName: 'streamlake',
     workGroupName: 'streamlake',

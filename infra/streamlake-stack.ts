@@ -2,6 +2,7 @@ import { CfnOutput, type Duration, type RemovalPolicy, Stack, type StackProps } 
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { type OpsResources, type OpsThresholds, opsAlarms, opsDashboard } from '../dashboards/index.ts';
+import { bundleTrackerSync, TRACKER_FILE_NAMES, type TrackerBuild } from '../tracker/bundle.ts';
 import { AggregateStage } from './constructs/aggregate-stage.ts';
 import { Alerting } from './constructs/alerting.ts';
 import { AnalyticsCatalog, type AnalyticsSettings } from './constructs/analytics-catalog.ts';
@@ -19,6 +20,8 @@ import { OpsDashboard } from './constructs/ops-dashboard.ts';
 import { type OpsThresholdSettings, resolveOpsThresholds } from './constructs/ops-thresholds.ts';
 import { RollupStore } from './constructs/rollup-store.ts';
 import type { StreamConsumerTuning } from './constructs/stream-consumer-tuning.ts';
+import type { TrackerHostingSettings } from './constructs/tracker-hosting/settings.ts';
+import { TrackerHosting } from './constructs/tracker-hosting.ts';
 import { WebCollector } from './constructs/web-collector.ts';
 import { CONTEXT_SETTINGS, type ContextSpec, type SettingsOf, settingsFromContext } from './context.ts';
 import { DEFAULTS } from './defaults.ts';
@@ -67,6 +70,22 @@ export interface StreamlakeStackProps extends StackProps {
    * @default - context, then no allowed origin and the throttles in infra/defaults.ts
    */
   readonly collector?: WebCollectorSettings;
+
+  /**
+   * Where the browser tracker is served: a custom domain and its certificate, which CloudFront needs to refuse
+   * TLS below 1.2; each one given here wins over its context key (`streamlake:trackerDomainNames`,
+   * `streamlake:trackerCertificateArn`).
+   *
+   * @default - context, else the distribution's own `*.cloudfront.net` domain
+   */
+  readonly tracker?: TrackerHostingSettings;
+
+  /**
+   * The tracker builds to serve.
+   *
+   * @default - both builds of tracker/src, bundled now (bundleTrackerSync)
+   */
+  readonly trackerBuilds?: readonly TrackerBuild[];
 
   /**
    * An address subscribed to the alerts topic by email.
@@ -151,6 +170,8 @@ export class StreamlakeStack extends Stack {
   readonly events: EventStream;
   /** The web edge: API Gateway → Kinesis PutRecords, browsers by origin, server-side sources by API key. */
   readonly collector: WebCollector;
+  /** The browser tracker's builds: a private bucket behind CloudFront. */
+  readonly trackerHosting: TrackerHosting;
   readonly rollups: RollupStore;
   /** The first copy of each event, remembered by each Kinesis consumer for the duplicate horizon. */
   readonly duplicates: DedupStore;
@@ -176,7 +197,7 @@ export class StreamlakeStack extends Stack {
   constructor(scope: Construct, id: string, props: StreamlakeStackProps = {}) {
     super(scope, id, {
       description:
-        'streamlake: web collector (API Gateway) and producers -> Kinesis -> aggregate Lambda -> DynamoDB rollups -> fan-out Lambda -> derived tables + SNS alerts; archive Lambda -> Parquet lake -> Glue/Athena; ops dashboard + alarms -> SNS ops topic',
+        'streamlake: browser tracker (CloudFront + S3), web collector (API Gateway) and producers -> Kinesis -> aggregate Lambda -> DynamoDB rollups -> fan-out Lambda -> derived tables + SNS alerts; archive Lambda -> Parquet lake -> Glue/Athena; ops dashboard + alarms -> SNS ops topic',
       ...props,
     });
     const settings = this.settings(CONTEXT_SETTINGS.stack, props);
@@ -216,6 +237,12 @@ export class StreamlakeStack extends Stack {
       lakePrefix: this.lake.lakePrefix,
       quarantinePrefix: this.lake.quarantinePrefix,
     });
+    this.trackerHosting = new TrackerHosting(this, 'Tracker', {
+      ...this.settings(CONTEXT_SETTINGS.trackerHosting, props.tracker),
+      builds: props.trackerBuilds ?? bundleTrackerSync(),
+      accessLogs: this.lake.accessLogs,
+      removalPolicy,
+    });
     this.analytics = new AnalyticsCatalog(this, 'Analytics', {
       ...this.settings(CONTEXT_SETTINGS.analytics, props.analytics),
       lake: this.lake.bucket,
@@ -242,6 +269,16 @@ export class StreamlakeStack extends Stack {
     new CfnOutput(this, 'CollectorServerUrl', { value: this.collector.serverUrl });
     new CfnOutput(this, 'CollectorApiId', { value: this.collector.api.restApiId });
     new CfnOutput(this, 'CollectorApiKeyId', { value: this.collector.apiKey.keyId });
+    new CfnOutput(this, 'TrackerScriptUrl', {
+      description: 'The tracker as an ES module: <script type="module"> or import()',
+      value: this.trackerHosting.urlOf(TRACKER_FILE_NAMES.module),
+    });
+    new CfnOutput(this, 'TrackerClassicScriptUrl', {
+      description: 'The tracker as a classic script defining the global `streamlake`',
+      value: this.trackerHosting.urlOf(TRACKER_FILE_NAMES.classic),
+    });
+    new CfnOutput(this, 'TrackerBucketName', { value: this.trackerHosting.bucket.bucketName });
+    new CfnOutput(this, 'TrackerDistributionId', { value: this.trackerHosting.distribution.distributionId });
     new CfnOutput(this, 'RollupsTableName', { value: this.rollups.table.tableName });
     new CfnOutput(this, 'DedupTableName', { value: this.duplicates.table.tableName });
     new CfnOutput(this, 'LakeBucketName', { value: this.lake.bucket.bucketName });

@@ -18,7 +18,11 @@ const main = async (): Promise<number> => {
     return 0;
   }
   const { options } = parsed;
-  const client = createKinesisClient(options.endpoint ? { endpoint: options.endpoint } : {});
+  const { collector, stream } = options;
+  // With --web-only there is no stream to write to, so no Kinesis client either.
+  const client = stream
+    ? createKinesisClient(options.endpoint ? { endpoint: options.endpoint } : {})
+    : undefined;
   const stop = new AbortController();
   const onSignal = () => {
     // A second Ctrl-C means "now", even if retries are still under way.
@@ -31,8 +35,18 @@ const main = async (): Promise<number> => {
   const display = new ProgressDisplay();
   try {
     const summary = await runProducers({
-      client,
-      streamName: options.stream,
+      ...(client && stream ? { client, streamName: stream } : {}),
+      ...(collector
+        ? {
+            collector: {
+              url: collector.url,
+              eventsPerRequest: collector.eventsPerRequest,
+              ...(collector.apiKey ? { apiKey: collector.apiKey } : {}),
+              ...(collector.origin ? { origin: collector.origin } : {}),
+            },
+          }
+        : {}),
+      ...(collector?.webOnly ? { clickstreamShare: 1 } : {}),
       rate: options.rate,
       durationSeconds: options.durationSeconds,
       forever: options.forever,
@@ -49,7 +63,7 @@ const main = async (): Promise<number> => {
     return summary.unsentCount > 0 || summary.fatalError ? 1 : 0;
   } finally {
     display.close();
-    client.destroy();
+    client?.destroy();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -2,8 +2,8 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { StreamlakeEvent } from '../schemas/index.ts';
-import type { AcceptedRecord } from './kinesis-writer.ts';
 import type { PoisonKind, ProducedRecord } from './source.ts';
+import { type DeliveredRecord, isLocated } from './write-outcome.ts';
 
 interface Located {
   readonly shardId: string;
@@ -11,8 +11,12 @@ interface Located {
   readonly partitionKey: string;
 }
 
-/** An event Kinesis accepted: the pipeline must count it exactly once. */
-export interface GroundTruthEvent extends Located {
+/**
+ * An event the stream accepted: the pipeline must count it exactly once. Events sent through the web collector
+ * have no shard or sequence number: the collector does not say where Kinesis put them.
+ */
+export interface GroundTruthEvent extends Partial<Located> {
+  readonly partitionKey: string;
   readonly event: StreamlakeEvent;
 }
 
@@ -26,21 +30,17 @@ export interface GroundTruthPoison extends Located {
 export type GroundTruthEntry = GroundTruthEvent | GroundTruthPoison;
 
 /** One JSON line (newline included) for an accepted record. */
-export const groundTruthLine = ({
-  record,
-  shardId,
-  sequenceNumber,
-}: AcceptedRecord<ProducedRecord>): string => {
+export const groundTruthLine = (accepted: DeliveredRecord<ProducedRecord>): string => {
+  const { record } = accepted;
   const { partitionKey } = record;
-  const entry: GroundTruthEntry = record.poison
-    ? {
-        shardId,
-        sequenceNumber,
-        partitionKey,
-        poison: record.poison,
-        raw: Buffer.from(record.data).toString('base64'),
-      }
-    : { shardId, sequenceNumber, partitionKey, event: record.event as StreamlakeEvent };
+  const location = isLocated(accepted)
+    ? { shardId: accepted.shardId, sequenceNumber: accepted.sequenceNumber }
+    : undefined;
+  // Poison goes to Kinesis directly (never through the collector), so it always has a location.
+  const entry: GroundTruthEntry =
+    record.poison && location
+      ? { ...location, partitionKey, poison: record.poison, raw: Buffer.from(record.data).toString('base64') }
+      : { ...location, partitionKey, event: record.event as StreamlakeEvent };
   return `${JSON.stringify(entry)}\n`;
 };
 
@@ -68,7 +68,7 @@ export class GroundTruthWriter {
     return new GroundTruthWriter(path, stream);
   }
 
-  append(accepted: readonly AcceptedRecord<ProducedRecord>[]): void {
+  append(accepted: readonly DeliveredRecord<ProducedRecord>[]): void {
     if (this.failure) throw this.failure;
     if (accepted.length > 0) this.stream.write(accepted.map(groundTruthLine).join(''));
   }
@@ -96,13 +96,10 @@ export const readGroundTruth = async (path: string): Promise<GroundTruthEntry[]>
       );
     }
     const entry = value as Partial<GroundTruthEvent & GroundTruthPoison>;
-    if (
-      typeof entry.shardId !== 'string' ||
-      typeof entry.sequenceNumber !== 'string' ||
-      !(entry.event || entry.poison)
-    ) {
+    const located = typeof entry.shardId === 'string' && typeof entry.sequenceNumber === 'string';
+    if (!(entry.event || (entry.poison && located))) {
       throw new Error(
-        `${path}:${i + 1} is not a ground-truth entry (needs shardId, sequenceNumber and event or poison)`,
+        `${path}:${i + 1} is not a ground-truth entry (needs an event, or shardId, sequenceNumber and poison)`,
       );
     }
     entries.push(value as GroundTruthEntry);

@@ -1,6 +1,8 @@
 export * from './backoff.ts';
 export * from './batching.ts';
+export * from './collector-writer.ts';
 export * from './devices.ts';
+export * from './edge-figures.ts';
 export * from './event-ids.ts';
 export * from './ground-truth.ts';
 export * from './kinesis-client.ts';
@@ -12,3 +14,4 @@ export * from './run-producers.ts';
 export * from './source.ts';
 export * from './summary.ts';
 export * from './web-sessions.ts';
+export * from './write-outcome.ts';

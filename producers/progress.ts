@@ -1,3 +1,5 @@
+import type { EdgeFigures } from './edge-figures.ts';
+
 /** What a running producer has done so far. */
 export interface ProducerProgress {
   /** Records generated (events and poison). */
@@ -11,6 +13,8 @@ export interface ProducerProgress {
   /** Records queued or in flight. */
   readonly pending: number;
   readonly elapsedMs: number;
+  /** What the producer saw of the web collector so far, when it sends through one. */
+  readonly edge?: EdgeFigures;
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -25,9 +29,12 @@ const clock = (ms: number) => {
   return hh > 0 ? `${hh}:${mm}:${ss}` : `${mm}:${ss}`;
 };
 
+const edgeNote = (edge: EdgeFigures | undefined) =>
+  edge ? ` · edge ${count(edge.requests)} requests, p99 ${edge.latencyP99Ms.toFixed(1)} ms` : '';
+
 export const formatProgress = (progress: ProducerProgress, eventsPerSecond: number): string =>
   `sent ${count(progress.sent)} · failed ${count(progress.failed)} · retried ${count(progress.retried)} · ` +
-  `${count(Math.round(eventsPerSecond))} events/s · ${clock(progress.elapsedMs)} elapsed`;
+  `${count(Math.round(eventsPerSecond))} events/s${edgeNote(progress.edge)} · ${clock(progress.elapsedMs)} elapsed`;
 
 export interface ProgressDisplayOptions {
   /** @default process.stderr */

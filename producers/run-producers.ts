@@ -1,24 +1,35 @@
 import type { Dataset } from '../schemas/index.ts';
 import type { BackoffPolicy } from './backoff.ts';
+import type { CollectorWriterOptions } from './collector-writer.ts';
+import type { EdgeFigures } from './edge-figures.ts';
 import { GroundTruthWriter } from './ground-truth.ts';
-import {
-  type AcceptedRecord,
-  KinesisWriter,
-  type PutRecordsSender,
-  type UnsentRecord,
-  type WriteOutcome,
-} from './kinesis-writer.ts';
 import { MixedSource } from './mixed.ts';
 import { pause, TokenBucket } from './pacing.ts';
 import type { ProducerProgress } from './progress.ts';
+import { type RunWriters, runWritersOf } from './run-writers.ts';
 import type { PoisonKind, ProducedRecord, RecordSource } from './source.ts';
 import { OutcomeTally, type UnsentReport } from './summary.ts';
+import {
+  type DeliveredRecord,
+  isRecordFault,
+  type PutRecordsSender,
+  type RecordOutcome,
+  type UnsentRecord,
+} from './write-outcome.ts';
 
 export interface RunProducersOptions {
-  /** The process's Kinesis client (see createKinesisClient), or any object with a PutRecords `send`. */
-  readonly client: PutRecordsSender;
-  /** Stream name, or its ARN (starting with `arn:`). */
-  readonly streamName: string;
+  /**
+   * The process's Kinesis client (see createKinesisClient), or any object with a PutRecords `send`. Needed
+   * unless every record goes through the collector (`collector` with clickstreamShare 1 and no poison).
+   */
+  readonly client?: PutRecordsSender;
+  /** Stream name, or its ARN (starting with `arn:`); needed with `client`. */
+  readonly streamName?: string;
+  /**
+   * The web collector to send the clickstream through (`POST` batches, as the tracker does); devices and poison
+   * records still go to Kinesis directly. Its backoff defaults to `backoff`. @default none: everything to Kinesis
+   */
+  readonly collector?: CollectorWriterOptions;
   /** Events per second; between 1 and 1000000. @default 1000 */
   readonly rate?: number;
   /** How long to produce; ignored when `forever`. @default 60 */
@@ -43,7 +54,7 @@ export interface RunProducersOptions {
   readonly signal?: AbortSignal;
   /** Called about every tick and once at the end. */
   readonly onProgress?: (progress: ProducerProgress) => void;
-  /** PutRecords calls in flight at once; between 1 and 64. @default 4 */
+  /** PutRecords calls in flight at once; between 1 and 64 (the collector has its own). @default 4 */
   readonly maxInFlight?: number;
   /** How often a chunk of events is generated and sent; between 10 and 1000. @default 100 */
   readonly tickMs?: number;
@@ -57,7 +68,7 @@ export type StopReason = 'duration' | 'max-events' | 'signal' | 'fatal-error';
 export interface ProducerSummary {
   /** Records generated, events and poison. */
   readonly generated: number;
-  /** Records accepted by Kinesis (events and poison). */
+  /** Records accepted by the stream, directly or through the collector (events and poison). */
   readonly sent: number;
   /** Records that never reached the stream: count, count per error code, and the first 1000 in detail. */
   readonly unsentCount: number;
@@ -74,6 +85,8 @@ export interface ProducerSummary {
   readonly stoppedBy: StopReason;
   /** Set when stoppedBy is 'fatal-error': an error retrying cannot fix, e.g. the stream does not exist. */
   readonly fatalError?: string;
+  /** What the run saw of the web collector, when it sent through one. */
+  readonly edge?: EdgeFigures;
 }
 
 const checkRange = (name: string, value: number, min: number, max: number) => {
@@ -113,19 +126,19 @@ const sourceOf = (options: RunProducersOptions): RecordSource =>
     clickstreamShare: options.clickstreamShare ?? 0.7,
   });
 
-const writerOf = (options: RunProducersOptions): KinesisWriter<ProducedRecord> => {
-  const isArn = options.streamName.startsWith('arn:');
-  return new KinesisWriter<ProducedRecord>({
-    client: options.client,
-    ...(isArn ? { streamArn: options.streamName } : { streamName: options.streamName }),
-    maxInFlight: options.maxInFlight ?? 4,
-    ...(options.backoff ? { backoff: options.backoff } : {}),
+const writersOf = (options: RunProducersOptions): RunWriters =>
+  runWritersOf({
+    ...options,
+    webOnly:
+      options.source === undefined && options.clickstreamShare === 1 && (options.poisonRate ?? 0) === 0,
   });
-};
 
-/** A stream that is missing or forbidden fails every later record too: the run stops instead of piling up failures. */
-const isFatal = (outcome: WriteOutcome<ProducedRecord>): outcome is UnsentRecord<ProducedRecord> =>
-  outcome.status === 'unsent' && !outcome.retryable && outcome.errorCode !== 'RecordTooLarge';
+/**
+ * A stream that is missing or forbidden, or a collector that refuses the key or origin, fails every later record
+ * too: the run stops instead of piling up failures.
+ */
+const isFatal = (outcome: RecordOutcome<ProducedRecord>): outcome is UnsentRecord<ProducedRecord> =>
+  outcome.status === 'unsent' && !outcome.retryable && !isRecordFault(outcome);
 
 /**
  * One run in progress: generates each tick's share of the rate, hands it to the writer without waiting, and
@@ -147,7 +160,7 @@ class ProducerRun {
     private readonly options: RunProducersOptions,
     private readonly limits: RunLimits,
     private readonly source: RecordSource,
-    private readonly writer: KinesisWriter<ProducedRecord>,
+    private readonly writers: RunWriters,
     private readonly groundTruth: GroundTruthWriter | undefined,
   ) {
     this.endMs = this.startedMs + limits.durationMs;
@@ -168,6 +181,10 @@ class ProducerRun {
   }
 
   /** Sends what is still queued and closes the ground truth. */
+  private get writer() {
+    return this.writers.writer;
+  }
+
   async finish(): Promise<void> {
     await this.writer.flush();
     await Promise.all(this.writes);
@@ -191,6 +208,7 @@ class ProducerRun {
       elapsedMs: Date.now() - this.startedMs,
       stoppedBy: fatalError ? 'fatal-error' : stoppedBy,
       ...(fatalError ? { fatalError } : {}),
+      ...(this.writers.edge ? { edge: this.writers.edge() } : {}),
     };
   }
 
@@ -217,7 +235,7 @@ class ProducerRun {
     void write.finally(() => this.writes.delete(write));
   }
 
-  private settle(outcomes: WriteOutcome<ProducedRecord>[]): void {
+  private settle(outcomes: RecordOutcome<ProducedRecord>[]): void {
     for (const outcome of outcomes) {
       this.tally.add(outcome);
       if (isFatal(outcome)) {
@@ -225,7 +243,7 @@ class ProducerRun {
       }
     }
     this.groundTruth?.append(
-      outcomes.filter((o): o is AcceptedRecord<ProducedRecord> => o.status === 'accepted'),
+      outcomes.filter((o): o is DeliveredRecord<ProducedRecord> => o.status === 'accepted'),
     );
   }
 
@@ -245,23 +263,25 @@ class ProducerRun {
       retried: this.writer.counters.retried,
       pending: this.writer.pending,
       elapsedMs: Date.now() - this.startedMs,
+      ...(this.writers.edge ? { edge: this.writers.edge() } : {}),
     };
   }
 }
 
 /**
- * Simulates web sessions and devices at `rate` events/s and writes them to a Kinesis stream.
+ * Simulates web sessions and devices at `rate` events/s and writes them to a Kinesis stream, the clickstream
+ * through the web collector when one is given.
  * Resolves (never rejects for a failed record) with what was sent and, for each unsent record, why.
  */
 export const runProducers = async (options: RunProducersOptions): Promise<ProducerSummary> => {
   const limits = runLimitsOf(options);
   // Every option is checked (here and by the source and writer) before the ground truth file is touched.
   const source = sourceOf(options);
-  const writer = writerOf(options);
+  const writers = writersOf(options);
   const groundTruth = options.groundTruthPath
     ? await GroundTruthWriter.open(options.groundTruthPath, { append: options.appendGroundTruth === true })
     : undefined;
-  const run = new ProducerRun(options, limits, source, writer, groundTruth);
+  const run = new ProducerRun(options, limits, source, writers, groundTruth);
   let stoppedBy: StopReason | undefined;
   while (!stoppedBy) stoppedBy = await run.tick();
   await run.finish();

@@ -1,6 +1,6 @@
 import { type Dataset, datasetOf } from '../schemas/index.ts';
-import type { WriteOutcome } from './kinesis-writer.ts';
 import type { PoisonKind, ProducedRecord } from './source.ts';
+import type { RecordOutcome } from './write-outcome.ts';
 
 /** A record that never reached the stream, and why. */
 export interface UnsentReport {
@@ -29,7 +29,7 @@ export class OutcomeTally {
   readonly byType: Record<string, number> = {};
   readonly poisonByKind: Partial<Record<PoisonKind, number>> = {};
 
-  add(outcome: WriteOutcome<ProducedRecord>): void {
+  add(outcome: RecordOutcome<ProducedRecord>): void {
     const { record } = outcome;
     if (outcome.status === 'unsent') {
       this.unsentCount++;

@@ -1,6 +1,8 @@
+import type { CollectorFiguresSnapshot } from '../../infra/local/collector-figures.ts';
 import { type LiveFigures, liveText } from '../../infra/local/dashboard/live-figures.ts';
 import type { ProducerProgress } from '../../producers/progress.ts';
 import { streamText } from '../verify/verify-lake.ts';
+import { edgeLiveText, edgeSummaryLine } from './edge-text.ts';
 import type { DemoRun } from './run-demo.ts';
 
 const AGGREGATE = 'streamlake-aggregate';
@@ -10,11 +12,16 @@ const FANOUT = 'streamlake-fanout';
 const n = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 1 });
 
 /** The one live line: what went in, what came out, how far behind the consumers are, what fired. */
-export const liveLine = (producer: ProducerProgress, live: LiveFigures): string => {
+export const liveLine = (
+  producer: ProducerProgress,
+  live: LiveFigures,
+  edge?: CollectorFiguresSnapshot,
+): string => {
   const seconds = Math.max(producer.elapsedMs / 1000, 0.001);
   return [
     `${Math.round(seconds)}s`,
     `sent ${n(producer.sent)}`,
+    edgeLiveText(edge),
     liveText(live),
     producer.failed ? `UNSENT ${n(producer.failed)}` : '',
   ]
@@ -60,6 +67,7 @@ export const demoSummary = (run: DemoRun): string => {
       .map(([dataset, count]) => `${dataset} ${n(count)}`)
       .join(', ')}; ${n(producers.poisonSent)} poison on purpose)`,
     `  unsent                  ${n(producers.unsentCount)}${producers.unsentCount ? ` ${JSON.stringify(producers.unsentByError)}` : ''}`,
+    ...[edgeSummaryLine(cloud.collectorFigures?.snapshot())].filter((line) => line !== undefined),
     `  processed by aggregator ${n(stats.processed)} records in ${n(stats.invocations)} invocations${run.drained ? '' : ' (NOT caught up)'}`,
     `  aggregated              ${n(m.get('RecordsAggregated', AGGREGATE))}`,
     `  quarantined             ${n(m.get('RecordsQuarantined', AGGREGATE))}${quarantined ? ` (${quarantined})` : ''}`,

@@ -75,6 +75,12 @@ const caughtUp = (cloud: LocalCloud, targets: Map<string, string>, include: (id:
     }),
   );
 
+/** The web clickstream's way in: the local collector's server route with the stack's key, unless told otherwise. */
+const collectorOf = (cloud: LocalCloud, options: StartOptions) => {
+  const source = cloud.collectorServerSource;
+  return options.webVia === 'kinesis' || !source ? {} : { collector: source };
+};
+
 /** The local cloud of the demo, with the stack's context the demo wants. */
 const startCloud = (options: StartOptions, hooks: DemoHooks): Promise<LocalCloud> =>
   LocalCloud.start({
@@ -185,6 +191,7 @@ export const runDemo = async (
       seed: options.seed,
       devices: options.devices,
       poisonRate: options.poisonRate,
+      ...collectorOf(cloud, options),
       signal: stop,
       onProgress: (progress) => (latest = progress),
     });

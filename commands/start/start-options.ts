@@ -1,5 +1,10 @@
 import type { LocalCloudOptions } from '../../infra/local/local-cloud.ts';
-import { numberOption, SIMULATION_OPTIONS, simulationSettings } from '../../producers/cli-options.ts';
+import {
+  numberOption,
+  SIMULATION_OPTIONS,
+  simulationSettings,
+  UsageError,
+} from '../../producers/cli-options.ts';
 import {
   type Command,
   type GivenArguments,
@@ -32,7 +37,22 @@ export interface StartOptions {
   readonly stack?: LocalCloudOptions['stack'];
   /** Serve the fault-injection control (for npm run chaos); set only when asked for. */
   readonly faults?: boolean;
+  /**
+   * How the simulated web clickstream reaches the stream: over HTTP through the local web collector (its server
+   * route, with the stack's API key), as sites' events do, or straight into Kinesis. @default 'collector'
+   */
+  readonly webVia?: 'collector' | 'kinesis';
 }
+
+const WEB_PATHS = ['collector', 'kinesis'] as const;
+
+/** `--web-via`: one of WEB_PATHS, or an error naming the given text. */
+const webViaOf = (text: string | undefined): 'collector' | 'kinesis' => {
+  if (text === undefined) return 'collector';
+  const path = WEB_PATHS.find((p) => p === text);
+  if (!path) throw new UsageError(`--web-via must be collector or kinesis (given "${text}")`);
+  return path;
+};
 
 /** The simulators' share of poison records in the demo: enough to show the quarantine at work. */
 const DEMO_POISON_RATE = 0.002;
@@ -64,6 +84,7 @@ const readStartOptions = (given: GivenArguments): StartOptions => ({
     numberOption('--dashboard-port', text, 4571, 1024, 65_535, true),
   ),
   ...(given.flag('faults') ? { faults: true } : {}),
+  webVia: webViaOf(given.text('web-via')),
 });
 
 export const START_COMMAND: Command<StartOptions> = {
@@ -102,6 +123,12 @@ summary when done.`,
       help: "the archive's batching window for this run (default 10; the stack's is 60)",
     },
     shards: { type: 'string', value: 'N', help: 'shards of the on-demand stream locally (default 2)' },
+    'web-via': {
+      type: 'string',
+      value: 'PATH',
+      help: `collector: the web clickstream goes over HTTP through the local web collector, as a site's
+events do (default); kinesis: straight into the stream, as before the collector`,
+    },
     'state-dir': stateDirOption('where servers keep data, checkpoints and logs (default .streamlake)'),
     fresh: {
       type: 'boolean',
@@ -111,7 +138,8 @@ only once Java and the ports have been checked) instead of continuing`,
     'base-port': {
       type: 'string',
       value: 'N',
-      help: 'first of four loopback ports for Kinesis, DynamoDB, S3, SNS (default 4567)',
+      help: `first of four loopback ports for Kinesis, DynamoDB, S3, SNS (default 4567); the ops
+dashboard takes base + 4, the demo shop base + 5`,
     },
     'dashboard-port': {
       type: 'string',

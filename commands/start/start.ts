@@ -34,14 +34,15 @@ const terminalHooks = (options: StartOptions, requests: StopRequests): DemoHooks
       console.error(
         `local cloud up: Kinesis ${cloud.endpoints.kinesis}, DynamoDB ${cloud.endpoints.dynamodb}, S3 ${cloud.endpoints.s3}, SNS ${cloud.endpoints.sns}\n` +
           (cloud.collectorUrl ? `collect: ${cloud.collectorUrl}\n` : '') +
+          (cloud.shopUrl ? `shop: ${cloud.shopUrl}\n` : '') +
           (cloud.faults ? `${faultsLine(cloud.faults.control)}\n` : '') +
           `producing ${options.rate} events/s ${options.forever ? 'until Ctrl-C' : `for ${options.durationSeconds}s`} …`,
       );
     },
     onOpsReady: (ops) => console.error(`ops dashboard: ${ops.url}`),
     onAlert: (line) => process.stderr.write(tty ? `\r\x1b[2K${line}\n` : `${line}\n`),
-    onProgress: (producer, _stats, _cloud, ops) => {
-      const line = liveLine(producer, ops.live());
+    onProgress: (producer, _stats, cloud, ops) => {
+      const line = liveLine(producer, ops.live(), cloud.collectorFigures?.snapshot());
       process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
     },
   };

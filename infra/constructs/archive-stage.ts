@@ -5,6 +5,7 @@ import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { INTENT_PARTITION_PREFIX } from '../../processors/archive/lake-intent.ts';
 import { DEFAULTS } from '../defaults.ts';
 import { rememberFirstCopies } from './dedup-store.ts';
 import { eventTimeEnvironment, resolveEventTimePolicy } from './event-time-policy.ts';
@@ -45,8 +46,9 @@ export interface ArchiveStageProps extends KinesisConsumerTuning {
  * the threshold this stage resolves.
  *
  * Never bisecting is not a knob: the archiver names each Parquet object after the shard and the first and
- * last sequence numbers of its batch, so a retry of the whole batch overwrites the same keys, while
- * bisected halves would write new keys beside the old, partly duplicating them.
+ * last sequence numbers of its batch, so a retry of the whole batch overwrites the same keys. Bisected halves
+ * would name new keys; they store nothing twice (a batch announces its files before writing them, and the next
+ * leaves out what the announced files that landed hold), but they make small files and twice the invocations.
  */
 export class ArchiveStage extends Construct {
   readonly function: HandlerFunction;
@@ -90,8 +92,19 @@ export class ArchiveStage extends Construct {
     });
     this.function.addEventSource(this.eventSource);
     rememberFirstCopies(props.duplicates, this.function);
+    // The intent each batch announces before its files (docs/decisions.md): one item per shard beside the memory,
+    // read and replaced, never anything else of the table.
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [props.duplicates.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${INTENT_PARTITION_PREFIX}*`] },
+        },
+      }),
+    );
 
-    // Parquet files and quarantined records are written, never read, listed or deleted by the archiver.
+    // Parquet files and quarantined records are written, never read or deleted by the archiver.
     this.function.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:PutObject'],
@@ -99,6 +112,15 @@ export class ArchiveStage extends Construct {
           props.lake.arnForObjects(`${lakePrefix}*`),
           props.lake.arnForObjects(`${quarantinePrefix}*`),
         ],
+      }),
+    );
+
+    // It lists the lake's keys only to find which files of a batch cut short landed (docs/decisions.md).
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [props.lake.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${lakePrefix}*`] } },
       }),
     );
 

@@ -12,6 +12,8 @@ import { DEFAULTS } from '../defaults.ts';
  *   horizon of its shard with one Query.
  * - on-demand billing, TTL on `expiresAt`: items are written once and age out after the horizon.
  * - no point-in-time recovery: it holds nothing past the horizon that anyone reads.
+ * - beside them, one small item per shard for the archive, `pk = archive-intent#<shard>`: the lake files its
+ *   last batch announced before writing them (docs/decisions.md, the archive's crash window), replaced each batch.
  */
 export interface DedupStoreProps {
   /**

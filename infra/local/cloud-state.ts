@@ -18,6 +18,10 @@ export interface CloudState {
   readonly alertsTopic?: string;
   /** The fault-injection control (`npm start -- --faults`); only while it runs. */
   readonly faults?: string;
+  /** The web collector's browser route (`…/v1/events`), when the stack declares one; only while it runs. */
+  readonly collector?: string;
+  /** The demo shop (`http://127.0.0.1:<port>/`), served beside the collector; only while it runs. */
+  readonly shop?: string;
 }
 
 /** Written once the servers are up, so tools like `npm run rollups` find the data after they stop. */

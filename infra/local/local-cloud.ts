@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { setTimeout as wait } from 'node:timers/promises';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { DEFAULTS } from '../defaults.ts';
 import { AlertsLog } from './alerts-log.ts';
 import { type LocalRestApis, startRestApis } from './apigateway/start-rest-apis.ts';
 import {
@@ -11,6 +12,7 @@ import {
   localAwsEnvironment,
   localClients,
 } from './clients.ts';
+import { CollectorFigures } from './collector-figures.ts';
 import { LocalOps } from './dashboard/local-ops.ts';
 import type { LocalOpsView } from './dashboard/local-ops-view.ts';
 import { CheckpointStore } from './esm/checkpoints.ts';
@@ -18,12 +20,15 @@ import { DynamoDbStreamMappingPoller } from './esm/dynamodb-stream-poller.ts';
 import { type Invoke, KinesisMappingPoller, type PollerObserver } from './esm/kinesis-poller.ts';
 import { type FaultInjection, startFaultInjection } from './faults/fault-injection.ts';
 import { handlerModule, LocalFunction } from './lambda/local-function.ts';
+import { ApiAccessLogs } from './logs/api-access-logs.ts';
 import { observeAll } from './metrics/mapping-metrics.ts';
 import type { MetricStore } from './metrics/metric-store.ts';
 import { MetricsSink } from './metrics/metrics-sink.ts';
 import { type SchedulePlan, scheduledEvent } from './schedules.ts';
 import { assertJava } from './servers/dynamodb-server.ts';
 import type { LocalSns } from './servers/sns-server.ts';
+import { withAllowedOrigin } from './shop/allowed-origins.ts';
+import { type LocalShop, shopOrigin, startShop } from './shop/shop-server.ts';
 import type { StackResources } from './stack-resources.ts';
 import { type CloudFolders, cloudFolders } from './start-up/folders.ts';
 import { type CloudMetrics, cloudMetrics } from './start-up/metrics.ts';
@@ -44,7 +49,10 @@ export interface LocalCloudOptions extends SynthOptions {
   readonly stateDir?: string;
   /** Empty the state folder first — only one streamlake created (see state-dir.ts). @default false */
   readonly fresh?: boolean;
-  /** First of four consecutive loopback ports (Kinesis, DynamoDB, S3, SNS); 0 picks free ones. @default 0 */
+  /**
+   * First of four consecutive loopback ports (Kinesis, DynamoDB, S3, SNS); the demo shop gets base + 5. 0 picks
+   * free ones. @default 0
+   */
   readonly basePort?: number;
   /** Shards of an on-demand stream. @default 2 */
   readonly onDemandShards?: number;
@@ -79,6 +87,7 @@ interface LocalCloudParts {
   readonly metrics: CloudMetrics;
   readonly alerts: AlertsLog;
   readonly checkpoints: CheckpointStore;
+  readonly apiAccessLogs: ApiAccessLogs;
   readonly ttlSweepEveryMs?: number;
   readonly faults?: FaultInjection;
 }
@@ -132,6 +141,12 @@ export class LocalCloud {
   readonly faults: FaultInjection | undefined;
   /** Every REST API the template deploys, served on 127.0.0.1 (infra/local/apigateway/). */
   restApis?: LocalRestApis;
+  /** The collector's edge figures (requests, events accepted and refused, latency), when the stack has one. */
+  readonly collectorFigures: CollectorFigures | undefined;
+  /** What CloudWatch gets from the REST APIs: stage metrics, access log lines, the template's metric filters. */
+  readonly apiAccessLogs: ApiAccessLogs;
+  /** The demo shop (infra/local/shop/), served when the stack declares a collector. */
+  shop?: LocalShop;
   private readonly functions = new Map<string, LocalFunction>();
   private ops?: LocalOps;
   private readonly servers: CloudServers;
@@ -156,6 +171,9 @@ export class LocalCloud {
     this.servers = servers;
     this.folders = folders;
     this.measured = metrics;
+    const collectorApi = this.resources.collectorApi;
+    this.collectorFigures = collectorApi ? new CollectorFigures(collectorApi.logicalId) : undefined;
+    this.apiAccessLogs = parts.apiAccessLogs;
     this.ttl = new TtlSweeper(this.clients.dynamodb, ttlTables(this.plan), {
       ...(parts.ttlSweepEveryMs === undefined ? {} : { everyMs: parts.ttlSweepEveryMs }),
     });
@@ -175,9 +193,20 @@ export class LocalCloud {
     const folders = cloudFolders(options.stateDir);
     // Read before any server starts: an unreadable file stops the start with nothing to clean up.
     const checkpoints = new CheckpointStore(folders.checkpointsFile);
-    const synthesized = synthesizeCloud(folders.assemblyDir, options);
+    // The shop's pages send to the collector keyless, as a site's do: its origin joins the allow-list.
+    const synthesized = synthesizeCloud(folders.assemblyDir, {
+      ...options,
+      context: withAllowedOrigin(options.context, shopOrigin(ports.shop)),
+    });
     const alerts = new AlertsLog(folders.alertsFile, options.onAlert);
     const metrics = cloudMetrics(synthesized.plan);
+    // Before any server starts: a metric filter the local cloud cannot evaluate stops the start, naming it.
+    const apiAccessLogs = new ApiAccessLogs(
+      synthesized.plan.restApis,
+      synthesized.plan.metricFilters,
+      metrics.store,
+      folders.logGroupFile,
+    );
     const servers = await startServers(ports, folders, {
       onPuts: metrics.kinesisPuts,
       onObjectCreated: metrics.s3Requests,
@@ -196,21 +225,28 @@ export class LocalCloud {
       metrics,
       alerts,
       checkpoints,
+      apiAccessLogs,
       ...(options.ttlSweepEveryMs === undefined ? {} : { ttlSweepEveryMs: options.ttlSweepEveryMs }),
       ...(faults ? { faults } : {}),
     });
     try {
       await provision(cloud.plan, cloud.clients, { onDemandShards: options.onDemandShards ?? 2 });
       // The APIs' integrations reach the services as every other client does (through the fault proxies, if any).
-      cloud.restApis = await startRestApis(cloud.plan.restApis, { endpoints: cloud.endpoints });
-      saveCloudState(
-        folders,
-        cloud.plan,
-        cloud.resources,
-        cloud.endpoints,
-        faults?.control,
-        cloud.collectorUrl,
-      );
+      const { collectorFigures, apiAccessLogs } = cloud;
+      cloud.restApis = await startRestApis(cloud.plan.restApis, {
+        endpoints: cloud.endpoints,
+        onAnswer: (entry) => {
+          apiAccessLogs.record(entry);
+          collectorFigures?.record(entry);
+        },
+      });
+      const collectorUrl = cloud.collectorUrl;
+      if (collectorUrl) cloud.shop = await startShop({ port: ports.shop, collectorUrl });
+      saveCloudState(folders, cloud.plan, cloud.resources, cloud.endpoints, {
+        faults: faults?.control,
+        collector: collectorUrl,
+        shop: cloud.shopUrl,
+      });
     } catch (error) {
       await cloud.stop();
       throw error;
@@ -337,16 +373,37 @@ export class LocalCloud {
     return this.folders.stateDir;
   }
 
-  /** The web collector's `POST …/v1/events` URL on 127.0.0.1, when the stack declares a collector. */
+  /** The web collector's browser route (`POST …/v1/events`) on 127.0.0.1, when the stack declares a collector. */
   get collectorUrl(): string | undefined {
+    return this.collectorRoute(DEFAULTS.collector.browserPath);
+  }
+
+  /**
+   * The collector's route for server-side sources (`POST …/v1/server/events`) and the value of the stack's API
+   * key for it: how `npm start` sends the simulated web clickstream.
+   */
+  get collectorServerSource(): { readonly url: string; readonly apiKey: string } | undefined {
+    const url = this.collectorRoute(DEFAULTS.collector.serverPath);
+    const key = this.resources.collectorApiKey;
+    const apiKey = key === undefined ? undefined : this.restApis?.apiKeys.get(key);
+    return url && apiKey ? { url, apiKey } : undefined;
+  }
+
+  private collectorRoute(path: string): string | undefined {
     const api = this.resources.collectorApi;
     const base = api && this.restApis?.urls.get(api.logicalId);
-    return base ? `${base}v1/events` : undefined;
+    return base ? `${base}${path.replace(/^\//, '')}` : undefined;
+  }
+
+  /** The demo shop's `http://127.0.0.1:<port>/`, when the stack declares a collector. */
+  get shopUrl(): string | undefined {
+    return this.shop?.url;
   }
 
   async stop(): Promise<void> {
     await this.ttl.stop();
     await this.ops?.stop();
+    await this.shop?.stop();
     await this.restApis?.stop();
     await Promise.all([...this.functions.values()].map((fn) => fn.stop()));
     await this.faults?.stop();

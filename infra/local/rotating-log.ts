@@ -19,6 +19,12 @@ export const FUNCTIONS_LOG_ROTATION: LogRotation = { maxBytes: 16 * MiB, olderFi
 /** The alerts published (`alerts.jsonl`): a few lines a minute, so 4 MiB is days of them; 12 MiB at most. */
 export const ALERTS_LOG_ROTATION: LogRotation = { maxBytes: 4 * MiB, olderFiles: 2 };
 
+/**
+ * A REST API's access log (`logs/<log group>.log`): ≈ 400 bytes a request, so at 50 requests/s (1,000 events/s
+ * in batches of 20) ≈ 70 MB an hour; 32 MiB files, 3 older ones: ≤ 128 MiB, the last ≈ 2 hours.
+ */
+export const ACCESS_LOG_ROTATION: LogRotation = { maxBytes: 32 * MiB, olderFiles: 3 };
+
 /** The name of the `age`-th older file of `file` (1 is the most recent): `functions.log.1`, `functions.log.2`, … */
 export const olderFile = (file: string, age: number): string => `${file}.${age}`;
 

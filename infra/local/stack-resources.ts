@@ -21,6 +21,7 @@ export const ROLE_OUTPUTS = {
   fanoutFunction: 'FanoutFunctionName',
   silentDeviceCheckFunction: 'SilentDeviceCheckFunctionName',
   collectorApi: 'CollectorApiId',
+  collectorApiKey: 'CollectorApiKeyId',
 } as const;
 
 /** The resources the local cloud and its tools use, each the one the stack's outputs name. */
@@ -31,6 +32,8 @@ export interface StackResources {
   readonly alertsTopic: TopicPlan;
   /** The web collector's REST API, when the stack declares one. */
   readonly collectorApi?: RestApiPlan;
+  /** The logical id of the collector's API key for server-side sources, when the stack has a collector. */
+  readonly collectorApiKey?: string;
   readonly functions: {
     readonly aggregate: FunctionPlan;
     readonly archive: FunctionPlan;
@@ -117,6 +120,9 @@ export const stackResources = (template: Template, plan: CloudPlan, stackName: s
     alertsTopic: named(plan.topics, ROLE_OUTPUTS.alertsTopic, 'SNS topic'),
     ...(template.Outputs?.[ROLE_OUTPUTS.collectorApi]
       ? { collectorApi: named(plan.restApis, ROLE_OUTPUTS.collectorApi, 'REST API') }
+      : {}),
+    ...(template.Outputs?.[ROLE_OUTPUTS.collectorApiKey]
+      ? { collectorApiKey: outputResourceId(template, stackName, ROLE_OUTPUTS.collectorApiKey) }
       : {}),
     functions,
     mappings: {

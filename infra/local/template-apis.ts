@@ -1,4 +1,5 @@
 import type {
+  AccessLogPlan,
   ApiKeyPlan,
   GatewayResponsePlan,
   RequestModelPlan,
@@ -9,6 +10,7 @@ import type {
 } from './apigateway/api-plan.ts';
 import { methodPlan } from './apigateway/method-plan.ts';
 import { isRootOf, localId, referencedId, stringMap } from './apigateway/template-refs.ts';
+import { refsIn } from './logs/metric-filter-plan.ts';
 import type { Template } from './template.ts';
 
 type Props = Record<string, unknown>;
@@ -65,6 +67,16 @@ const methodThrottles = (settings: unknown): Record<string, ThrottlePlan> => {
   return throttles;
 };
 
+/** A stage's AccessLogSetting: the format, and the template's log group its destination ARN names. */
+const accessLogOf = (template: Template, declared: unknown): { accessLog?: AccessLogPlan } => {
+  const setting = declared as { Format?: unknown; DestinationArn?: unknown } | undefined;
+  if (typeof setting?.Format !== 'string') return {};
+  const logGroup = refsIn(setting.DestinationArn).find(
+    (ref) => template.Resources[ref]?.Type === 'AWS::Logs::LogGroup',
+  );
+  return { accessLog: { format: setting.Format, ...(logGroup ? { logGroupLogicalId: logGroup } : {}) } };
+};
+
 /** The API's stages: AWS::ApiGateway::Stage, or a Deployment's own StageName. */
 const stagesOf = (template: Template, apiId: string, resolve: Resolve): Map<string, StagePlan> => {
   const stages = new Map<string, StagePlan>();
@@ -75,6 +87,7 @@ const stagesOf = (template: Template, apiId: string, resolve: Resolve): Map<stri
       stageName: String(props.StageName),
       variables: stringMap(resolve(props.Variables), `stage ${id}.Variables`),
       methodThrottles: methodThrottles(props.MethodSettings),
+      ...accessLogOf(template, props.AccessLogSetting),
     });
   }
   for (const [id, props] of resourcesOf(template, 'AWS::ApiGateway::Deployment').filter(([, p]) =>
@@ -86,6 +99,7 @@ const stagesOf = (template: Template, apiId: string, resolve: Resolve): Map<stri
       stageName: props.StageName,
       variables: stringMap(resolve(description.Variables), `deployment ${id}.StageDescription.Variables`),
       methodThrottles: methodThrottles(description.MethodSettings),
+      ...accessLogOf(template, description.AccessLogSetting),
     });
   }
   return stages;

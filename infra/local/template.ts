@@ -1,8 +1,11 @@
 import type { RestApiPlan } from './apigateway/api-plan.ts';
 import type { DynamoDbStreamMappingSettings, StreamMappingSettings } from './esm/settings.ts';
+import type { MetricFilterPlan } from './logs/metric-filter-plan.ts';
 import { restApisFromTemplate } from './template-apis.ts';
+import { type FunctionNotRun, functionsNotRunLocally } from './template-functions.ts';
 import { TemplateIntrinsics } from './template-intrinsics.ts';
 import { mappingsFromTemplate } from './template-mappings.ts';
+import { metricFiltersFromTemplate } from './template-metric-filters.ts';
 
 /** A CloudFormation template as synthesized: only the parts the local cloud reads. */
 export interface Template {
@@ -67,6 +70,8 @@ export interface CloudPlan {
   /** SNS topics; email subscriptions stay on AWS (the local server records them, sends nothing). */
   readonly topics: TopicPlan[];
   readonly functions: FunctionPlan[];
+  /** Functions the template declares that the local cloud does not run (custom resource providers, not Node.js). */
+  readonly functionsNotRun: FunctionNotRun[];
   readonly kinesisMappings: StreamMappingSettings[];
   /** Mappings on a table's stream (`Fn::GetAtt Table.StreamArn`). */
   readonly dynamoDbStreamMappings: DynamoDbStreamMappingSettings[];
@@ -74,6 +79,8 @@ export interface CloudPlan {
   readonly unsupportedMappings: string[];
   /** REST APIs (API Gateway), served by the local API Gateway (apigateway/start-rest-apis.ts). */
   readonly restApis: RestApiPlan[];
+  /** Metric filters on the template's log groups, applied to the log lines the local cloud writes for them. */
+  readonly metricFilters: MetricFilterPlan[];
 }
 
 /** A bucket's `MetricsConfigurations`, as declared. */
@@ -143,7 +150,10 @@ export const planFromTemplate = (template: Template, account: LocalAccount): Clo
     }),
   );
   const topics = ofType('AWS::SNS::Topic').map(([id]) => intrinsics.named(id, 'AWS::SNS::Topic'));
-  const functions = ofType('AWS::Lambda::Function').map(([id, r]) => functionPlan(id, r, intrinsics));
+  const functionsNotRun = functionsNotRunLocally(template);
+  const functions = ofType('AWS::Lambda::Function')
+    .filter(([id]) => !functionsNotRun.some((fn) => fn.logicalId === id))
+    .map(([id, r]) => functionPlan(id, r, intrinsics));
   const mappings = ofType('AWS::Lambda::EventSourceMapping').map(
     ([id, r]) => [id, r.Properties ?? {}] as const,
   );
@@ -153,7 +163,9 @@ export const planFromTemplate = (template: Template, account: LocalAccount): Clo
     buckets,
     topics,
     functions,
+    functionsNotRun,
     ...mappingsFromTemplate(mappings, { streams, tables, buckets, functions }, resolve),
     restApis: restApisFromTemplate(template, resolve),
+    metricFilters: metricFiltersFromTemplate(template),
   };
 };

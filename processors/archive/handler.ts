@@ -3,10 +3,21 @@ import { loadDedupConfig } from '../dedup/config.ts';
 import { DedupMemory } from '../dedup/shard-memory.ts';
 import { createArchiveHandler } from './archive-batch.ts';
 import { loadArchiveConfig } from './config.ts';
+import { LakeIntents } from './intent-store.ts';
 
-/** The archive's entry (`index.handler`): the archive on the real S3 client and its environment. */
+const config = loadArchiveConfig();
+const dedup = loadDedupConfig();
+
+/** The archive's entry (`index.handler`): the archive on the real clients and its environment. */
 export const handler = createArchiveHandler({
-  config: loadArchiveConfig(),
+  config,
   s3,
-  duplicates: new DedupMemory({ client: dynamodb, consumer: 'archive', ...loadDedupConfig() }),
+  duplicates: new DedupMemory({ client: dynamodb, consumer: 'archive', ...dedup }),
+  intents: new LakeIntents({
+    dynamodb,
+    s3,
+    tableName: dedup.tableName,
+    lakeBucket: config.lakeBucket,
+    lakePrefix: config.lakePrefix,
+  }),
 });

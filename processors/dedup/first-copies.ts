@@ -9,8 +9,11 @@ export interface FirstCopies {
   readonly duplicates: readonly AcceptedRecord[];
   /** Records of this batch this consumer remembered before (delivered again), left out or not as asked. */
   readonly redelivered: number;
-  /** Stores what this batch adds to the memory; the batch may succeed only once this resolved. */
-  remember(): Promise<void>;
+  /**
+   * Stores what this batch adds to the memory, with `batchId` if given (DedupMemory.remembersBatch); the batch
+   * may succeed only once this resolved.
+   */
+  remember(batchId?: string): Promise<void>;
 }
 
 const idOf = (record: AcceptedRecord) => ({
@@ -40,7 +43,13 @@ export const firstCopiesOf = async (
     batch: { ...classified, accepted: split.first.filter((record) => !redelivered.has(record)) },
     redelivered: split.redelivered.length,
     duplicates: split.duplicates,
-    remember: () =>
-      memory.remember(classified.shardId, arrivedAtMs, first.kinesis.sequenceNumber, split.remembered),
+    remember: (batchId) =>
+      memory.remember(
+        classified.shardId,
+        arrivedAtMs,
+        first.kinesis.sequenceNumber,
+        split.remembered,
+        batchId,
+      ),
   };
 };

@@ -29,6 +29,8 @@ interface Remembered {
   readonly sk: string;
   readonly arrivedAtMs: number;
   readonly entries: readonly SeenEvent[];
+  /** The id the consumer gave the batch that wrote the item, if it gave one. */
+  readonly batchId?: string;
 }
 
 const ARRIVAL_DIGITS = 13;
@@ -39,12 +41,14 @@ const arrivalOf = (sk: string) => Number(sk.slice(0, ARRIVAL_DIGITS));
 class ShardMemory {
   readonly seen = new SeenEvents();
   readonly items: Remembered[] = [];
+  readonly batchIds = new Set<string>();
   /** The newest sort key read or written: later batches ask only for what lies past it. */
   newest?: string;
 
   add(item: Remembered): void {
     this.seen.remember(item.entries);
     this.items.push(item);
+    if (item.batchId) this.batchIds.add(item.batchId);
     if (!this.newest || item.sk > this.newest) this.newest = item.sk;
   }
 
@@ -52,7 +56,9 @@ class ShardMemory {
   expire(oldestMs: number): void {
     this.items.sort((a, b) => (a.sk < b.sk ? -1 : 1));
     while (this.items[0] && this.items[0].arrivedAtMs < oldestMs) {
-      this.seen.forget(this.items.shift()?.entries ?? []);
+      const item = this.items.shift();
+      this.seen.forget(item?.entries ?? []);
+      if (item?.batchId) this.batchIds.delete(item.batchId);
     }
   }
 }
@@ -78,12 +84,16 @@ export class DedupMemory {
     return memory.seen.split(records, idOf);
   }
 
-  /** Writes what a batch adds to the memory; a batch succeeds only once this is stored. */
+  /**
+   * Writes what a batch adds to the memory; a batch succeeds only once this is stored. `batchId`, when given, is
+   * stored with the entries, so later invocations can tell that this batch got this far (remembersBatch).
+   */
   async remember(
     shardId: string,
     arrivedAtMs: number,
     firstSequenceNumber: string,
     entries: readonly SeenEvent[],
+    batchId?: string,
   ): Promise<void> {
     if (entries.length === 0) return;
     const sk = sortKey(arrivedAtMs, firstSequenceNumber);
@@ -95,10 +105,19 @@ export class DedupMemory {
           sk,
           entries: packEntries(entries),
           expiresAt: Math.ceil((arrivedAtMs + this.config.horizonMs) / 1000),
+          ...(batchId ? { batchId } : {}),
         },
       }),
     );
-    this.memoryOf(shardId).add({ sk, arrivedAtMs, entries });
+    this.memoryOf(shardId).add({ sk, arrivedAtMs, entries, ...(batchId ? { batchId } : {}) });
+  }
+
+  /**
+   * Whether an item of the horizon carries `batchId`, as read by the last split() of the shard: the batch
+   * remembered its entries, which it does only after all its other writes landed.
+   */
+  remembersBatch(shardId: string, batchId: string): boolean {
+    return this.shards.get(shardId)?.batchIds.has(batchId) ?? false;
   }
 
   private partitionKey(shardId: string): string {
@@ -133,7 +152,12 @@ export class DedupMemory {
       for (const item of page.Items ?? []) {
         const sk = String(item.sk);
         this.itemsRead++;
-        memory.add({ sk, arrivedAtMs: arrivalOf(sk), entries: unpackEntries(item.entries as Uint8Array) });
+        memory.add({
+          sk,
+          arrivedAtMs: arrivalOf(sk),
+          entries: unpackEntries(item.entries as Uint8Array),
+          ...(typeof item.batchId === 'string' ? { batchId: item.batchId } : {}),
+        });
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);

@@ -11,8 +11,9 @@ export const cloudArgs = (context: ScenarioContext, extra: readonly string[]): s
   context.stateDir,
   '--base-port',
   String(context.basePort),
+  // base + 5 is the demo shop's (infra/local/start-up/ports.ts).
   '--dashboard-port',
-  String(context.basePort + 5),
+  String(context.basePort + 6),
   '--archive-window',
   '3',
   ...extra,

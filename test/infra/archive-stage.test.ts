@@ -95,7 +95,7 @@ describe('ArchiveStage permissions', () => {
 
     const s3Statements = policyStatements(stack).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
 
-    expect(s3Statements).toHaveLength(3);
+    expect(s3Statements).toHaveLength(4);
     expect(s3Statements).toEqual(
       expect.arrayContaining([
         {
@@ -105,6 +105,13 @@ describe('ArchiveStage permissions', () => {
         },
         { Effect: 'Allow', Action: 's3:PutObject', Resource: objectsUnder('aws/lambda/') },
         { Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn },
+        // The keys of a batch cut short, looked up under the lake prefix.
+        {
+          Effect: 'Allow',
+          Action: 's3:ListBucket',
+          Resource: bucketArn,
+          Condition: { StringLike: { 's3:prefix': ['lake/*'] } },
+        },
       ]),
     );
   });
@@ -120,7 +127,7 @@ describe('ArchiveStage permissions', () => {
     expect(s3Actions.filter((a) => /^s3:(DeleteObject|GetObject)/.test(a))).toEqual([]);
   });
 
-  it('may touch DynamoDB only to query and put what it remembers in the dedup table', () => {
+  it('may touch DynamoDB only to query and put what it remembers, and to read and replace its intents', () => {
     const { stack } = archiveStageStack();
     const dedupId = stack.getLogicalId(
       stack.node.findChild('Duplicates').node.findChild('Table').node.defaultChild as CfnTable,
@@ -133,6 +140,12 @@ describe('ArchiveStage permissions', () => {
         Effect: 'Allow',
         Action: ['dynamodb:Query', 'dynamodb:PutItem'],
         Resource: [{ 'Fn::GetAtt': [dedupId, 'Arn'] }],
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': [dedupId, 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['archive-intent#*'] } },
       },
     ]);
   });

@@ -32,8 +32,14 @@ describe('the Streamlake app, synthesized with bundling as `cdk synth` does', ()
     expect(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
   });
 
+  /** The project's own handlers: the functions that name their source entry. */
+  const handlers = () =>
+    Object.values(
+      template.findResources('AWS::Lambda::Function', { Metadata: { 'streamlake:entry': Match.anyValue() } }),
+    );
+
   it('marks each function with the path of its bundled code asset', () => {
-    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const functions = handlers();
 
     expect(functions).toHaveLength(4);
     for (const fn of functions) {
@@ -44,7 +50,7 @@ describe('the Streamlake app, synthesized with bundling as `cdk synth` does', ()
   });
 
   it('bundles the handler as minified ESM with a require shim and a source map', () => {
-    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0];
+    const fn = handlers()[0];
     const bundle = join(outdir, fn?.Metadata['aws:asset:path'], 'index.mjs');
 
     const code = readFileSync(bundle, 'utf8');

@@ -11,15 +11,17 @@ import { streamlakeApp, streamlakeStackWith } from './stacks.ts';
 const stackWith = streamlakeStackWith;
 
 describe('StreamlakeStack', () => {
-  it('wires one stream, the rollups and derived tables, the lake, its access-logs and query-results buckets, the aggregator, the archiver, the catalog, the fan-out, the alerts topic and the ops view', () => {
+  it('wires one stream, the rollups and derived tables, the lake, its access-logs, query-results and tracker buckets, the tracker distribution, the aggregator, the archiver, the catalog, the fan-out, the alerts topic and the ops view', () => {
     const { stack } = streamlakeApp();
 
     const template = Template.fromStack(stack);
 
     template.resourceCountIs('AWS::Kinesis::Stream', 1);
     template.resourceCountIs('AWS::DynamoDB::Table', 5);
-    template.resourceCountIs('AWS::S3::Bucket', 3);
-    template.resourceCountIs('AWS::Lambda::Function', 4);
+    template.resourceCountIs('AWS::S3::Bucket', 4);
+    template.resourceCountIs('AWS::CloudFront::Distribution', 1);
+    // The four handlers, and the function CloudFormation has write the tracker builds (AwsCustomResource).
+    template.resourceCountIs('AWS::Lambda::Function', 5);
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
     template.resourceCountIs(
       'AWS::CloudWatch::Alarm',

@@ -86,7 +86,7 @@ describe('npm start', () => {
   /** Every server of the run has stopped: no JVM on its DynamoDB port, every port free. */
   const serversStopped = async (basePort: number) => {
     expect(dynamoDbJvms(basePort + 1)).toEqual([]);
-    for (const port of [basePort, basePort + 1, basePort + 2, basePort + 3, basePort + 4])
+    for (const port of [basePort, basePort + 1, basePort + 2, basePort + 3, basePort + 4, basePort + 5])
       await assertPortFree(port, 'a stopped server');
   };
 
@@ -115,7 +115,7 @@ describe('npm start', () => {
 
   it('Ctrl-C to the process group drains with every server up, verifies, prints the summary and exits 0', async () => {
     // Kinesis, DynamoDB, S3, SNS and the dashboard take five ports from the base port on.
-    const basePort = await freePortRange(5);
+    const basePort = await freePortRange(6);
     const run = startInGroup('npm start', [
       '--forever',
       '--rate',
@@ -148,7 +148,7 @@ describe('npm start', () => {
   });
 
   it('the same Ctrl-C twice, 50 ms apart, counts once: it still drains, verifies and exits 0', async () => {
-    const basePort = await freePortRange(5);
+    const basePort = await freePortRange(6);
     // start.ts alone: the duplicate is the test's, not a wrapper's, so this is deterministic.
     const run = startInGroup('node', [
       '--forever',
@@ -175,7 +175,7 @@ describe('npm start', () => {
   });
 
   it('a second Ctrl-C a moment later stops without catching up: checkpoints, summary, verify skipped, exit 130', async () => {
-    const basePort = await freePortRange(5);
+    const basePort = await freePortRange(6);
     // A long batching window keeps the aggregator behind, so there is a drain for the second Ctrl-C to cut.
     const run = startInGroup('npm start', [
       '--forever',

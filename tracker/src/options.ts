@@ -5,6 +5,7 @@ import {
   type StorageLike,
   type TrackerWindow,
 } from './browser.ts';
+import type { TrackedEvent } from './events.ts';
 
 export interface BatchOptions {
   /** Events per request, at most the collector's 500. @default 20 */
@@ -29,6 +30,11 @@ export interface TrackerOptions {
   readonly storage?: StorageLike;
   /** A page view on start and on every history navigation to another path. @default true */
   readonly autoPageViews?: boolean;
+  /**
+   * Told of every event queued, the automatic ones (page views, client errors, overflow reports) too, exactly
+   * as it will be sent: for a page's own analytics or a test. What it throws is ignored.
+   */
+  readonly onEvent?: (event: TrackedEvent) => void;
   /** The browser, or a fake one in tests. @default globalThis */
   readonly window?: TrackerWindow;
   readonly fetch?: FetchLike;
@@ -49,6 +55,7 @@ export interface ResolvedOptions {
   readonly sessionIdleMs: number;
   readonly storage: StorageLike;
   readonly autoPageViews: boolean;
+  readonly onEvent: ((event: TrackedEvent) => void) | undefined;
   readonly window: TrackerWindow;
   readonly fetch: FetchLike;
   readonly sendBeacon: SendBeacon | undefined;
@@ -101,6 +108,7 @@ export const resolveOptions = (options: TrackerOptions): ResolvedOptions => {
     sessionIdleMs: integer('sessionIdleMs', options.sessionIdleMs, 1_800_000, 1, 86_400_000),
     storage: options.storage ?? defaultStorage(win),
     autoPageViews: options.autoPageViews ?? true,
+    onEvent: options.onEvent,
     window: win,
     // Called as methods: a browser's fetch and sendBeacon throw when detached from window and navigator.
     fetch:

@@ -6,6 +6,7 @@ import {
   type EventType,
   LIMITS,
   MAX_DURATION_MS,
+  type TrackedEvent,
   type TrackedEvents,
   VERSIONS,
 } from './events.ts';
@@ -79,6 +80,11 @@ export const createTracker = (options: TrackerOptions): Tracker => {
       counters.dropped += queue.add(JSON.stringify(event));
       queue.save();
       emitter.schedule();
+      try {
+        o.onEvent?.(event as TrackedEvent);
+      } catch {
+        // The page's listener must not cost the page its analytics, nor loop through window.onerror.
+      }
     }
     return event as TrackedEvents[T];
   };

@@ -75,6 +75,14 @@ export interface StagePlan {
    * stage-wide default (a `/*` path with a `*` method).
    */
   readonly methodThrottles: Readonly<Record<string, ThrottlePlan>>;
+  /** The stage's access log: its line format (`$context` variables) and the log group it goes to. */
+  readonly accessLog?: AccessLogPlan;
+}
+
+export interface AccessLogPlan {
+  readonly format: string;
+  /** The AWS::Logs::LogGroup of the destination ARN, when the template declares it (its metric filters apply). */
+  readonly logGroupLogicalId?: string;
 }
 
 export interface ApiKeyPlan {

@@ -1,3 +1,5 @@
+import { LatencyHistogram } from './latency-histogram.ts';
+
 export type Dimensions = Readonly<Record<string, string>>;
 
 /** A metric as CloudWatch identifies it: namespace, name and the exact set of dimensions. */
@@ -7,7 +9,8 @@ export interface MetricId {
   readonly dimensions: Dimensions;
 }
 
-export type Statistic = 'Sum' | 'Average' | 'Maximum' | 'Minimum' | 'SampleCount';
+/** CloudWatch's statistics; a percentile (`p99`, `p99.9`) only of metrics put as distributions. */
+export type Statistic = 'Sum' | 'Average' | 'Maximum' | 'Minimum' | 'SampleCount' | `p${number}`;
 
 export interface Series {
   readonly timestamps: number[];
@@ -24,6 +27,11 @@ export interface MetricStoreOptions {
 }
 
 const STATISTICS: readonly Statistic[] = ['Sum', 'Average', 'Maximum', 'Minimum', 'SampleCount'];
+const PERCENTILE = /^p(\d{1,2}(\.\d+)?|100)$/;
+
+/** The percent of a percentile statistic (`p99` → 99), or undefined for the others. */
+const percentOf = (statistic: Statistic): number | undefined =>
+  PERCENTILE.test(statistic) ? Number(statistic.slice(1)) : undefined;
 
 /** One metric's raw buckets, in ascending order of start, as parallel arrays (no object per bucket). */
 class Buckets {
@@ -32,12 +40,15 @@ class Buckets {
   readonly counts: number[] = [];
   readonly mins: number[] = [];
   readonly maxs: number[] = [];
+  /** Each bucket's values in bins, for percentiles; only for a metric put as a distribution. */
+  readonly distributions: (LatencyHistogram | undefined)[] = [];
   /** Every value ever put, retention notwithstanding. */
   total = 0;
 
   constructor(readonly id: MetricId) {}
 
-  add(start: number, sum: number, count: number, min: number, max: number, oldest: () => number): void {
+  /** Adds the values to the bucket starting at `start`; returns its index, or -1 when it is past retention. */
+  add(start: number, sum: number, count: number, min: number, max: number, oldest: () => number): number {
     const { starts } = this;
     const newest = starts.length > 0 ? (starts[starts.length - 1] as number) : Number.NEGATIVE_INFINITY;
     let at: number;
@@ -45,14 +56,14 @@ class Buckets {
     if (start === newest) at = starts.length - 1;
     else if (start > newest) {
       const cutoff = oldest();
-      if (start < cutoff) return;
+      if (start < cutoff) return -1;
       this.insert(starts.length, start, min, max);
       this.prune(cutoff);
       at = starts.length - 1;
     } else {
       at = this.indexOf(start);
       if (starts[at] !== start) {
-        if (start < oldest()) return;
+        if (start < oldest()) return -1;
         this.insert(at, start, min, max);
       }
     }
@@ -60,6 +71,7 @@ class Buckets {
     this.counts[at] = (this.counts[at] as number) + count;
     if (min < (this.mins[at] as number)) this.mins[at] = min;
     if (max > (this.maxs[at] as number)) this.maxs[at] = max;
+    return at;
   }
 
   private insert(at: number, start: number, min: number, max: number): void {
@@ -68,6 +80,7 @@ class Buckets {
     this.counts.splice(at, 0, 0);
     this.mins.splice(at, 0, min);
     this.maxs.splice(at, 0, max);
+    this.distributions.splice(at, 0, undefined);
   }
 
   /** The first bucket starting at or after `start`. */
@@ -86,7 +99,7 @@ class Buckets {
   prune(oldest: number): number {
     const expired = this.indexOf(oldest);
     if (expired > 0) {
-      for (const column of [this.starts, this.sums, this.counts, this.mins, this.maxs])
+      for (const column of [this.starts, this.sums, this.counts, this.mins, this.maxs, this.distributions])
         column.splice(0, expired);
     }
     return expired;
@@ -108,12 +121,15 @@ interface PeriodTotals {
   readonly counts: Float64Array;
   readonly mins: Float64Array;
   readonly maxs: Float64Array;
+  /** Each period's merged distribution, when a percentile is asked of a distribution metric. */
+  readonly distributions?: (LatencyHistogram | undefined)[];
 }
 
 /** Adds up the raw buckets inside each of `periods` periods of `periodMs` from `first`. */
 const periodTotals = (
   buckets: Buckets,
   range: { readonly first: number; readonly periods: number; readonly periodMs: number },
+  withDistributions = false,
 ): PeriodTotals => {
   const { first, periods, periodMs } = range;
   const totals = {
@@ -121,6 +137,9 @@ const periodTotals = (
     counts: new Float64Array(periods),
     mins: new Float64Array(periods).fill(Number.POSITIVE_INFINITY),
     maxs: new Float64Array(periods).fill(Number.NEGATIVE_INFINITY),
+    distributions: withDistributions
+      ? new Array<LatencyHistogram | undefined>(periods).fill(undefined)
+      : undefined,
   };
   const end = first + periods * periodMs;
   for (let i = buckets.indexOf(first); i < buckets.starts.length; i++) {
@@ -131,6 +150,12 @@ const periodTotals = (
     totals.counts[p] = (totals.counts[p] as number) + (buckets.counts[i] as number);
     totals.mins[p] = Math.min(totals.mins[p] as number, buckets.mins[i] as number);
     totals.maxs[p] = Math.max(totals.maxs[p] as number, buckets.maxs[i] as number);
+    const distribution = buckets.distributions[i];
+    if (totals.distributions && distribution) {
+      const merged = totals.distributions[p] ?? new LatencyHistogram();
+      merged.merge(distribution);
+      totals.distributions[p] = merged;
+    }
   }
   return totals;
 };
@@ -139,6 +164,8 @@ const periodTotals = (
 const statisticOf = (statistic: Statistic, totals: PeriodTotals, p: number): number | null => {
   const count = totals.counts[p] as number;
   if (count === 0) return null;
+  const percent = percentOf(statistic);
+  if (percent !== undefined) return totals.distributions?.[p]?.percentile(percent) ?? null;
   switch (statistic) {
     case 'Sum':
       return totals.sums[p] as number;
@@ -177,8 +204,16 @@ export class MetricStore {
     }
   }
 
-  /** One or more observed values (EMF allows arrays) at a time (default now). */
-  put(id: MetricId, value: number | readonly number[], timestampMs: number = this.clock()): void {
+  /**
+   * One or more observed values (EMF allows arrays) at a time (default now). `distribution`: keep the values'
+   * distribution too, so percentiles (`p99`) can be asked of the metric — for latencies, not for counters.
+   */
+  put(
+    id: MetricId,
+    value: number | readonly number[],
+    timestampMs: number = this.clock(),
+    options: { readonly distribution?: boolean } = {},
+  ): void {
     let sum = 0;
     let count = 0;
     let min = Number.POSITIVE_INFINITY;
@@ -197,7 +232,13 @@ export class MetricStore {
     const buckets = this.bucketsOf(id, true) as Buckets;
     buckets.total += sum;
     const start = Math.floor(timestampMs / this.resolutionMs) * this.resolutionMs;
-    buckets.add(start, sum, count, min, max, this.oldest);
+    const at = buckets.add(start, sum, count, min, max, this.oldest);
+    if (options.distribution && at >= 0) {
+      const distribution = buckets.distributions[at] ?? new LatencyHistogram();
+      if (typeof value === 'number') distribution.add(value);
+      else for (const v of value) distribution.add(v);
+      buckets.distributions[at] = distribution;
+    }
   }
 
   /** Statistic per period: periods aligned to multiples of periodMs (epoch), covering [fromMs, toMs); null where the period has no datapoint. */
@@ -209,7 +250,7 @@ export class MetricStore {
     const buckets = this.bucketsOf(id, false);
     if (!buckets || periods === 0) return { timestamps, values: new Array(periods).fill(null) };
     buckets.prune(this.oldest());
-    const totals = periodTotals(buckets, { first, periods, periodMs });
+    const totals = periodTotals(buckets, { first, periods, periodMs }, percentOf(statistic) !== undefined);
     const values = Array.from({ length: periods }, (_, p) => statisticOf(statistic, totals, p));
     return { timestamps, values };
   }
@@ -220,8 +261,10 @@ export class MetricStore {
         `periodMs must be a positive multiple of the store's resolution, ${this.resolutionMs} ms (given ${periodMs})`,
       );
     }
-    if (!STATISTICS.includes(statistic)) {
-      throw new RangeError(`statistic must be one of ${STATISTICS.join(', ')} (given ${String(statistic)})`);
+    if (!STATISTICS.includes(statistic) && percentOf(statistic) === undefined) {
+      throw new RangeError(
+        `statistic must be one of ${STATISTICS.join(', ')} or a percentile such as p99 (given ${String(statistic)})`,
+      );
     }
   }
 

@@ -21,6 +21,8 @@ export interface CloudFolders {
   readonly snsState?: string;
   readonly alertsFile?: string;
   readonly functionsLog?: string;
+  /** Where a log group the template declares gets its lines (a REST API's access log): `logs/<logical id>.log`. */
+  readonly logGroupFile?: (logGroupLogicalId: string) => string;
   readonly checkpointsFile?: string;
 }
 
@@ -46,6 +48,7 @@ export const cloudFolders = (
     snsState: join(stateDir, 'sns.json'),
     alertsFile: join(stateDir, 'alerts.jsonl'),
     functionsLog: join(stateDir, 'logs', 'functions.log'),
+    logGroupFile: (logGroup) => join(stateDir, 'logs', `${logGroup}.log`),
     checkpointsFile: join(stateDir, 'checkpoints.json'),
   };
 };

@@ -6,6 +6,8 @@ export interface ServicePorts {
   readonly dynamodb: number;
   readonly s3: number;
   readonly sns: number;
+  /** The demo shop, served when the stack declares a collector; its origin is on the collector's allow-list. */
+  readonly shop: number;
 }
 
 /** How each service is named when its port is taken (the message says what to do). */
@@ -14,25 +16,34 @@ const SERVICE_NAMES: Record<keyof ServicePorts, string> = {
   dynamodb: 'DynamoDB Local',
   s3: 'S3',
   sns: 'SNS',
+  shop: 'the demo shop',
 };
 
-/** Four consecutive ports from `basePort` (Kinesis, DynamoDB, S3, SNS), or free ones the OS picks when 0. */
+/**
+ * Where each service sits from `basePort`: four consecutive ports (Kinesis, DynamoDB, S3, SNS), then the shop
+ * at base + 5 — base + 4 is the ops dashboard's (commands/start).
+ */
+const OFFSETS: Record<keyof ServicePorts, number> = { kinesis: 0, dynamodb: 1, s3: 2, sns: 3, shop: 5 };
+
+/** The services' ports from `basePort` (see OFFSETS), or free ones the OS picks when 0. */
 export const servicePorts = async (
   basePort = 0,
   pickFree: () => Promise<number> = freePort,
 ): Promise<ServicePorts> => {
-  if (basePort) return { kinesis: basePort, dynamodb: basePort + 1, s3: basePort + 2, sns: basePort + 3 };
-  return {
-    kinesis: await pickFree(),
-    dynamodb: await pickFree(),
-    s3: await pickFree(),
-    sns: await pickFree(),
-  };
+  const ports: Partial<Record<keyof ServicePorts, number>> = {};
+  for (const service of Object.keys(OFFSETS) as (keyof ServicePorts)[]) {
+    ports[service] = basePort ? basePort + OFFSETS[service] : await pickFree();
+  }
+  return ports as ServicePorts;
 };
 
-/** Rejects naming the first port (in service order) something already holds. */
+/**
+ * Rejects naming the first port (in service order) something already holds. The shop's port is checked even for
+ * a stack without a collector: the checks run before the synth tells whether it has one (and before --fresh
+ * deletes anything).
+ */
 export const assertServicePortsFree = async (ports: ServicePorts): Promise<void> => {
-  for (const service of ['kinesis', 'dynamodb', 's3', 'sns'] as const) {
+  for (const service of Object.keys(OFFSETS) as (keyof ServicePorts)[]) {
     await assertPortFree(ports[service], SERVICE_NAMES[service]);
   }
 };

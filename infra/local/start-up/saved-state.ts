@@ -4,6 +4,13 @@ import type { StackResources } from '../stack-resources.ts';
 import type { CloudPlan } from '../template.ts';
 import type { CloudFolders } from './folders.ts';
 
+/** What runs beside the servers, each only when started: the fault control, the collector, the demo shop. */
+export interface RunningExtras {
+  readonly faults?: string | undefined;
+  readonly collector?: string | undefined;
+  readonly shop?: string | undefined;
+}
+
 /**
  * What tools that run after the servers stop need to find this cloud's data, and what tools that run
  * beside it (chaos scenarios) need to reach it: the endpoints, the alerts topic, the fault control.
@@ -13,8 +20,7 @@ export const cloudStateOf = (
   plan: CloudPlan,
   resources: StackResources,
   endpoints: LocalEndpoints,
-  faults?: string,
-  collector?: string,
+  { faults, collector, shop }: RunningExtras = {},
 ): CloudState => ({
   lakeBucket: resources.lakeBucket.name,
   s3Directory: s3Data,
@@ -25,6 +31,7 @@ export const cloudStateOf = (
   ...(resources.alertsTopic ? { alertsTopic: resources.alertsTopic.arn } : {}),
   ...(faults ? { faults } : {}),
   ...(collector ? { collector } : {}),
+  ...(shop ? { shop } : {}),
 });
 
 /** Leaves `cloud.json` in the state folder; a cloud without one leaves nothing behind. */
@@ -33,13 +40,9 @@ export const saveCloudState = (
   plan: CloudPlan,
   resources: StackResources,
   endpoints: LocalEndpoints,
-  faults?: string,
-  collector?: string,
+  extras: RunningExtras = {},
 ): void => {
   if (folders.stateDir) {
-    writeCloudState(
-      folders.stateDir,
-      cloudStateOf(folders.s3Data, plan, resources, endpoints, faults, collector),
-    );
+    writeCloudState(folders.stateDir, cloudStateOf(folders.s3Data, plan, resources, endpoints, extras));
   }
 };

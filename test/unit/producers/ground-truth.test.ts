@@ -59,6 +59,25 @@ describe('ground truth', () => {
     expect((await readFile(path, 'utf8')).split('\n')).toHaveLength(3);
   });
 
+  it('writes an event accepted through the collector without a location, and reads it back', async () => {
+    // Prepare
+    const path = join(dir, 'truth.jsonl');
+    const writer = await GroundTruthWriter.open(path);
+    // Act
+    writer.append([{ status: 'accepted', record: recordOf(pageView), attempts: 1 }]);
+    await writer.close();
+    // Assess
+    expect(await readGroundTruth(path)).toEqual([{ partitionKey: 's-1', event: pageView }]);
+  });
+
+  it('refuses a poison entry without its location', async () => {
+    // Prepare
+    const path = join(dir, 'truth.jsonl');
+    await writeFile(path, `${JSON.stringify({ partitionKey: 'k', poison: 'invalid-json', raw: '' })}\n`);
+    // Act / Assess
+    await expect(readGroundTruth(path)).rejects.toThrow(`${path}:1 is not a ground-truth entry`);
+  });
+
   it('starts a fresh file unless asked to append', async () => {
     // Prepare
     const path = join(dir, 'truth.jsonl');

@@ -1,14 +1,68 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { DedupMemory } from '../../../processors/dedup/shard-memory.ts';
 
-export type DedupItem = { pk: string; sk: string; entries: Uint8Array; expiresAt: number };
+export type DedupItem = { pk: string; sk: string; entries: Uint8Array; expiresAt: number; batchId?: string };
 
-/** Put and a `pk = :pk AND sk > :from` Query, two items a page: what the dedup memory sends. */
+/** An item written by UpdateItem (the archive's intent), by `<pk> <sk>`. */
+export type UpdatedItem = Record<string, unknown>;
+
+/**
+ * `SET a = :a, b = :b` with `attribute_not_exists(x)` or `x = :y` as condition: what the archive's intent sends.
+ * A failed condition throws an error named as DynamoDB names it.
+ */
+const update = (updated: Map<string, UpdatedItem>, command: UpdateCommand) => {
+  const {
+    Key,
+    UpdateExpression,
+    ConditionExpression,
+    ExpressionAttributeValues: values = {},
+  } = command.input;
+  const id = `${Key?.pk} ${Key?.sk}`;
+  const current = updated.get(id);
+  const [, absent] = /^attribute_not_exists\((\w+)\)$/.exec(ConditionExpression ?? '') ?? [];
+  const [, name, value] = /^(\w+) = (:\w+)$/.exec(ConditionExpression ?? '') ?? [];
+  const holds =
+    !ConditionExpression ||
+    (absent !== undefined && current?.[absent] === undefined) ||
+    (name !== undefined && value !== undefined && current?.[name] === values[value]);
+  if (!holds)
+    throw Object.assign(new Error('The conditional request failed'), {
+      name: 'ConditionalCheckFailedException',
+    });
+  const next: UpdatedItem = { ...current, ...Key };
+  for (const assignment of (UpdateExpression ?? '').replace(/^SET /, '').split(',')) {
+    const [attribute, placeholder] = assignment.split('=').map((part) => part.trim());
+    if (attribute && placeholder) next[attribute] = structuredClone(values[placeholder]);
+  }
+  updated.set(id, next);
+};
+
+/**
+ * Put and a `pk = :pk AND sk > :from` Query, two items a page: what the dedup memory sends; Get and Update of
+ * other items (the archive's intent) beside them.
+ */
 export const fakeDedupTable = () => {
   const items: DedupItem[] = [];
+  const updated = new Map<string, UpdatedItem>();
   const sent: string[] = [];
   const client = {
     send: async (command: unknown) => {
+      if (command instanceof GetCommand) {
+        sent.push('Get');
+        const item = updated.get(`${command.input.Key?.pk} ${command.input.Key?.sk}`);
+        return item ? { Item: structuredClone(item) } : {};
+      }
+      if (command instanceof UpdateCommand) {
+        sent.push('Update');
+        update(updated, command);
+        return {};
+      }
       if (command instanceof PutCommand) {
         sent.push('Put');
         items.push(structuredClone(command.input.Item as DedupItem));
@@ -28,10 +82,10 @@ export const fakeDedupTable = () => {
           ...(matching.length > 2 && last ? { LastEvaluatedKey: { pk: last.pk, sk: last.sk } } : {}),
         };
       }
-      throw new Error('the fake dedup table handles Put and Query only');
+      throw new Error('the fake dedup table handles Put, Query, Get and Update only');
     },
   } as unknown as DynamoDBDocumentClient;
-  return { items, sent, client };
+  return { items, updated, sent, client };
 };
 
 /** A consumer's dedup memory on a fresh fake table, with a 15-minute horizon. */

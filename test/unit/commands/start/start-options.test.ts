@@ -16,6 +16,7 @@ describe('npm start command line', () => {
       stateDir: '.streamlake',
       fresh: false,
       basePort: 4567,
+      webVia: 'collector',
     });
   });
 
@@ -37,6 +38,7 @@ describe('npm start command line', () => {
         '--base-port=5000',
         '--dashboard-port=6000',
         '--faults',
+        '--web-via=kinesis',
       ]),
     ).toEqual({
       rate: 200,
@@ -53,6 +55,7 @@ describe('npm start command line', () => {
       basePort: 5000,
       dashboardPort: 6000,
       faults: true,
+      webVia: 'kinesis',
     });
   });
 
@@ -72,6 +75,7 @@ describe('npm start command line', () => {
       '--fresh',
       '--base-port N',
       '--dashboard-port N',
+      '--web-via PATH',
       '-h, --help',
     ]) {
       expect(START_USAGE).toContain(`\n  ${option} `);
@@ -86,6 +90,9 @@ describe('npm start command line', () => {
       '--shards must be an integer between 1 and 64 (given "1.5")',
     );
     expect(usageErrorOf(() => parseStartArgs(['--dashboard-port=80'])).message).toMatch(/--dashboard-port/);
+    expect(usageErrorOf(() => parseStartArgs(['--web-via=mqtt'])).message).toBe(
+      '--web-via must be collector or kinesis (given "mqtt")',
+    );
     expect(usageErrorOf(() => parseStartArgs(['--bogus'])).message).toMatch(/Unknown option '--bogus'/);
     expect(usageErrorOf(() => parseStartArgs(['now'])).message).toMatch(/Unexpected argument 'now'/);
   });

@@ -1,12 +1,8 @@
-import type { KinesisStreamRecord } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { createArchiveHandler } from '../../../../processors/archive/archive-batch.ts';
-import type { ArchiveConfig } from '../../../../processors/archive/config.ts';
 import { throughEdge } from '../../support/edge-context.ts';
-import { dedupMemoryOnFake } from '../../support/fake-dedup-table.ts';
-import { FakeS3 } from '../../support/fake-s3.ts';
 import { kinesisRecord, pageView, reading, SHARD, sequence } from '../../support/kinesis-records.ts';
-import { invokePrinting, type PrintedLine, printedBy } from '../../support/processor-telemetry.ts';
+import { type PrintedLine, printedBy } from '../../support/processor-telemetry.ts';
+import { archiveOnFakes as onFakes } from './archive-on-fakes.ts';
 
 // Before the telemetry module builds its logger and metrics: POWERTOOLS_DEV would change what they print.
 vi.hoisted(() => {
@@ -14,23 +10,8 @@ vi.hoisted(() => {
   Reflect.deleteProperty(process.env, 'POWERTOOLS_METRICS_DISABLED');
 });
 
-const config: ArchiveConfig = {
-  policy: { allowedLatenessMs: 3_600_000, clockSkewMs: 300_000, maxEventBytes: 65_536 },
-  lakeBucket: 'lake',
-  lakePrefix: 'lake/',
-  quarantinePrefix: 'quarantine/',
-  writeConcurrency: 4,
-};
-
-/** The archive on a fake S3; `fail` names the keys whose PutObject fails. */
-const archiveOnFakes = (fail: (key: string) => boolean = () => false) => {
-  const s3 = new FakeS3((input) => {
-    if (fail(String(input.Key))) throw new Error('S3 unavailable');
-  });
-  const handler = createArchiveHandler({ config, s3: s3.client, duplicates: dedupMemoryOnFake('archive') });
-  const invoke = (records: KinesisStreamRecord[]) => invokePrinting(() => handler({ Records: records }));
-  return { invoke, s3 };
-};
+/** The archive on fakes; `fail` names the keys whose PutObject fails. */
+const archiveOnFakes = (fail: (key: string) => boolean = () => false) => onFakes({ lakeWrite: fail });
 
 /** A page view (1), a reading (2), a page view (3), all in hour 05. */
 const twoDatasets = () =>
@@ -97,13 +78,10 @@ describe('archive handler', () => {
 
   it('logs the lake file it could not write', async () => {
     // Prepare
-    const s3 = new FakeS3((input) => {
-      if (input.Key === TELEMETRY_FILE) throw new Error('S3 unavailable');
-    });
-    const handler = createArchiveHandler({ config, s3: s3.client, duplicates: dedupMemoryOnFake('archive') });
+    const { handle } = archiveOnFakes((key) => key === TELEMETRY_FILE);
 
     // Act
-    const lines = await printedBy(() => handler({ Records: twoDatasets() }).catch(() => undefined));
+    const lines = await printedBy(() => handle(twoDatasets()).catch(() => undefined));
 
     // Assess
     expect(messages(lines, 'lake write failed; failing the batch so Lambda retries it whole')).toEqual([

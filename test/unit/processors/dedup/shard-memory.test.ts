@@ -69,4 +69,25 @@ describe('the dedup memory of a consumer', () => {
     await process(memory, T0 + 1, [rec('a', 2)]);
     expect(table.items).toHaveLength(1);
   });
+
+  it('tells a later (cold) invocation which batches remembered their entries, by the id they gave', async () => {
+    const table = fakeDedupTable();
+    const warm = consumer(table, 'archive');
+    const split = await warm.split('shard-0', T0, [rec('a', 1)], id);
+    await warm.remember('shard-0', T0, rec('a', 1).sequenceNumber, split.remembered, 'batch-1');
+    const cold = consumer(table, 'archive');
+    await cold.split('shard-0', T0 + 1000, [rec('b', 2)], id);
+    expect(table.items[0]?.batchId).toBe('batch-1');
+    expect([warm, cold].map((memory) => memory.remembersBatch('shard-0', 'batch-1'))).toEqual([true, true]);
+    expect(cold.remembersBatch('shard-0', 'batch-2')).toBe(false);
+  });
+
+  it('forgets a batch id with its item once the horizon has passed', async () => {
+    const table = fakeDedupTable();
+    const memory = consumer(table, 'archive');
+    const split = await memory.split('shard-0', T0, [rec('a', 1)], id);
+    await memory.remember('shard-0', T0, rec('a', 1).sequenceNumber, split.remembered, 'batch-1');
+    await memory.split('shard-0', T0 + HORIZON + 1, [rec('b', 2)], id);
+    expect(memory.remembersBatch('shard-0', 'batch-1')).toBe(false);
+  });
 });

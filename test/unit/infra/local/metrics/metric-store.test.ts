@@ -174,3 +174,27 @@ describe('the local metric store', () => {
     expect(store.series(records, 'Sum', 1000, NOW, NOW + 1000).values).toEqual([3]);
   });
 });
+
+describe('percentiles in the local metric store', () => {
+  const AT = 1_800_000_000_000;
+  const latency: MetricId = { namespace: 'AWS/ApiGateway', name: 'Latency', dimensions: { ApiName: 'api' } };
+
+  it('answers p99 of a metric put as a distribution, per period', () => {
+    const store = new MetricStore({ clock: () => AT });
+    for (let i = 1; i <= 100; i++) store.put(latency, i === 100 ? 900 : 5, AT - 1000, { distribution: true });
+    const p50 = store.series(latency, 'p50', 60_000, AT - 60_000, AT).values.find((v) => v !== null);
+    const p100 = store.series(latency, 'p100', 60_000, AT - 60_000, AT).values.find((v) => v !== null);
+    expect(p50).toBeGreaterThanOrEqual(5);
+    expect(p50).toBeLessThan(5.5);
+    expect(p100).toBe(900);
+  });
+
+  it('has no percentile of a metric put without its distribution, and refuses a statistic it does not know', () => {
+    const store = new MetricStore({ clock: () => AT });
+    store.put(latency, 5, AT - 1000);
+    expect(store.series(latency, 'p99', 60_000, AT - 60_000, AT).values.every((v) => v === null)).toBe(true);
+    expect(() => store.series(latency, 'p101' as never, 60_000, AT - 60_000, AT)).toThrow(
+      'statistic must be one of Sum, Average, Maximum, Minimum, SampleCount or a percentile such as p99 (given p101)',
+    );
+  });
+});

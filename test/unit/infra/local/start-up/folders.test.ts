@@ -10,7 +10,9 @@ describe('cloudFolders', () => {
     });
 
     // Assess
-    expect(folders).toEqual({
+    const { logGroupFile, ...paths } = folders;
+    expect(logGroupFile?.('CollectorAccessLog')).toBe(join('/state', 'logs', 'CollectorAccessLog.log'));
+    expect(paths).toEqual({
       stateDir: '/state',
       assemblyDir: join('/state', 'cdk.out'),
       s3Data: join('/state', 's3'),

@@ -29,4 +29,28 @@ describe('cloudStateOf', () => {
       endpoints,
     });
   });
+
+  it('names the collector and the demo shop when they run', () => {
+    // Prepare
+    const resources = {
+      lakeBucket: named('lake'),
+      rollupsTable: named('rollups'),
+      eventStream: named('events'),
+    } as unknown as StackResources;
+    const plan = { buckets: [named('lake')] } as unknown as CloudPlan;
+    const endpoints = { kinesis: 'http://k', dynamodb: 'http://d', s3: 'http://s', sns: 'http://n' };
+
+    // Act
+    const state = cloudStateOf('/state/s3', plan, resources, endpoints, {
+      collector: 'http://127.0.0.1:4100/prod/v1/events',
+      shop: 'http://127.0.0.1:4571/',
+    });
+
+    // Assess
+    expect(state).toMatchObject({
+      collector: 'http://127.0.0.1:4100/prod/v1/events',
+      shop: 'http://127.0.0.1:4571/',
+    });
+    expect(state).not.toHaveProperty('faults');
+  });
 });

@@ -1,0 +1,111 @@
+import type { ApiAccessEntry } from './apigateway/start-rest-apis.ts';
+import { LatencyHistogram } from './metrics/latency-histogram.ts';
+
+/** Why the collector refused events: a whole request's status, or a PutRecords entry's error code. */
+export type RefusalReason =
+  | 'throttled'
+  | 'unavailable'
+  | 'invalid'
+  | 'too-large'
+  | 'forbidden'
+  | 'unsupported-media-type'
+  | 'other';
+
+export interface CollectorFiguresSnapshot {
+  /** Requests to the collector's event routes answered, preflights excluded. */
+  readonly requests: number;
+  readonly eventsAccepted: number;
+  /** Events refused, by reason; a refused event a client resends and gets accepted counts in both. */
+  readonly eventsRefused: Readonly<Partial<Record<RefusalReason, number>>>;
+  /** Requests answered per status. */
+  readonly byStatus: Readonly<Record<string, number>>;
+  /** From a request's arrival to its answer, as the local API Gateway measured it. */
+  readonly latencyP50Ms?: number;
+  readonly latencyP99Ms?: number;
+}
+
+const REASON_OF_STATUS: Readonly<Record<number, RefusalReason>> = {
+  400: 'invalid',
+  403: 'forbidden',
+  413: 'too-large',
+  415: 'unsupported-media-type',
+  429: 'throttled',
+  503: 'unavailable',
+};
+
+const reasonOfEntry = (error: string): RefusalReason =>
+  error === 'ProvisionedThroughputExceededException' || error === 'KMSThrottlingException'
+    ? 'throttled'
+    : error === 'InternalFailure'
+      ? 'unavailable'
+      : 'other';
+
+/** Events in a request body (an array, or `{ "events": [...] }`); 0 when it is not one. */
+const eventsInBody = (body: string): number => {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (Array.isArray(parsed)) return parsed.length;
+    const events = (parsed as { events?: unknown } | null)?.events;
+    return Array.isArray(events) ? events.length : 0;
+  } catch {
+    return 0;
+  }
+};
+
+interface CollectorAnswerBody {
+  readonly accepted?: unknown;
+  readonly refused?: readonly { readonly error?: unknown }[];
+}
+
+/**
+ * The edge figures `npm start` shows: the collector's requests, the events it put into the stream and those it
+ * refused and why, and its latency — read from the local API Gateway's answers (its access log, in effect).
+ */
+export class CollectorFigures {
+  private requests = 0;
+  private accepted = 0;
+  private readonly refused = new Map<RefusalReason, number>();
+  private readonly statuses = new Map<number, number>();
+  private readonly latency = new LatencyHistogram();
+
+  /** `apiLogicalId`: the collector's API; answers of other APIs, and preflights, are not the collector's figures. */
+  constructor(private readonly apiLogicalId: string) {}
+
+  readonly record = (entry: ApiAccessEntry): void => {
+    if (entry.apiLogicalId !== this.apiLogicalId || entry.request.httpMethod !== 'POST') return;
+    const { status, body } = entry.answer;
+    this.requests++;
+    this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
+    this.latency.add(entry.latencyMs);
+    if (status === 200 || status === 207) this.countEntries(body);
+    else this.refuse(REASON_OF_STATUS[status] ?? 'other', eventsInBody(entry.request.body));
+  };
+
+  snapshot(): CollectorFiguresSnapshot {
+    const p50 = this.latency.percentile(50);
+    const p99 = this.latency.percentile(99);
+    return {
+      requests: this.requests,
+      eventsAccepted: this.accepted,
+      eventsRefused: Object.fromEntries(this.refused),
+      byStatus: Object.fromEntries([...this.statuses].map(([status, n]) => [String(status), n])),
+      ...(p50 === undefined ? {} : { latencyP50Ms: p50 }),
+      ...(p99 === undefined ? {} : { latencyP99Ms: p99 }),
+    };
+  }
+
+  private countEntries(body: string): void {
+    let answer: CollectorAnswerBody;
+    try {
+      answer = JSON.parse(body) as CollectorAnswerBody;
+    } catch {
+      return;
+    }
+    if (typeof answer.accepted === 'number') this.accepted += answer.accepted;
+    for (const entry of answer.refused ?? []) this.refuse(reasonOfEntry(String(entry.error)), 1);
+  }
+
+  private refuse(reason: RefusalReason, events: number): void {
+    if (events > 0) this.refused.set(reason, (this.refused.get(reason) ?? 0) + events);
+  }
+}
