@@ -22,8 +22,16 @@ export interface StopRequests {
   cloudIsUp(): void;
 }
 
+/** Where the signals come from: the process, or a stand-in in tests. */
+export interface SignalSource {
+  on(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+}
+
 /** Listens for SIGINT and SIGTERM for the rest of the process. */
-export const listenForCtrlC = (): StopRequests => {
+export const listenForCtrlC = (
+  source: SignalSource = process,
+  exit: (code: number) => void = (code) => process.exit(code),
+): StopRequests => {
   const stop = new AbortController();
   const force = new AbortController();
   let lastSignalMs = 0;
@@ -44,11 +52,11 @@ export const listenForCtrlC = (): StopRequests => {
       force.abort();
     } else {
       // Still starting (nothing to save yet) or a third Ctrl-C: quit; DynamoDB Local is killed on 'exit'.
-      process.exit(130);
+      exit(130);
     }
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  source.on('SIGINT', onSignal);
+  source.on('SIGTERM', onSignal);
   return {
     stop: stop.signal,
     force: force.signal,

@@ -1,16 +1,15 @@
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateStreamCommand, type KinesisClient, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamTruth } from '../../commands/truth/stream-truth.ts';
 import { expectedRollups, rollupDifferences } from '../../commands/verify/ground-truth-rollups.ts';
 import { localKinesisClient } from '../../infra/local/clients.ts';
 import { type LocalServer, startKinesis } from '../../infra/local/servers/kinesis-server.ts';
-import { freePort, freePortRange } from '../../infra/local/servers/ports.ts';
+import { freePort } from '../../infra/local/servers/ports.ts';
 import { asRecords, sampleEvents } from './support/events.ts';
-import { signalProcessGroup } from './support/process-group.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const SETTINGS = {
@@ -36,12 +35,6 @@ const savedRead = (stateDir: string): number => {
     return 0;
   }
 };
-
-/** Running processes of a process group, and the DynamoDB Local JVMs listening on a port. */
-const dynamoDbJvms = (port: number): string[] =>
-  execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
-    .split('\n')
-    .filter((line) => line.includes('DynamoDBLocal.jar') && new RegExp(`-port ${port}\\b`).test(line));
 
 describe('the stream recount killed with SIGKILL mid-catch-up', () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'streamlake-truth-kill-'));
@@ -116,71 +109,5 @@ describe('the stream recount killed with SIGKILL mid-catch-up', () => {
     // Sums compare within the decimal-vs-binary tolerance: one pass adds in another order across shards.
     expect(rollupDifferences(expectedRollups(events), truth.recount.rollups.values)).toEqual([]);
     expect(existsSync(join(stateDir, 'truth.json.tmp'))).toBe(false);
-  });
-});
-
-describe('npm start killed with SIGKILL, then started again on the same state', () => {
-  const stateDir = mkdtempSync(join(tmpdir(), 'streamlake-crash-'));
-  let child: ChildProcess | undefined;
-  afterEach(() => {
-    signalProcessGroup(child?.pid, 'SIGKILL');
-    child = undefined;
-  });
-  afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
-
-  const start = (args: string[]) => {
-    const output = { stdout: '', stderr: '' };
-    child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'commands/start/start.ts', '--state-dir', stateDir, ...args],
-      {
-        cwd: REPO,
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    child.stdout?.on('data', (chunk) => (output.stdout += chunk));
-    child.stderr?.on('data', (chunk) => (output.stderr += chunk));
-    const closed = new Promise<number | null>((resolve) => child?.once('close', (code) => resolve(code)));
-    return { output, closed, pid: child.pid ?? 0 };
-  };
-
-  it('ends with a verify that finds no difference, and npm run verify agrees', async () => {
-    // Prepare: a run killed, process group and all, while events flow (put but never written down anywhere).
-    const first = await freePortRange(5);
-    const killed = start(['--rate', '300', '--duration', '120', '--base-port', String(first)]);
-    await waitFor(() => /out [1-9]/.test(killed.output.stderr), 150_000, 'events flowing');
-    await sleep(2_000);
-    signalProcessGroup(killed.pid, 'SIGKILL');
-    await killed.closed;
-    await waitFor(
-      () => dynamoDbJvms(first + 1).length === 0,
-      20_000,
-      'the killed run’s DynamoDB Local stopping',
-    );
-
-    // Act: a second run on the same state, then the command a user runs afterwards.
-    const second = await freePortRange(5);
-    const again = start(['--rate', '200', '--duration', '3', '--base-port', String(second)]);
-    const code = await again.closed;
-    child = undefined;
-    const verify = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'commands/verify/verify-cli.ts', '--state-dir', stateDir],
-      { cwd: REPO, encoding: 'utf8' },
-    );
-
-    // Assert
-    expect({ code, stderr: again.output.stderr.slice(-2000) }).toMatchObject({ code: 0 });
-    expect(again.output.stdout).toMatch(
-      /verify \(npm run verify\)\n {2}no differences across \d+ rollup items/,
-    );
-    expect(again.output.stdout).toMatch(
-      /stream truth .*truth\.json \(a recount of the stream: stream [\d,]+ records/,
-    );
-    expect(verify.stdout).toMatch(
-      /^no differences across \d+ rollup items \(stream, DynamoDB, lake\); stream [\d,]+ records/,
-    );
-    expect(verify.status).toBe(0);
   });
 });

@@ -147,33 +147,6 @@ describe('npm start', () => {
     await serversStopped(basePort);
   });
 
-  it('the same Ctrl-C twice, 50 ms apart, counts once: it still drains, verifies and exits 0', async () => {
-    const basePort = await freePortRange(6);
-    // start.ts alone: the duplicate is the test's, not a wrapper's, so this is deterministic.
-    const run = startInGroup('node', [
-      '--forever',
-      '--rate',
-      '200',
-      '--state-dir',
-      stateDir,
-      '--base-port',
-      String(basePort),
-    ]);
-    await eventsFlowing(run);
-    ctrlC(run);
-    await sleep(50);
-    ctrlC(run);
-    expect(await ended(run)).toMatchObject({ code: 0 });
-    const { stdout, stderr } = run.output;
-    expect(stdout).toContain('streamlake demo summary');
-    expect(stdout).toMatch(/drain {19}caught up/);
-    expect(stdout).toMatch(/no differences across \d+ rollup items/);
-    expect(stderr.match(/stopping:/g)).toHaveLength(1);
-    expect(stderr).not.toContain('stopping now');
-    expect(stderr).not.toMatch(/ECONNREFUSED|connection refused/i);
-    await serversStopped(basePort);
-  });
-
   it('a second Ctrl-C a moment later stops without catching up: checkpoints, summary, verify skipped, exit 130', async () => {
     const basePort = await freePortRange(6);
     // A long batching window keeps the aggregator behind, so there is a drain for the second Ctrl-C to cut.
