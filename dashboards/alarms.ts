@@ -1,3 +1,4 @@
+import { type DeviceThresholds, deviceAlarms } from './devices.ts';
 import { type EdgeThresholds, edgeAlarms } from './edge.ts';
 import { kinesisMetrics, lakeMetrics, lambdaMetrics, pipelineMetric, tableMetrics } from './metrics.ts';
 import type { ConsumerKey, OpsResources } from './resources.ts';
@@ -23,7 +24,7 @@ export interface AlarmSpec {
 }
 
 /** What makes an ops alarm go off; every value is configurable per deployment. */
-export interface OpsThresholds extends EdgeThresholds {
+export interface OpsThresholds extends EdgeThresholds, DeviceThresholds {
   /** Oldest record a consumer has yet to process, in seconds, per consumer. */
   readonly iteratorAgeSeconds: Readonly<Record<ConsumerKey, number>>;
   /** Consecutive one-minute periods above the iterator-age threshold. */
@@ -47,6 +48,7 @@ export const DEFAULT_OPS_THRESHOLDS: OpsThresholds = {
   noIncomingRecordsMinutes: 15,
   collectorErrorRatePercent: 1,
   collectorThrottlesPerMinute: 0,
+  deviceRuleErrorsPerMinute: 0,
 };
 
 const MINUTE = 60;
@@ -174,6 +176,9 @@ export const opsAlarms = (resources: OpsResources, thresholds: OpsThresholds): A
       "Check the producers (their unsent-records report and credentials) and the stream's write throttles; the pipeline itself is idle, not broken.",
   });
   if (resources.collector) alarms.push(...edgeAlarms(resources.collector, thresholds));
+  if (resources.devices) {
+    alarms.push(...deviceAlarms(resources.devices, resources.lakeBucketName, thresholds));
+  }
   return alarms;
 };
 
@@ -216,5 +221,6 @@ export const validateThresholds = (thresholds: OpsThresholds): OpsThresholds => 
   check('noIncomingRecordsMinutes', thresholds.noIncomingRecordsMinutes, 'periods');
   check('collectorErrorRatePercent', thresholds.collectorErrorRatePercent, 'percent');
   check('collectorThrottlesPerMinute', thresholds.collectorThrottlesPerMinute, 'amount');
+  check('deviceRuleErrorsPerMinute', thresholds.deviceRuleErrorsPerMinute, 'amount');
   return thresholds;
 };

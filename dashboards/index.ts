@@ -1,4 +1,5 @@
 export * from './alarms.ts';
+export * from './devices.ts';
 export * from './edge.ts';
 export * from './metrics.ts';
 export * from './ops-dashboard.ts';

@@ -79,12 +79,13 @@ export const tableMetrics = (tableName: string, title: string) => {
 export const lakeMetrics = (bucketName: string) => {
   const of = (filterId: string, name: string, label: string, unit: Unit) =>
     metric('AWS/S3', name, { BucketName: bucketName, FilterId: filterId }, 'Sum', label, unit);
-  const { lakeOutput, quarantine, onFailure } = LAKE_METRIC_FILTERS;
+  const { lakeOutput, quarantine, onFailure, deviceErrors } = LAKE_METRIC_FILTERS;
   return {
     lakePuts: of(lakeOutput.id, 'PutRequests', 'lake objects written', 'Count'),
     lakeBytes: of(lakeOutput.id, 'BytesUploaded', 'lake bytes written', 'Bytes'),
     quarantinePuts: of(quarantine.id, 'PutRequests', 'quarantine objects written', 'Count'),
     onFailurePuts: of(onFailure.id, 'PutRequests', 'on-failure records written', 'Count'),
+    deviceErrorPuts: of(deviceErrors.id, 'PutRequests', 'kept under errors/iot/', 'Count'),
   };
 };
 

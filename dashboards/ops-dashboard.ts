@@ -1,3 +1,4 @@
+import { devicesRow } from './devices.ts';
 import { edgeRow } from './edge.ts';
 import {
   kinesisMetrics,
@@ -30,7 +31,7 @@ const perSecond = (of: MetricSpec, label = `${of.label}/s`): SeriesSpec => ({ ki
 
 /**
  * The ops dashboard, defined once: CDK renders it as a CloudWatch dashboard, the local cloud serves
- * it live on 127.0.0.1. Rows follow the data flow: edge → stream → functions → processing → tables → lake → alerts.
+ * it live on 127.0.0.1. Rows follow the data flow: edges (web, devices) → stream → functions → processing → tables → lake → alerts.
  */
 export const opsDashboard = (resources: OpsResources): DashboardSpec => {
   const aggregate = consumerOf(resources, 'aggregate');
@@ -217,6 +218,7 @@ export const opsDashboard = (resources: OpsResources): DashboardSpec => {
     rows: [
       overview,
       ...(resources.collector ? [edgeRow(resources.collector, resources.streamName)] : []),
+      ...(resources.devices ? [devicesRow(resources.devices, resources.lakeBucketName)] : []),
       flow,
       kinesis,
       lambda,

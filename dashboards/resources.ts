@@ -36,6 +36,11 @@ export interface CollectorResource {
   readonly stage: string;
 }
 
+/** The device edge's IoT topic rule, by the name its metrics carry (plain text, no token). */
+export interface DeviceEdgeResource {
+  readonly ruleName: string;
+}
+
 export interface OpsResources {
   readonly streamName: string;
   readonly consumers: readonly ConsumerResource[];
@@ -46,6 +51,8 @@ export interface OpsResources {
   readonly alertsTopicName: string;
   /** The web collector, when the stack has one: the dashboard's Edge row and its alarms. */
   readonly collector?: CollectorResource;
+  /** The device edge, when the stack has one: the dashboard's Devices row and its alarm. */
+  readonly devices?: DeviceEdgeResource;
 }
 
 /**
@@ -56,6 +63,8 @@ export const LAKE_METRIC_FILTERS = {
   lakeOutput: { id: 'LakeOutput', prefix: 'lake/' },
   quarantine: { id: 'Quarantine', prefix: 'quarantine/' },
   onFailure: { id: 'OnFailureRecords', prefix: 'aws/lambda/' },
+  /** What the device rule's error action keeps: messages its Kinesis action could not put, with the reason. */
+  deviceErrors: { id: 'DeviceRuleErrors', prefix: 'errors/iot/' },
 } as const;
 
 /** The consumer of a key; every stack has all three. */

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import type { AnalyticsSettings } from './constructs/analytics-catalog.ts';
 import type { WebCollectorSettings } from './constructs/collector/settings.ts';
+import type { DeviceEdgeSettings } from './constructs/device-edge/settings.ts';
 import type { EventTimePolicy } from './constructs/event-time-policy.ts';
 import type { FanoutTuning } from './constructs/fanout-tuning.ts';
 import type { OpsThresholdSettings } from './constructs/ops-thresholds.ts';
@@ -129,6 +130,10 @@ export const CONTEXT_SETTINGS = {
     keyRateLimit: ['streamlake:collectorKeyRateLimit', 'number'],
     keyBurstLimit: ['streamlake:collectorKeyBurstLimit', 'number'],
   } satisfies ContextSpecFor<WebCollectorSettings>,
+  /** The device edge; see `StreamlakeStackProps.devices`. */
+  devices: {
+    errorExpiration: ['streamlake:deviceErrorExpirationDays', 'days'],
+  } satisfies ContextSpecFor<DeviceEdgeSettings>,
   /** Where the tracker is served from; see `StreamlakeStackProps.tracker`. */
   trackerHosting: {
     /** e.g. `-c streamlake:trackerDomainNames=cdn.shop.example` */
@@ -145,6 +150,7 @@ export const CONTEXT_SETTINGS = {
     noIncomingRecordsMinutes: ['streamlake:opsNoIncomingRecordsMinutes', 'number'],
     collectorErrorRatePercent: ['streamlake:opsCollectorErrorRatePercent', 'number'],
     collectorThrottlesPerMinute: ['streamlake:opsCollectorThrottlesPerMinute', 'number'],
+    deviceRuleErrorsPerMinute: ['streamlake:opsDeviceRuleErrorsPerMinute', 'number'],
   } satisfies ContextSpecFor<OpsThresholdSettings>,
 } as const;
 

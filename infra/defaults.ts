@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { MetricType } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LAKE_METRIC_FILTERS } from '../dashboards/index.ts';
 import { DEFAULT_LAKE_PREFIX, DEFAULT_QUARANTINE_PREFIX } from '../processors/shared/lake-layout.ts';
 
 /** The repository root, so paths in the template do not depend on the working directory. */
@@ -157,6 +158,17 @@ export const DEFAULTS = {
     /** Chromium caps a preflight's max-age at two hours. */
     preflightMaxAge: Duration.hours(2),
     accessLogRetention: RetentionDays.ONE_MONTH,
+  },
+  /** The device edge: IoT Core topic rule → Kinesis PutRecord (infra/constructs/device-edge.ts). */
+  deviceEdge: {
+    /** The one topic a device may publish its events to; its policy names it with the device's thing name. */
+    telemetryTopic: (deviceId: string) => `streamlake/devices/${deviceId}/telemetry`,
+    /** The first IoT SQL version with object literals, which the rule's `edge` is. */
+    sqlVersion: '2016-03-23',
+    /** Where the error action keeps, in the lake bucket, each message the Kinesis action could not put. */
+    errorPrefix: LAKE_METRIC_FILTERS.deviceErrors.prefix,
+    /** As long as the quarantine: both hold input the pipeline has not processed, for a replay. */
+    errorExpiration: Duration.days(30),
   },
   /** The tracker's two builds in a private bucket behind CloudFront (infra/constructs/tracker-hosting.ts). */
   trackerHosting: {

@@ -10,6 +10,8 @@ import { ArchiveStage } from './constructs/archive-stage.ts';
 import type { WebCollectorSettings } from './constructs/collector/settings.ts';
 import { DedupStore } from './constructs/dedup-store.ts';
 import { DerivedStore } from './constructs/derived-store.ts';
+import type { DeviceEdgeSettings } from './constructs/device-edge/settings.ts';
+import { DeviceEdge } from './constructs/device-edge.ts';
 import { EventStream } from './constructs/event-stream.ts';
 import { type EventTimePolicy, resolveEventTimePolicy } from './constructs/event-time-policy.ts';
 import { FanoutStage } from './constructs/fanout-stage.ts';
@@ -72,6 +74,14 @@ export interface StreamlakeStackProps extends StackProps {
   readonly collector?: WebCollectorSettings;
 
   /**
+   * The device edge (IoT Core topic rule → the stream): how long the error action's objects under `errors/iot/`
+   * are kept; given here it wins over its context key (`streamlake:deviceErrorExpirationDays`).
+   *
+   * @default - context, else Duration.days(30)
+   */
+  readonly devices?: DeviceEdgeSettings;
+
+  /**
    * Where the browser tracker is served: a custom domain and its certificate, which CloudFront needs to refuse
    * TLS below 1.2; each one given here wins over its context key (`streamlake:trackerDomainNames`,
    * `streamlake:trackerCertificateArn`).
@@ -119,6 +129,8 @@ export interface StreamlakeStackProps extends StackProps {
    *   of 5 minutes (`streamlake:opsCollectorErrorRatePercent`, 0 to 100). @default 1
    * - `collectorThrottlesPerMinute`: the web collector's 429 responses per minute, two minutes in a row
    *   (`streamlake:opsCollectorThrottlesPerMinute`, at least 0). @default 0
+   * - `deviceRuleErrorsPerMinute`: device messages per minute the IoT rule failed to put into the stream, to
+   *   keep, or to parse (`streamlake:opsDeviceRuleErrorsPerMinute`, at least 0). @default 0
    *
    * @default - context, then DEFAULT_OPS_THRESHOLDS in dashboards/alarms.ts
    */
@@ -170,6 +182,8 @@ export class StreamlakeStack extends Stack {
   readonly events: EventStream;
   /** The web edge: API Gateway → Kinesis PutRecords, browsers by origin, server-side sources by API key. */
   readonly collector: WebCollector;
+  /** The device edge: IoT Core topic rule → Kinesis PutRecord, devices by certificate and IoT policy. */
+  readonly devices: DeviceEdge;
   /** The browser tracker's builds: a private bucket behind CloudFront. */
   readonly trackerHosting: TrackerHosting;
   readonly rollups: RollupStore;
@@ -197,7 +211,7 @@ export class StreamlakeStack extends Stack {
   constructor(scope: Construct, id: string, props: StreamlakeStackProps = {}) {
     super(scope, id, {
       description:
-        'streamlake: browser tracker (CloudFront + S3), web collector (API Gateway) and producers -> Kinesis -> aggregate Lambda -> DynamoDB rollups -> fan-out Lambda -> derived tables + SNS alerts; archive Lambda -> Parquet lake -> Glue/Athena; ops dashboard + alarms -> SNS ops topic',
+        'streamlake: browser tracker (CloudFront + S3), web collector (API Gateway), devices (IoT Core rule) and producers -> Kinesis -> aggregate Lambda -> DynamoDB rollups -> fan-out Lambda -> derived tables + SNS alerts; archive Lambda -> Parquet lake -> Glue/Athena; ops dashboard + alarms -> SNS ops topic',
       ...props,
     });
     const settings = this.settings(CONTEXT_SETTINGS.stack, props);
@@ -218,6 +232,11 @@ export class StreamlakeStack extends Stack {
       onFailureExpiration: settings.onFailureExpiration,
       noncurrentVersionExpiration: settings.noncurrentVersionExpiration,
       removalPolicy,
+    });
+    this.devices = new DeviceEdge(this, 'Devices', {
+      ...this.settings(CONTEXT_SETTINGS.devices, props.devices),
+      events: this.events.stream,
+      lake: this.lake.bucket,
     });
     this.aggregate = new AggregateStage(this, 'Aggregate', {
       ...this.settings(CONTEXT_SETTINGS.aggregate, props.aggregate),
@@ -269,6 +288,14 @@ export class StreamlakeStack extends Stack {
     new CfnOutput(this, 'CollectorServerUrl', { value: this.collector.serverUrl });
     new CfnOutput(this, 'CollectorApiId', { value: this.collector.api.restApiId });
     new CfnOutput(this, 'CollectorApiKeyId', { value: this.collector.apiKey.keyId });
+    new CfnOutput(this, 'DeviceTopicRuleName', { value: this.devices.rule.ref });
+    new CfnOutput(this, 'DevicePolicyName', { value: this.devices.policy.ref });
+    new CfnOutput(this, 'DeviceThingTypeName', { value: this.devices.thingType.ref });
+    new CfnOutput(this, 'DeviceTelemetryTopic', {
+      description:
+        'The topic each device publishes its events to, {deviceId} being its thing name and client id',
+      value: this.devices.telemetryTopicOf('{deviceId}'),
+    });
     new CfnOutput(this, 'TrackerScriptUrl', {
       description: 'The tracker as an ES module: <script type="module"> or import()',
       value: this.trackerHosting.urlOf(TRACKER_FILE_NAMES.module),
@@ -353,6 +380,7 @@ export class StreamlakeStack extends Stack {
       lakeBucketName: this.lake.bucket.bucketName,
       alertsTopicName: this.alerting.topic.topicName,
       collector: { apiName: this.collector.apiName, stage: this.collector.stageName },
+      devices: { ruleName: this.devices.ruleName },
     };
     const thresholds = resolveOpsThresholds(
       this.settings(CONTEXT_SETTINGS.opsThresholds, props.opsThresholds),

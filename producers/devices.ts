@@ -39,6 +39,9 @@ interface Device {
   readonly buffered: Reading[];
 }
 
+/** The id (thing name) of the simulated device number `index`: dev-0000, dev-0001, … */
+export const simulatedDeviceId = (index: number): string => `dev-${index.toString().padStart(4, '0')}`;
+
 const round2 = (value: number) => Math.round(value * 100) / 100;
 const clamp = (value: number, min: number, max: number) => Math.min(Math.max(value, min), max);
 
@@ -76,7 +79,7 @@ export class DeviceFleetSimulator implements EventSource {
       const nominalTemperature = r.gaussian(22, 3);
       const nominalHumidity = clamp(r.gaussian(45, 10), 10, 90);
       return {
-        deviceId: `dev-${i.toString().padStart(4, '0')}`,
+        deviceId: simulatedDeviceId(i),
         firmware: r.pick(['1.4.2', '1.5.0', '2.0.1']),
         nominalTemperature,
         nominalHumidity,

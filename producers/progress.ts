@@ -1,3 +1,4 @@
+import type { DeviceFigures } from './device-figures.ts';
 import type { EdgeFigures } from './edge-figures.ts';
 
 /** What a running producer has done so far. */
@@ -15,6 +16,8 @@ export interface ProducerProgress {
   readonly elapsedMs: number;
   /** What the producer saw of the web collector so far, when it sends through one. */
   readonly edge?: EdgeFigures;
+  /** What the producer saw of the device edge so far, when devices publish over MQTT. */
+  readonly devices?: DeviceFigures;
 }
 
 const count = (n: number) => n.toLocaleString('en-US');

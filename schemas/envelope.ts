@@ -34,8 +34,17 @@ export const envelopeFields = (schema: string, version: number) => ({
 /** The property an edge adds to each event it forwards; producers writing to the stream directly leave it out. */
 export const EDGE_FIELD = 'edge';
 
-/** Longest edge strings kept; an edge cuts longer header values to these lengths before it forwards them. */
-export const EDGE_LIMITS = { requestId: 128, userAgent: 512, origin: 256 } as const;
+/**
+ * Longest edge strings kept; an edge cuts longer header values to these lengths before it forwards them. A client
+ * id and a topic are never cut: IoT Core refuses longer ones (client ids up to 128 bytes, topics up to 256).
+ */
+export const EDGE_LIMITS = {
+  requestId: 128,
+  userAgent: 512,
+  origin: 256,
+  clientId: 128,
+  topic: 256,
+} as const;
 
 const IPV4_OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 /**
@@ -45,23 +54,31 @@ const IPV4_OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 export const TRUNCATED_IP = `^((${IPV4_OCTET}\\.){3}0|([0-9a-fA-F]{1,4}:){1,3}:|::)$`;
 
 /**
- * What an edge (the web collector; later the device broker) knows of the request that carried an event: when
- * it arrived, which request it was, where from — what every edge can tell (IoT Core's rule SQL has parse_time,
- * traceid() and sourceip()). One flat closed object rather than a union per edge: a second edge adds its own
- * optional fields (a broker's clientId, topic), each one more nullable lake column, and the fields an edge sets
- * tell which edge it was. Not part of the event's identity: a resend through an edge gets a new receivedAt and
- * requestId and is still the same event (the duplicate memory keys on eventId alone).
+ * What an edge (the web collector, the device broker's topic rule) knows of the request that carried an event:
+ * when it arrived and which request it was — what every edge can tell (IoT Core's rule SQL has parse_time and
+ * traceid()) — and what each edge adds of its own: the collector the truncated source address, user agent and
+ * origin; the topic rule the MQTT client id and topic (IoT SQL cannot truncate an address, so it sends none). One
+ * flat closed object rather than a union per edge: each edge's own fields are one more nullable lake column, and
+ * the fields an edge sets tell which edge it was. Not part of the event's identity: a resend through an edge gets
+ * a new receivedAt and requestId and is still the same event (the duplicate memory keys on eventId alone).
  */
 export const EdgeContext = Type.Object(
   {
     /** When the edge received the request (UTC, milliseconds), by the edge's clock. */
     receivedAt: Type.String({ pattern: UTC_TIME }),
-    /** The edge's id of the request (API Gateway's $context.requestId). */
+    /** The edge's id of the request (API Gateway's $context.requestId, IoT Core's traceid()). */
     requestId: Type.String({ minLength: 1, maxLength: EDGE_LIMITS.requestId, pattern: '^[!-~]+$' }),
-    sourceIp: Type.String({ pattern: TRUNCATED_IP }),
+    /** Where the request came from, truncated (the web collector only). */
+    sourceIp: Type.Optional(Type.String({ pattern: TRUNCATED_IP })),
     userAgent: Type.Optional(Type.String({ minLength: 1, maxLength: EDGE_LIMITS.userAgent })),
     /** The request's Origin header, as a browser sends it. */
     origin: Type.Optional(Type.String({ minLength: 1, maxLength: EDGE_LIMITS.origin })),
+    /** The MQTT client id that published the event: the device's thing name (IoT Core's clientid()). */
+    clientId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: EDGE_LIMITS.clientId, pattern: '^[!-~]+$' }),
+    ),
+    /** The MQTT topic it was published to (IoT Core's topic()). */
+    topic: Type.Optional(Type.String({ minLength: 1, maxLength: EDGE_LIMITS.topic })),
   },
   { additionalProperties: false },
 );

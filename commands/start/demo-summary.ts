@@ -1,7 +1,9 @@
 import type { CollectorFiguresSnapshot } from '../../infra/local/collector-figures.ts';
 import { type LiveFigures, liveText } from '../../infra/local/dashboard/live-figures.ts';
+import type { IotFigures } from '../../infra/local/iot/local-iot.ts';
 import type { ProducerProgress } from '../../producers/progress.ts';
 import { streamText } from '../verify/verify-lake.ts';
+import { deviceLiveText, deviceSummaryLines } from './device-text.ts';
 import { edgeLiveText, edgeSummaryLine } from './edge-text.ts';
 import type { DemoRun } from './run-demo.ts';
 
@@ -11,17 +13,19 @@ const FANOUT = 'streamlake-fanout';
 
 const n = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 1 });
 
-/** The one live line: what went in, what came out, how far behind the consumers are, what fired. */
+/** The one live line: what went in (and through which edge), what came out, how far behind the consumers are, what fired. */
 export const liveLine = (
   producer: ProducerProgress,
   live: LiveFigures,
   edge?: CollectorFiguresSnapshot,
+  iot?: IotFigures,
 ): string => {
   const seconds = Math.max(producer.elapsedMs / 1000, 0.001);
   return [
     `${Math.round(seconds)}s`,
     `sent ${n(producer.sent)}`,
     edgeLiveText(edge),
+    deviceLiveText(producer.devices, iot),
     liveText(live),
     producer.failed ? `UNSENT ${n(producer.failed)}` : '',
   ]
@@ -68,6 +72,7 @@ export const demoSummary = (run: DemoRun): string => {
       .join(', ')}; ${n(producers.poisonSent)} poison on purpose)`,
     `  unsent                  ${n(producers.unsentCount)}${producers.unsentCount ? ` ${JSON.stringify(producers.unsentByError)}` : ''}`,
     ...[edgeSummaryLine(cloud.collectorFigures?.snapshot())].filter((line) => line !== undefined),
+    ...deviceSummaryLines(producers.devices, cloud.iot?.figures()),
     `  processed by aggregator ${n(stats.processed)} records in ${n(stats.invocations)} invocations${run.drained ? '' : ' (NOT caught up)'}`,
     `  aggregated              ${n(m.get('RecordsAggregated', AGGREGATE))}`,
     `  quarantined             ${n(m.get('RecordsQuarantined', AGGREGATE))}${quarantined ? ` (${quarantined})` : ''}`,

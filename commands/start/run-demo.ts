@@ -7,6 +7,7 @@ import { type ProducerSummary, runProducers } from '../../producers/run-producer
 import { keepCaughtUp } from '../truth/keep-caught-up.ts';
 import { liveRecountSettings } from '../truth/recount-settings.ts';
 import { StreamTruth } from '../truth/stream-truth.ts';
+import { type DemoDevices, registerDemoDevices } from './demo-devices.ts';
 import { PipelineStats } from './pipeline-stats.ts';
 import type { StartOptions } from './start-options.ts';
 
@@ -25,12 +26,16 @@ export interface DemoRun {
   readonly drainMs: number;
   /** The stream recount verify compares against (`<stateDir>/truth.json`), caught up when producing stopped. */
   readonly truth: StreamTruth;
+  /** The simulated devices, when they published over MQTT. */
+  readonly devices?: DemoDevices;
 }
 
 export interface DemoHooks {
   onReady?(cloud: LocalCloud): void;
   /** The ops dashboard is being served (before any event is produced). */
   onOpsReady?(ops: LocalOps): void;
+  /** The simulated devices are registered with the local CA (before any event is produced). */
+  onDevicesReady?(devices: DemoDevices): void;
   /** Each alert the pipeline publishes to its SNS topic, as one line. */
   onAlert?(line: string): void;
   onProgress?(producer: ProducerProgress, stats: PipelineStats, cloud: LocalCloud, ops: LocalOps): void;
@@ -100,13 +105,17 @@ const startCloud = (options: StartOptions, hooks: DemoHooks): Promise<LocalCloud
     },
   });
 
-/** The ops dashboard and the stream recount, opened once the cloud is up; the cloud is stopped if either fails. */
+/**
+ * The ops dashboard, the stream recount and the devices' registration, done once the cloud is up; the cloud is
+ * stopped if any fails.
+ */
 const openAroundCloud = async (
   cloud: LocalCloud,
   options: StartOptions,
   hooks: DemoHooks,
-): Promise<{ ops: LocalOps; truth: StreamTruth }> => {
+): Promise<{ ops: LocalOps; truth: StreamTruth; devices: DemoDevices | undefined }> => {
   try {
+    const devices = await registerDemoDevices(cloud, options);
     const truth = await StreamTruth.open({
       stateDir: options.stateDir,
       kinesis: cloud.clients.kinesis,
@@ -118,7 +127,7 @@ const openAroundCloud = async (
       port: options.dashboardPort ?? (options.basePort ? options.basePort + 4 : 0),
       ...(hooks.onAlert ? { onAlarm: hooks.onAlert } : {}),
     });
-    return { ops, truth };
+    return { ops, truth, devices };
   } catch (error) {
     await cloud.stop();
     throw error;
@@ -167,8 +176,9 @@ export const runDemo = async (
 ): Promise<DemoRun> => {
   const cloud = await startCloud(options, hooks);
   hooks.onReady?.(cloud);
-  const { ops, truth } = await openAroundCloud(cloud, options, hooks);
+  const { ops, truth, devices } = await openAroundCloud(cloud, options, hooks);
   hooks.onOpsReady?.(ops);
+  if (devices) hooks.onDevicesReady?.(devices);
   const stats = new PipelineStats();
   const mappings = new AbortController();
   const aggregateOnly = options.consumers === 'aggregate';
@@ -192,6 +202,7 @@ export const runDemo = async (
       devices: options.devices,
       poisonRate: options.poisonRate,
       ...collectorOf(cloud, options),
+      ...(devices ? { deviceEdge: devices.deviceEdge } : {}),
       signal: stop,
       onProgress: (progress) => (latest = progress),
     });
@@ -204,7 +215,7 @@ export const runDemo = async (
     const drained = await drain(cloud, truth, include, force);
     const drainMs = Date.now() - producedAt;
     if (latest) hooks.onProgress?.(latest, stats, cloud, ops);
-    return { cloud, ops, stats, producers, ...drained, drainMs, truth };
+    return { cloud, ops, stats, producers, ...drained, drainMs, truth, ...(devices ? { devices } : {}) };
   } finally {
     recounting.abort();
     clearInterval(ticker);

@@ -42,9 +42,16 @@ export interface StartOptions {
    * route, with the stack's API key), as sites' events do, or straight into Kinesis. @default 'collector'
    */
   readonly webVia?: 'collector' | 'kinesis';
+  /**
+   * How the simulated devices' telemetry reaches the stream: over MQTT through the local broker and topic rule,
+   * each device with its own certificate, as devices do on AWS IoT Core, or straight into Kinesis.
+   * @default 'mqtt' when the stack declares the device edge, else 'kinesis'
+   */
+  readonly devicesVia?: 'mqtt' | 'kinesis';
 }
 
 const WEB_PATHS = ['collector', 'kinesis'] as const;
+const DEVICE_PATHS = ['mqtt', 'kinesis'] as const;
 
 /** `--web-via`: one of WEB_PATHS, or an error naming the given text. */
 const webViaOf = (text: string | undefined): 'collector' | 'kinesis' => {
@@ -52,6 +59,14 @@ const webViaOf = (text: string | undefined): 'collector' | 'kinesis' => {
   const path = WEB_PATHS.find((p) => p === text);
   if (!path) throw new UsageError(`--web-via must be collector or kinesis (given "${text}")`);
   return path;
+};
+
+/** `--devices-via`: one of DEVICE_PATHS, or an error naming the given text; undefined: the stack decides. */
+const devicesViaOf = (text: string | undefined): { devicesVia?: 'mqtt' | 'kinesis' } => {
+  if (text === undefined) return {};
+  const path = DEVICE_PATHS.find((p) => p === text);
+  if (!path) throw new UsageError(`--devices-via must be mqtt or kinesis (given "${text}")`);
+  return { devicesVia: path };
 };
 
 /** The simulators' share of poison records in the demo: enough to show the quarantine at work. */
@@ -85,14 +100,15 @@ const readStartOptions = (given: GivenArguments): StartOptions => ({
   ),
   ...(given.flag('faults') ? { faults: true } : {}),
   webVia: webViaOf(given.text('web-via')),
+  ...devicesViaOf(given.text('devices-via')),
 });
 
 export const START_COMMAND: Command<StartOptions> = {
   command: 'npm start',
   synopsis: '[options]',
-  description: `Brings up the local cloud (Kinesis, DynamoDB Local, S3, SNS on 127.0.0.1), deploys the Streamlake stack
-onto it, serves the ops dashboard, runs the web-session and IoT-device simulators, and prints a
-summary when done.`,
+  description: `Brings up the local cloud (Kinesis, DynamoDB Local, S3, SNS, the web collector and the MQTT broker on
+127.0.0.1), deploys the Streamlake stack onto it, serves the ops dashboard, runs the web-session and
+IoT-device simulators, and prints a summary when done.`,
   options: {
     rate: {
       ...SIMULATION_OPTIONS.rate,
@@ -129,6 +145,13 @@ summary when done.`,
       help: `collector: the web clickstream goes over HTTP through the local web collector, as a site's
 events do (default); kinesis: straight into the stream, as before the collector`,
     },
+    'devices-via': {
+      type: 'string',
+      value: 'PATH',
+      help: `mqtt: each simulated device publishes over MQTT (TLS, its own certificate from the local CA)
+to the local broker, whose topic rule puts it into the stream, as on AWS IoT Core (default);
+kinesis: straight into the stream, as before the device edge`,
+    },
     'state-dir': stateDirOption('where servers keep data, checkpoints and logs (default .streamlake)'),
     fresh: {
       type: 'boolean',
@@ -139,7 +162,7 @@ only once Java and the ports have been checked) instead of continuing`,
       type: 'string',
       value: 'N',
       help: `first of four loopback ports for Kinesis, DynamoDB, S3, SNS (default 4567); the ops
-dashboard takes base + 4, the demo shop base + 5`,
+dashboard takes base + 4, the demo shop base + 5, the MQTT broker (mqtts) base + 6`,
     },
     'dashboard-port': {
       type: 'string',

@@ -35,14 +35,19 @@ const terminalHooks = (options: StartOptions, requests: StopRequests): DemoHooks
         `local cloud up: Kinesis ${cloud.endpoints.kinesis}, DynamoDB ${cloud.endpoints.dynamodb}, S3 ${cloud.endpoints.s3}, SNS ${cloud.endpoints.sns}\n` +
           (cloud.collectorUrl ? `collect: ${cloud.collectorUrl}\n` : '') +
           (cloud.shopUrl ? `shop: ${cloud.shopUrl}\n` : '') +
+          (cloud.iot ? `mqtt: ${cloud.iot.url}\n` : '') +
           (cloud.faults ? `${faultsLine(cloud.faults.control)}\n` : '') +
           `producing ${options.rate} events/s ${options.forever ? 'until Ctrl-C' : `for ${options.durationSeconds}s`} …`,
       );
     },
     onOpsReady: (ops) => console.error(`ops dashboard: ${ops.url}`),
+    onDevicesReady: (devices) =>
+      console.error(
+        `devices: ${n(devices.registered)} registered with the local CA in ${(devices.registerMs / 1000).toFixed(1)}s, each publishing over MQTT with its own certificate (${options.stateDir}/iot/devices/)`,
+      ),
     onAlert: (line) => process.stderr.write(tty ? `\r\x1b[2K${line}\n` : `${line}\n`),
     onProgress: (producer, _stats, cloud, ops) => {
-      const line = liveLine(producer, ops.live(), cloud.collectorFigures?.snapshot());
+      const line = liveLine(producer, ops.live(), cloud.collectorFigures?.snapshot(), cloud.iot?.figures());
       process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
     },
   };

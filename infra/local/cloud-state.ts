@@ -22,6 +22,8 @@ export interface CloudState {
   readonly collector?: string;
   /** The demo shop (`http://127.0.0.1:<port>/`), served beside the collector; only while it runs. */
   readonly shop?: string;
+  /** The MQTT broker (`mqtts://127.0.0.1:<port>`), when the stack declares a device policy; only while it runs. */
+  readonly mqtt?: string;
 }
 
 /** Written once the servers are up, so tools like `npm run rollups` find the data after they stop. */

@@ -19,6 +19,7 @@ import { CheckpointStore } from './esm/checkpoints.ts';
 import { DynamoDbStreamMappingPoller } from './esm/dynamodb-stream-poller.ts';
 import { type Invoke, KinesisMappingPoller, type PollerObserver } from './esm/kinesis-poller.ts';
 import { type FaultInjection, startFaultInjection } from './faults/fault-injection.ts';
+import type { LocalIot } from './iot/local-iot.ts';
 import { handlerModule, LocalFunction } from './lambda/local-function.ts';
 import { ApiAccessLogs } from './logs/api-access-logs.ts';
 import { observeAll } from './metrics/mapping-metrics.ts';
@@ -31,6 +32,7 @@ import { withAllowedOrigin } from './shop/allowed-origins.ts';
 import { type LocalShop, shopOrigin, startShop } from './shop/shop-server.ts';
 import type { StackResources } from './stack-resources.ts';
 import { type CloudFolders, cloudFolders } from './start-up/folders.ts';
+import { startCloudIot } from './start-up/iot.ts';
 import { type CloudMetrics, cloudMetrics } from './start-up/metrics.ts';
 import { assertServicePortsFree, servicePorts } from './start-up/ports.ts';
 import { provision } from './start-up/provision.ts';
@@ -50,8 +52,8 @@ export interface LocalCloudOptions extends SynthOptions {
   /** Empty the state folder first — only one streamlake created (see state-dir.ts). @default false */
   readonly fresh?: boolean;
   /**
-   * First of four consecutive loopback ports (Kinesis, DynamoDB, S3, SNS); the demo shop gets base + 5. 0 picks
-   * free ones. @default 0
+   * First of four consecutive loopback ports (Kinesis, DynamoDB, S3, SNS); the demo shop gets base + 5, the MQTT
+   * broker base + 6. 0 picks free ones. @default 0
    */
   readonly basePort?: number;
   /** Shards of an on-demand stream. @default 2 */
@@ -147,6 +149,7 @@ export class LocalCloud {
   readonly apiAccessLogs: ApiAccessLogs;
   /** The demo shop (infra/local/shop/), served when the stack declares a collector. */
   shop?: LocalShop;
+  private localIot?: LocalIot;
   private readonly functions = new Map<string, LocalFunction>();
   private ops?: LocalOps;
   private readonly servers: CloudServers;
@@ -242,10 +245,19 @@ export class LocalCloud {
       });
       const collectorUrl = cloud.collectorUrl;
       if (collectorUrl) cloud.shop = await startShop({ port: ports.shop, collectorUrl });
+      cloud.localIot = await startCloudIot({
+        devicePolicy: synthesized.devicePolicy,
+        plan: cloud.plan,
+        port: ports.mqtt,
+        folders,
+        clients: cloud.clients,
+        store: metrics.store,
+      });
       saveCloudState(folders, cloud.plan, cloud.resources, cloud.endpoints, {
         faults: faults?.control,
         collector: collectorUrl,
         shop: cloud.shopUrl,
+        mqtt: cloud.iot?.url,
       });
     } catch (error) {
       await cloud.stop();
@@ -395,6 +407,14 @@ export class LocalCloud {
     return base ? `${base}${path.replace(/^\//, '')}` : undefined;
   }
 
+  /**
+   * The local IoT Core (infra/local/iot/): the MQTT broker with its CA, device registry and the stack's device
+   * policy, handing what it accepts to the template's topic rules; undefined for a stack without a device policy.
+   */
+  get iot(): LocalIot | undefined {
+    return this.localIot;
+  }
+
   /** The demo shop's `http://127.0.0.1:<port>/`, when the stack declares a collector. */
   get shopUrl(): string | undefined {
     return this.shop?.url;
@@ -404,6 +424,8 @@ export class LocalCloud {
     await this.ttl.stop();
     await this.ops?.stop();
     await this.shop?.stop();
+    // Before the servers: the rule engine finishes writing what the broker accepted.
+    await this.localIot?.stop();
     await this.restApis?.stop();
     await Promise.all([...this.functions.values()].map((fn) => fn.stop()));
     await this.faults?.stop();

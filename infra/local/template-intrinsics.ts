@@ -67,7 +67,8 @@ export class TemplateIntrinsics {
       props.BucketName ??
       props.FunctionName ??
       props.RoleName ??
-      props.TopicName;
+      props.TopicName ??
+      props.RuleName;
     return typeof explicit === 'string' ? explicit : physicalName(this.account, logicalId, resource.Type);
   }
 

@@ -1,9 +1,13 @@
 import type { RestApiPlan } from './apigateway/api-plan.ts';
 import type { DynamoDbStreamMappingSettings, StreamMappingSettings } from './esm/settings.ts';
+import type { IotPolicyPlan } from './iot/iot-policy.ts';
+import type { TopicRulePlan } from './iot/rules/topic-rule-plan.ts';
 import type { MetricFilterPlan } from './logs/metric-filter-plan.ts';
 import { restApisFromTemplate } from './template-apis.ts';
 import { type FunctionNotRun, functionsNotRunLocally } from './template-functions.ts';
 import { TemplateIntrinsics } from './template-intrinsics.ts';
+import { topicRulesFromTemplate } from './template-iot.ts';
+import { iotPoliciesFromTemplate } from './template-iot-policies.ts';
 import { mappingsFromTemplate } from './template-mappings.ts';
 import { metricFiltersFromTemplate } from './template-metric-filters.ts';
 
@@ -81,6 +85,10 @@ export interface CloudPlan {
   readonly restApis: RestApiPlan[];
   /** Metric filters on the template's log groups, applied to the log lines the local cloud writes for them. */
   readonly metricFilters: MetricFilterPlan[];
+  /** IoT topic rules, run by the local rule engine (iot/rules/rule-engine.ts) on what the broker accepts. */
+  readonly topicRules: TopicRulePlan[];
+  /** IoT policies; the broker (iot/mqtt-broker.ts) enforces the one the stack's DevicePolicyName names. */
+  readonly iotPolicies: IotPolicyPlan[];
 }
 
 /** A bucket's `MetricsConfigurations`, as declared. */
@@ -167,5 +175,7 @@ export const planFromTemplate = (template: Template, account: LocalAccount): Clo
     ...mappingsFromTemplate(mappings, { streams, tables, buckets, functions }, resolve),
     restApis: restApisFromTemplate(template, resolve),
     metricFilters: metricFiltersFromTemplate(template),
+    topicRules: topicRulesFromTemplate(template, intrinsics, account),
+    iotPolicies: iotPoliciesFromTemplate(template, resolve),
   };
 };

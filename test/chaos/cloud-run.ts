@@ -11,9 +11,9 @@ export const cloudArgs = (context: ScenarioContext, extra: readonly string[]): s
   context.stateDir,
   '--base-port',
   String(context.basePort),
-  // base + 5 is the demo shop's (infra/local/start-up/ports.ts).
+  // base + 5 is the demo shop's, base + 6 the MQTT broker's (infra/local/start-up/ports.ts).
   '--dashboard-port',
-  String(context.basePort + 6),
+  String(context.basePort + 7),
   '--archive-window',
   '3',
   ...extra,

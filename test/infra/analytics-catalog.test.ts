@@ -63,12 +63,14 @@ describe.each(DATASETS)('AnalyticsCatalog %s table', (dataset) => {
 
     const columns: { Name: string; Type: string }[] = tableInputOf(stack, dataset).StorageDescriptor.Columns;
 
-    expect(columns.slice(-5)).toEqual([
+    expect(columns.slice(-7)).toEqual([
       { Name: 'edge_received_at', Type: 'timestamp' },
       { Name: 'edge_request_id', Type: 'string' },
       { Name: 'edge_source_ip', Type: 'string' },
       { Name: 'edge_user_agent', Type: 'string' },
       { Name: 'edge_origin', Type: 'string' },
+      { Name: 'edge_client_id', Type: 'string' },
+      { Name: 'edge_topic', Type: 'string' },
     ]);
     expect(columns.slice(0, 4).map((c) => c.Name)).toEqual(['schema', 'version', 'event_id', 'event_time']);
   });

@@ -139,7 +139,7 @@ describe('LakeBucket', () => {
     expect(rules.filter((rule) => rule.Prefix?.startsWith('lake/'))).toEqual([]);
   });
 
-  it('counts PUT requests under lake/, quarantine/ and aws/lambda/ with one S3 request-metrics filter each', () => {
+  it('counts PUT requests under lake/, quarantine/, aws/lambda/ and errors/iot/ with one S3 request-metrics filter each', () => {
     const { template, lakeId, logsId } = lakeIn(emptyStack());
 
     const resources = template.toJSON().Resources;
@@ -148,6 +148,7 @@ describe('LakeBucket', () => {
       { Id: 'LakeOutput', Prefix: 'lake/' },
       { Id: 'Quarantine', Prefix: 'quarantine/' },
       { Id: 'OnFailureRecords', Prefix: 'aws/lambda/' },
+      { Id: 'DeviceRuleErrors', Prefix: 'errors/iot/' },
     ]);
     expect(resources[logsId].Properties.MetricsConfigurations).toBeUndefined();
   });

@@ -11,6 +11,7 @@ import { AnalyticsCatalog, type AnalyticsCatalogProps } from '../../infra/constr
 import { ArchiveStage, type ArchiveStageProps } from '../../infra/constructs/archive-stage.ts';
 import { DedupStore } from '../../infra/constructs/dedup-store.ts';
 import { DerivedStore } from '../../infra/constructs/derived-store.ts';
+import { DeviceEdge, type DeviceEdgeProps } from '../../infra/constructs/device-edge.ts';
 import { FanoutStage, type FanoutStageProps } from '../../infra/constructs/fanout-stage.ts';
 import { WebCollector, type WebCollectorProps } from '../../infra/constructs/web-collector.ts';
 import { createStreamlakeApp } from '../../infra/streamlake-app.ts';
@@ -118,4 +119,18 @@ export function webCollectorStack(settings: Partial<WebCollectorProps> = {}): {
   const stream = new Stream(stack, 'Events');
   const collector = new WebCollector(stack, 'Collector', { events: stream, ...settings });
   return { stack, collector, stream };
+}
+
+/** A fresh stack holding only a DeviceEdge over a plain stream and bucket. */
+export function deviceEdgeStack(settings: Partial<DeviceEdgeProps> = {}): {
+  stack: Stack;
+  devices: DeviceEdge;
+  stream: Stream;
+  lake: Bucket;
+} {
+  const stack = emptyStack();
+  const stream = new Stream(stack, 'Events');
+  const lake = new Bucket(stack, 'Lake');
+  const devices = new DeviceEdge(stack, 'Devices', { events: stream, lake, ...settings });
+  return { stack, devices, stream, lake };
 }

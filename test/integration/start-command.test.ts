@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { assertPortFree, freePortRange } from '../../infra/local/servers/ports.ts';
+import { BASE_PORT_SPAN } from '../../infra/local/start-up/ports.ts';
 import { signalProcessGroup } from './support/process-group.ts';
 
 const START = ['--import', 'tsx', 'commands/start/start.ts'];
@@ -86,7 +87,7 @@ describe('npm start', () => {
   /** Every server of the run has stopped: no JVM on its DynamoDB port, every port free. */
   const serversStopped = async (basePort: number) => {
     expect(dynamoDbJvms(basePort + 1)).toEqual([]);
-    for (const port of [basePort, basePort + 1, basePort + 2, basePort + 3, basePort + 4, basePort + 5])
+    for (let port = basePort; port < basePort + BASE_PORT_SPAN; port++)
       await assertPortFree(port, 'a stopped server');
   };
 
@@ -115,7 +116,7 @@ describe('npm start', () => {
 
   it('Ctrl-C to the process group drains with every server up, verifies, prints the summary and exits 0', async () => {
     // Kinesis, DynamoDB, S3, SNS and the dashboard take five ports from the base port on.
-    const basePort = await freePortRange(6);
+    const basePort = await freePortRange(BASE_PORT_SPAN);
     const run = startInGroup('npm start', [
       '--forever',
       '--rate',
@@ -148,7 +149,7 @@ describe('npm start', () => {
   });
 
   it('a second Ctrl-C a moment later stops without catching up: checkpoints, summary, verify skipped, exit 130', async () => {
-    const basePort = await freePortRange(6);
+    const basePort = await freePortRange(BASE_PORT_SPAN);
     // A long batching window keeps the aggregator behind, so there is a drain for the second Ctrl-C to cut.
     const run = startInGroup('npm start', [
       '--forever',

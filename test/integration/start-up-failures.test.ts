@@ -15,6 +15,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { LocalCloud } from '../../infra/local/local-cloud.ts';
 import { assertJava } from '../../infra/local/servers/dynamodb-server.ts';
 import { freePort, freePortRange } from '../../infra/local/servers/ports.ts';
+import { BASE_PORT_SPAN } from '../../infra/local/start-up/ports.ts';
 import { prepareStateDir, STATE_MARKER } from '../../infra/local/state-dir.ts';
 
 const START = ['--import', 'tsx', 'commands/start/start.ts'];
@@ -72,7 +73,7 @@ describe('the local cloud refuses to start with a clear message', () => {
     const dir = join(root, 'x');
     mkdirSync(dir);
     writeFileSync(join(dir, 'notes.txt'), 'mine');
-    const basePort = await freePortRange(5);
+    const basePort = await freePortRange(BASE_PORT_SPAN);
     const result = spawnSync(
       process.execPath,
       [...START, '--fresh', '--state-dir', dir, '--base-port', String(basePort)],

@@ -24,6 +24,8 @@ export interface CloudFolders {
   /** Where a log group the template declares gets its lines (a REST API's access log): `logs/<logical id>.log`. */
   readonly logGroupFile?: (logGroupLogicalId: string) => string;
   readonly checkpointsFile?: string;
+  /** The broker's refusals and the rule engine's errors (`logs/iot.log`). */
+  readonly iotLog?: string;
 }
 
 /** The layout of a state folder (`stateDir`), or of a new temporary folder when there is none. */
@@ -50,5 +52,6 @@ export const cloudFolders = (
     functionsLog: join(stateDir, 'logs', 'functions.log'),
     logGroupFile: (logGroup) => join(stateDir, 'logs', `${logGroup}.log`),
     checkpointsFile: join(stateDir, 'checkpoints.json'),
+    iotLog: join(stateDir, 'logs', 'iot.log'),
   };
 };

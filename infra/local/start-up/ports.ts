@@ -8,6 +8,8 @@ export interface ServicePorts {
   readonly sns: number;
   /** The demo shop, served when the stack declares a collector; its origin is on the collector's allow-list. */
   readonly shop: number;
+  /** The MQTT broker (mqtts), run when the stack declares a device policy (the local IoT Core). */
+  readonly mqtt: number;
 }
 
 /** How each service is named when its port is taken (the message says what to do). */
@@ -17,13 +19,24 @@ const SERVICE_NAMES: Record<keyof ServicePorts, string> = {
   s3: 'S3',
   sns: 'SNS',
   shop: 'the demo shop',
+  mqtt: 'the MQTT broker',
 };
 
 /**
  * Where each service sits from `basePort`: four consecutive ports (Kinesis, DynamoDB, S3, SNS), then the shop
- * at base + 5 — base + 4 is the ops dashboard's (commands/start).
+ * at base + 5 and the MQTT broker at base + 6 — base + 4 is the ops dashboard's (commands/start).
  */
-const OFFSETS: Record<keyof ServicePorts, number> = { kinesis: 0, dynamodb: 1, s3: 2, sns: 3, shop: 5 };
+const OFFSETS: Record<keyof ServicePorts, number> = {
+  kinesis: 0,
+  dynamodb: 1,
+  s3: 2,
+  sns: 3,
+  shop: 5,
+  mqtt: 6,
+};
+
+/** Ports a `--base-port N` run takes: N … N + 6 (the dashboard's N + 4 among them). */
+export const BASE_PORT_SPAN = Math.max(...Object.values(OFFSETS)) + 1;
 
 /** The services' ports from `basePort` (see OFFSETS), or free ones the OS picks when 0. */
 export const servicePorts = async (
@@ -38,9 +51,9 @@ export const servicePorts = async (
 };
 
 /**
- * Rejects naming the first port (in service order) something already holds. The shop's port is checked even for
- * a stack without a collector: the checks run before the synth tells whether it has one (and before --fresh
- * deletes anything).
+ * Rejects naming the first port (in service order) something already holds. The shop's and the broker's ports are
+ * checked even for a stack without a collector or device policy: the checks run before the synth tells whether it
+ * has one (and before --fresh deletes anything).
  */
 export const assertServicePortsFree = async (ports: ServicePorts): Promise<void> => {
   for (const service of Object.keys(OFFSETS) as (keyof ServicePorts)[]) {

@@ -4,11 +4,12 @@ import type { StackResources } from '../stack-resources.ts';
 import type { CloudPlan } from '../template.ts';
 import type { CloudFolders } from './folders.ts';
 
-/** What runs beside the servers, each only when started: the fault control, the collector, the demo shop. */
+/** What runs beside the servers, each only when started: the fault control, the collector, the demo shop, the broker. */
 export interface RunningExtras {
   readonly faults?: string | undefined;
   readonly collector?: string | undefined;
   readonly shop?: string | undefined;
+  readonly mqtt?: string | undefined;
 }
 
 /**
@@ -20,7 +21,7 @@ export const cloudStateOf = (
   plan: CloudPlan,
   resources: StackResources,
   endpoints: LocalEndpoints,
-  { faults, collector, shop }: RunningExtras = {},
+  { faults, collector, shop, mqtt }: RunningExtras = {},
 ): CloudState => ({
   lakeBucket: resources.lakeBucket.name,
   s3Directory: s3Data,
@@ -32,6 +33,7 @@ export const cloudStateOf = (
   ...(faults ? { faults } : {}),
   ...(collector ? { collector } : {}),
   ...(shop ? { shop } : {}),
+  ...(mqtt ? { mqtt } : {}),
 });
 
 /** Leaves `cloud.json` in the state folder; a cloud without one leaves nothing behind. */

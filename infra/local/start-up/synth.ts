@@ -1,10 +1,12 @@
 import { createStreamlakeApp, type StreamlakeAppOptions } from '../../streamlake-app.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../clients.ts';
 import { type LocalOpsView, localOpsView } from '../dashboard/local-ops-view.ts';
+import type { IotPolicyPlan } from '../iot/iot-policy.ts';
 import { provideRuntimeSdk } from '../lambda/runtime-sdk.ts';
 import { type SchedulePlan, schedulesFromTemplate } from '../schedules.ts';
 import { type StackResources, stackResources } from '../stack-resources.ts';
 import { type CloudPlan, planFromTemplate, type Template } from '../template.ts';
+import { devicePolicyOf } from '../template-iot-policies.ts';
 
 export interface SynthOptions {
   /** CDK context for the synth, e.g. a shorter batching window for a demo. */
@@ -21,6 +23,8 @@ export interface SynthesizedCloud {
   readonly schedules: SchedulePlan[];
   /** The stack's ops dashboard and alarms, with this cloud's physical names. */
   readonly opsView: LocalOpsView;
+  /** The IoT policy the stack's DevicePolicyName names: every local device certificate gets it; none, no broker. */
+  readonly devicePolicy?: IotPolicyPlan;
 }
 
 /**
@@ -44,6 +48,7 @@ export const synthesizeCloud = (assemblyDir: string, options: SynthOptions): Syn
     resources: stackResources(template, plan, stack.stackName),
     schedules: schedulesFromTemplate(template, LOCAL_REGION, LOCAL_ACCOUNT_ID),
     opsView: localOpsView(stack, plan),
+    devicePolicy: devicePolicyOf(template, plan, stack.stackName),
   };
   provideRuntimeSdk(assemblyDir);
   return synthesized;

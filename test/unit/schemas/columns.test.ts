@@ -49,6 +49,8 @@ describe('datasetColumns', () => {
       'edge_source_ip',
       'edge_user_agent',
       'edge_origin',
+      'edge_client_id',
+      'edge_topic',
     ]);
   });
 
@@ -128,6 +130,8 @@ describe.each(['clickstream', 'telemetry'] as const)('the %s edge columns', (dat
       { name: 'edge_source_ip', subfield: 'sourceIp', kind: 'string', nullable: true },
       { name: 'edge_user_agent', subfield: 'userAgent', kind: 'string', nullable: true },
       { name: 'edge_origin', subfield: 'origin', kind: 'string', nullable: true },
+      { name: 'edge_client_id', subfield: 'clientId', kind: 'string', nullable: true },
+      { name: 'edge_topic', subfield: 'topic', kind: 'string', nullable: true },
     ]);
   });
 
@@ -146,6 +150,8 @@ describe.each(['clickstream', 'telemetry'] as const)('the %s edge columns', (dat
       { name: 'edge_source_ip', type: 'string' },
       { name: 'edge_user_agent', type: 'string' },
       { name: 'edge_origin', type: 'string' },
+      { name: 'edge_client_id', type: 'string' },
+      { name: 'edge_topic', type: 'string' },
     ]);
     expect(String(receivedAt?.type)).toBe('Timestamp<MILLISECOND>');
     expect(receivedAt?.nullable).toBe(true);

@@ -10,6 +10,14 @@ const detailOf = (event: object) => {
   return result.ok ? 'accepted' : `${result.reason}: ${result.detail}`;
 };
 
+/** The edge context the device rule adds (IoT Core's SQL): no source address, the client id and the topic. */
+const deviceEdge = (deviceId = 'sensor-0042') => ({
+  receivedAt: '2026-11-22T05:06:07.456Z',
+  requestId: '7e146a2c-95b5-6caf-98b9-50e3969734c7',
+  clientId: deviceId,
+  topic: `streamlake/devices/${deviceId}/telemetry`,
+});
+
 describe('the edge context every contract accepts', () => {
   it('is declared, optional, on every contract', () => {
     // Prepare
@@ -54,6 +62,18 @@ describe('the edge context every contract accepts', () => {
 
     // Assess
     expect(result.ok).toBe(true);
+  });
+
+  it('accepts the device rule context on telemetry events: no source address, the client id and the topic', () => {
+    // Prepare
+    const events = [reading(), statusChange()].map((event) => ({ ...event, edge: deviceEdge() }));
+
+    // Act
+    const results = events.map(validate);
+
+    // Assess
+    expect(results.map((r) => r.ok)).toEqual([true, true]);
+    expect(results[0]?.ok && results[0].event.edge).toEqual(deviceEdge());
   });
 
   it.each([
@@ -114,6 +134,19 @@ describe('the edge context every contract accepts', () => {
       '/edge/origin',
     ],
     ['a requestId that is a number', { requestId: 42 as unknown as string }, '/edge/requestId'],
+    ['an empty clientId', { clientId: '' }, '/edge/clientId'],
+    ['a clientId with a space', { clientId: 'sensor 1' }, '/edge/clientId'],
+    [
+      `a clientId over ${EDGE_LIMITS.clientId} characters`,
+      { clientId: 'c'.repeat(EDGE_LIMITS.clientId + 1) },
+      '/edge/clientId',
+    ],
+    ['an empty topic', { topic: '' }, '/edge/topic'],
+    [
+      `a topic over ${EDGE_LIMITS.topic} characters`,
+      { topic: 't'.repeat(EDGE_LIMITS.topic + 1) },
+      '/edge/topic',
+    ],
   ])('refuses %s as a schema violation naming %s', (_, edge, path) => {
     // Act
     const detail = detailOf(throughEdge(pageView(), edge));
@@ -128,6 +161,8 @@ describe('the edge context every contract accepts', () => {
       requestId: 'r'.repeat(EDGE_LIMITS.requestId),
       userAgent: 'u'.repeat(EDGE_LIMITS.userAgent),
       origin: `https://${'o'.repeat(EDGE_LIMITS.origin - 8)}`,
+      clientId: 'c'.repeat(EDGE_LIMITS.clientId),
+      topic: 't'.repeat(EDGE_LIMITS.topic),
     };
 
     // Act
@@ -139,21 +174,20 @@ describe('the edge context every contract accepts', () => {
 
   it('refuses a property the edge context does not declare, naming it', () => {
     // Prepare
-    const event = { ...pageView(), edge: { ...webEdge(), clientId: 'thing-1' } };
+    const event = { ...pageView(), edge: { ...webEdge(), thingName: 'thing-1' } };
 
     // Act
     const detail = detailOf(event);
 
     // Assess
     expect(detail).toMatch(
-      /^schema-violation: clickstream\.page_view v1: \/edge\/clientId Unexpected property/,
+      /^schema-violation: clickstream\.page_view v1: \/edge\/thingName Unexpected property/,
     );
   });
 
   it.each([
     ['missing receivedAt', 'receivedAt'],
     ['missing requestId', 'requestId'],
-    ['missing sourceIp', 'sourceIp'],
   ])('refuses an edge context %s, naming the field', (_, field) => {
     // Prepare
     const edge: Record<string, unknown> = { ...webEdge() };

@@ -39,6 +39,7 @@ describe('npm start command line', () => {
         '--dashboard-port=6000',
         '--faults',
         '--web-via=kinesis',
+        '--devices-via=kinesis',
       ]),
     ).toEqual({
       rate: 200,
@@ -56,7 +57,9 @@ describe('npm start command line', () => {
       dashboardPort: 6000,
       faults: true,
       webVia: 'kinesis',
+      devicesVia: 'kinesis',
     });
+    expect(parseStartArgs(['--devices-via', 'mqtt'])).toMatchObject({ devicesVia: 'mqtt' });
   });
 
   it('returns undefined for --help, whose text names every option it parses', () => {
@@ -76,6 +79,7 @@ describe('npm start command line', () => {
       '--base-port N',
       '--dashboard-port N',
       '--web-via PATH',
+      '--devices-via PATH',
       '-h, --help',
     ]) {
       expect(START_USAGE).toContain(`\n  ${option} `);
@@ -92,6 +96,9 @@ describe('npm start command line', () => {
     expect(usageErrorOf(() => parseStartArgs(['--dashboard-port=80'])).message).toMatch(/--dashboard-port/);
     expect(usageErrorOf(() => parseStartArgs(['--web-via=mqtt'])).message).toBe(
       '--web-via must be collector or kinesis (given "mqtt")',
+    );
+    expect(usageErrorOf(() => parseStartArgs(['--devices-via=http'])).message).toBe(
+      '--devices-via must be mqtt or kinesis (given "http")',
     );
     expect(usageErrorOf(() => parseStartArgs(['--bogus'])).message).toMatch(/Unknown option '--bogus'/);
     expect(usageErrorOf(() => parseStartArgs(['now'])).message).toMatch(/Unexpected argument 'now'/);

@@ -175,13 +175,20 @@ describe('encodeParquet', () => {
       throughEdge(reading({ eventId: uuidOf(201) }), { sourceIp: '2001:db8:85a3::' }),
       reading({ eventId: uuidOf(202) }),
       throughEdge(statusChange({ eventId: uuidOf(203) }), { userAgent: undefined, origin: undefined }),
+      throughEdge(reading({ eventId: uuidOf(204) }), {
+        sourceIp: undefined,
+        userAgent: undefined,
+        origin: undefined,
+        clientId: 'sensor-0042',
+        topic: 'streamlake/devices/sensor-0042/telemetry',
+      }),
     ];
     const path = fileOf(encodeParquet('telemetry', events));
 
     // Act
     const rows = await query(
       `SELECT event_id, epoch_ms(edge_received_at) AS received_ms, edge_request_id, edge_source_ip,
-              edge_user_agent, edge_origin FROM read_parquet('${path}')`,
+              edge_user_agent, edge_origin, edge_client_id, edge_topic FROM read_parquet('${path}')`,
     );
     const types =
       await query(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${path}'))
@@ -197,6 +204,8 @@ describe('encodeParquet', () => {
         edge_source_ip: '2001:db8:85a3::',
         edge_user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0',
         edge_origin: 'https://shop.example.com',
+        edge_client_id: null,
+        edge_topic: null,
       },
       {
         event_id: uuidOf(202),
@@ -205,6 +214,8 @@ describe('encodeParquet', () => {
         edge_source_ip: null,
         edge_user_agent: null,
         edge_origin: null,
+        edge_client_id: null,
+        edge_topic: null,
       },
       {
         event_id: uuidOf(203),
@@ -213,6 +224,18 @@ describe('encodeParquet', () => {
         edge_source_ip: '203.0.113.0',
         edge_user_agent: null,
         edge_origin: null,
+        edge_client_id: null,
+        edge_topic: null,
+      },
+      {
+        event_id: uuidOf(204),
+        received_ms: receivedMs,
+        edge_request_id: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+        edge_source_ip: null,
+        edge_user_agent: null,
+        edge_origin: null,
+        edge_client_id: 'sensor-0042',
+        edge_topic: 'streamlake/devices/sensor-0042/telemetry',
       },
     ]);
     expect(types).toEqual([
@@ -221,6 +244,8 @@ describe('encodeParquet', () => {
       { column_name: 'edge_source_ip', column_type: 'VARCHAR' },
       { column_name: 'edge_user_agent', column_type: 'VARCHAR' },
       { column_name: 'edge_origin', column_type: 'VARCHAR' },
+      { column_name: 'edge_client_id', column_type: 'VARCHAR' },
+      { column_name: 'edge_topic', column_type: 'VARCHAR' },
     ]);
   });
 

@@ -83,7 +83,9 @@ const edgeValue = fc
         fc.string({ minLength: 500, maxLength: 520 }),
       ),
       origin: fc.oneof(fc.constant('https://shop.example.com'), fc.string({ maxLength: 260 })),
-      clientId: fc.constant('thing-1'),
+      clientId: fc.oneof(fc.constant('thing-1'), fc.string({ maxLength: 140 })),
+      topic: fc.oneof(fc.constant('streamlake/devices/thing-1/telemetry'), fc.string({ maxLength: 260 })),
+      thingName: fc.constant('thing-1'),
     },
     { requiredKeys: [] },
   )
@@ -175,11 +177,15 @@ const truncatedIp = (ip: string) =>
   (isIPv4(ip) && ip.endsWith('.0') && !/(^|\.)0\d/.test(ip)) ||
   (isIPv6(ip) && ip.endsWith('::') && ip.split(':').filter(Boolean).length <= 3);
 
-/** An accepted edge context holds a real received time, a truncated address and strings every sink can carry. */
+/**
+ * An accepted edge context holds a real received time, a truncated address if any (the device rule sends none), a
+ * printable client id if any, and strings every sink can carry.
+ */
 const assessEdge = (edge: Record<string, unknown>) => {
   const receivedAt = String(edge.receivedAt);
   expect(new Date(Date.parse(receivedAt)).toISOString()).toBe(normalised(receivedAt));
-  expect(truncatedIp(String(edge.sourceIp))).toBe(true);
+  if (edge.sourceIp !== undefined) expect(truncatedIp(String(edge.sourceIp))).toBe(true);
+  if (edge.clientId !== undefined) expect(String(edge.clientId)).toMatch(/^[!-~]{1,128}$/);
   for (const value of Object.values(edge)) expect(encodable(String(value)) && value !== '').toBe(true);
 };
 

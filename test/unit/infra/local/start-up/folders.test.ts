@@ -22,6 +22,7 @@ describe('cloudFolders', () => {
       alertsFile: join('/state', 'alerts.jsonl'),
       functionsLog: join('/state', 'logs', 'functions.log'),
       checkpointsFile: join('/state', 'checkpoints.json'),
+      iotLog: join('/state', 'logs', 'iot.log'),
     });
   });
 

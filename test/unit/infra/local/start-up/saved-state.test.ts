@@ -30,7 +30,7 @@ describe('cloudStateOf', () => {
     });
   });
 
-  it('names the collector and the demo shop when they run', () => {
+  it('names the collector, the demo shop and the MQTT broker when they run', () => {
     // Prepare
     const resources = {
       lakeBucket: named('lake'),
@@ -44,12 +44,14 @@ describe('cloudStateOf', () => {
     const state = cloudStateOf('/state/s3', plan, resources, endpoints, {
       collector: 'http://127.0.0.1:4100/prod/v1/events',
       shop: 'http://127.0.0.1:4571/',
+      mqtt: 'mqtts://127.0.0.1:4572',
     });
 
     // Assess
     expect(state).toMatchObject({
       collector: 'http://127.0.0.1:4100/prod/v1/events',
       shop: 'http://127.0.0.1:4571/',
+      mqtt: 'mqtts://127.0.0.1:4572',
     });
     expect(state).not.toHaveProperty('faults');
   });
