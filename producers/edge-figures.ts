@@ -1,8 +1,8 @@
 import { LatencyHistogram } from '../infra/local/metrics/latency-histogram.ts';
 
 /**
- * Why the collector refused events, in the words the local collector's own figures use
- * (infra/local/collector-figures.ts), plus `network` for requests that got no answer at all.
+ * Why the collector refused events, by its answer (one home: the local collector's own figures read answers with
+ * these too, infra/local/collector-figures.ts), plus `network` for requests that got no answer at all.
  */
 export type EdgeRefusal =
   | 'throttled'

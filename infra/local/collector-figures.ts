@@ -1,15 +1,9 @@
+import { type EdgeRefusal, refusalOfEntry, refusalOfStatus } from '../../producers/edge-figures.ts';
 import type { ApiAccessEntry } from './apigateway/start-rest-apis.ts';
 import { LatencyHistogram } from './metrics/latency-histogram.ts';
 
-/** Why the collector refused events: a whole request's status, or a PutRecords entry's error code. */
-export type RefusalReason =
-  | 'throttled'
-  | 'unavailable'
-  | 'invalid'
-  | 'too-large'
-  | 'forbidden'
-  | 'unsupported-media-type'
-  | 'other';
+/** Why the collector refused events: one reading of its answers, shared with the producers' own figures. */
+export type RefusalReason = Exclude<EdgeRefusal, 'network'>;
 
 export interface CollectorFiguresSnapshot {
   /** Requests to the collector's event routes answered, preflights excluded. */
@@ -23,22 +17,6 @@ export interface CollectorFiguresSnapshot {
   readonly latencyP50Ms?: number;
   readonly latencyP99Ms?: number;
 }
-
-const REASON_OF_STATUS: Readonly<Record<number, RefusalReason>> = {
-  400: 'invalid',
-  403: 'forbidden',
-  413: 'too-large',
-  415: 'unsupported-media-type',
-  429: 'throttled',
-  503: 'unavailable',
-};
-
-const reasonOfEntry = (error: string): RefusalReason =>
-  error === 'ProvisionedThroughputExceededException' || error === 'KMSThrottlingException'
-    ? 'throttled'
-    : error === 'InternalFailure'
-      ? 'unavailable'
-      : 'other';
 
 /** Events in a request body (an array, or `{ "events": [...] }`); 0 when it is not one. */
 const eventsInBody = (body: string): number => {
@@ -78,7 +56,7 @@ export class CollectorFigures {
     this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
     this.latency.add(entry.latencyMs);
     if (status === 200 || status === 207) this.countEntries(body);
-    else this.refuse(REASON_OF_STATUS[status] ?? 'other', eventsInBody(entry.request.body));
+    else this.refuse(refusalOfStatus(status) as RefusalReason, eventsInBody(entry.request.body));
   };
 
   snapshot(): CollectorFiguresSnapshot {
@@ -102,7 +80,8 @@ export class CollectorFigures {
       return;
     }
     if (typeof answer.accepted === 'number') this.accepted += answer.accepted;
-    for (const entry of answer.refused ?? []) this.refuse(reasonOfEntry(String(entry.error)), 1);
+    for (const entry of answer.refused ?? [])
+      this.refuse(refusalOfEntry(String(entry.error)) as RefusalReason, 1);
   }
 
   private refuse(reason: RefusalReason, events: number): void {
