@@ -1,6 +1,7 @@
 import { type DeviceThresholds, deviceAlarms } from './devices.ts';
 import { type EdgeThresholds, edgeAlarms } from './edge.ts';
 import { kinesisMetrics, lakeMetrics, lambdaMetrics, pipelineMetric, tableMetrics } from './metrics.ts';
+import { type RawZoneThresholds, rawZoneAlarms } from './raw-zone.ts';
 import type { ConsumerKey, OpsResources } from './resources.ts';
 import type { SeriesSpec } from './series.ts';
 
@@ -24,7 +25,7 @@ export interface AlarmSpec {
 }
 
 /** What makes an ops alarm go off; every value is configurable per deployment. */
-export interface OpsThresholds extends EdgeThresholds, DeviceThresholds {
+export interface OpsThresholds extends EdgeThresholds, DeviceThresholds, RawZoneThresholds {
   /** Oldest record a consumer has yet to process, in seconds, per consumer. */
   readonly iteratorAgeSeconds: Readonly<Record<ConsumerKey, number>>;
   /** Consecutive one-minute periods above the iterator-age threshold. */
@@ -49,6 +50,7 @@ export const DEFAULT_OPS_THRESHOLDS: OpsThresholds = {
   collectorErrorRatePercent: 1,
   collectorThrottlesPerMinute: 0,
   deviceRuleErrorsPerMinute: 0,
+  rawZoneFreshnessSeconds: 900,
 };
 
 const MINUTE = 60;
@@ -179,6 +181,7 @@ export const opsAlarms = (resources: OpsResources, thresholds: OpsThresholds): A
   if (resources.devices) {
     alarms.push(...deviceAlarms(resources.devices, resources.lakeBucketName, thresholds));
   }
+  if (resources.rawZone) alarms.push(...rawZoneAlarms(resources.rawZone, thresholds));
   return alarms;
 };
 
@@ -222,5 +225,6 @@ export const validateThresholds = (thresholds: OpsThresholds): OpsThresholds => 
   check('collectorErrorRatePercent', thresholds.collectorErrorRatePercent, 'percent');
   check('collectorThrottlesPerMinute', thresholds.collectorThrottlesPerMinute, 'amount');
   check('deviceRuleErrorsPerMinute', thresholds.deviceRuleErrorsPerMinute, 'amount');
+  check('rawZoneFreshnessSeconds', thresholds.rawZoneFreshnessSeconds, 'amount');
   return thresholds;
 };

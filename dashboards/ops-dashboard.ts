@@ -10,6 +10,7 @@ import {
   tableMetrics,
   topicMetrics,
 } from './metrics.ts';
+import { rawZoneRow } from './raw-zone.ts';
 import { consumerOf, type OpsResources } from './resources.ts';
 import type { MetricSpec, SeriesSpec } from './series.ts';
 import type { DashboardRow, DashboardSpec, GraphWidgetSpec, WidgetSpec } from './widgets.ts';
@@ -31,7 +32,8 @@ const perSecond = (of: MetricSpec, label = `${of.label}/s`): SeriesSpec => ({ ki
 
 /**
  * The ops dashboard, defined once: CDK renders it as a CloudWatch dashboard, the local cloud serves
- * it live on 127.0.0.1. Rows follow the data flow: edges (web, devices) → stream → functions → processing → tables → lake → alerts.
+ * it live on 127.0.0.1. Rows follow the data flow: edges (web, devices) → stream → functions → processing → tables → lake
+ * → raw zone → alerts.
  */
 export const opsDashboard = (resources: OpsResources): DashboardSpec => {
   const aggregate = consumerOf(resources, 'aggregate');
@@ -225,6 +227,7 @@ export const opsDashboard = (resources: OpsResources): DashboardSpec => {
       processing,
       dynamodb,
       lakeRow,
+      ...(resources.rawZone ? [rawZoneRow(resources.rawZone)] : []),
       alerts,
     ],
   };

@@ -41,6 +41,14 @@ export interface DeviceEdgeResource {
   readonly ruleName: string;
 }
 
+/** The raw zone's Firehose delivery stream, by the name its metrics carry (plain text, no token), and where it writes. */
+export interface RawZoneResource {
+  readonly deliveryStreamName: string;
+  readonly bucketName: string;
+  /** The key prefix of the raw objects, e.g. `raw/`. */
+  readonly prefix: string;
+}
+
 export interface OpsResources {
   readonly streamName: string;
   readonly consumers: readonly ConsumerResource[];
@@ -53,6 +61,8 @@ export interface OpsResources {
   readonly collector?: CollectorResource;
   /** The device edge, when the stack has one: the dashboard's Devices row and its alarm. */
   readonly devices?: DeviceEdgeResource;
+  /** The raw zone, when the stack has one: the dashboard's Raw zone row and its freshness alarm. */
+  readonly rawZone?: RawZoneResource;
 }
 
 /**

@@ -5,7 +5,8 @@
 /** CloudWatch's statistics, percentiles (`p99`) included. */
 export type Statistic = 'Sum' | 'Average' | 'Maximum' | 'Minimum' | 'SampleCount' | `p${number}`;
 
-export type Unit = 'Count' | 'Milliseconds' | 'Bytes' | 'Percent' | 'Count/Second';
+/** CloudWatch's units that streamlake's series use; `None` for a ratio (Firehose's DeliveryToS3.Success). */
+export type Unit = 'Count' | 'Milliseconds' | 'Seconds' | 'Bytes' | 'Percent' | 'Count/Second' | 'None';
 
 /** One CloudWatch metric: namespace, name and its exact dimension set. */
 export interface MetricSpec {

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import type { AnalyticsSettings } from './constructs/analytics-catalog.ts';
 import type { WebCollectorSettings } from './constructs/collector/settings.ts';
@@ -6,6 +6,7 @@ import type { DeviceEdgeSettings } from './constructs/device-edge/settings.ts';
 import type { EventTimePolicy } from './constructs/event-time-policy.ts';
 import type { FanoutTuning } from './constructs/fanout-tuning.ts';
 import type { OpsThresholdSettings } from './constructs/ops-thresholds.ts';
+import type { RawZoneSettings } from './constructs/raw-zone/settings.ts';
 import type { StreamConsumerTuning } from './constructs/stream-consumer-tuning.ts';
 import type { TrackerHostingSettings } from './constructs/tracker-hosting/settings.ts';
 
@@ -41,6 +42,7 @@ const READERS = {
   seconds: (key: string, value: unknown): Duration => Duration.seconds(READERS.number(key, value)),
   minutes: (key: string, value: unknown): Duration => Duration.minutes(READERS.number(key, value)),
   days: (key: string, value: unknown): Duration => Duration.days(READERS.number(key, value)),
+  mebibytes: (key: string, value: unknown): Size => Size.mebibytes(READERS.number(key, value)),
   removalPolicy: (key: string, value: unknown): RemovalPolicy => {
     if (value === 'retain') return RemovalPolicy.RETAIN;
     if (value === 'destroy') return RemovalPolicy.DESTROY;
@@ -52,15 +54,17 @@ type Kind = keyof typeof READERS;
 type ValueOf<K extends Kind> = ReturnType<(typeof READERS)[K]>;
 type KindFor<V> = V extends Duration
   ? 'seconds' | 'minutes' | 'days'
-  : V extends RemovalPolicy
-    ? 'removalPolicy'
-    : V extends number
-      ? 'number'
-      : V extends boolean
-        ? 'boolean'
-        : V extends readonly string[]
-          ? 'strings'
-          : 'string';
+  : V extends Size
+    ? 'mebibytes'
+    : V extends RemovalPolicy
+      ? 'removalPolicy'
+      : V extends number
+        ? 'number'
+        : V extends boolean
+          ? 'boolean'
+          : V extends readonly string[]
+            ? 'strings'
+            : 'string';
 
 /** Which context key (and how read) sets each setting of a props interface. */
 export type ContextSpec = Readonly<Record<string, readonly [key: string, kind: Kind]>>;
@@ -134,6 +138,14 @@ export const CONTEXT_SETTINGS = {
   devices: {
     errorExpiration: ['streamlake:deviceErrorExpirationDays', 'days'],
   } satisfies ContextSpecFor<DeviceEdgeSettings>,
+  /** The raw zone (Firehose → S3); see `StreamlakeStackProps.rawZone`. The local cloud buffers for seconds, not minutes. */
+  rawZone: {
+    bufferingInterval: ['streamlake:rawBufferingIntervalSeconds', 'seconds'],
+    bufferingSize: ['streamlake:rawBufferingSizeMiB', 'mebibytes'],
+    glacierAfter: ['streamlake:rawGlacierAfterDays', 'days'],
+    expiration: ['streamlake:rawExpirationDays', 'days'],
+    freshnessAlarmThreshold: ['streamlake:rawFreshnessAlarmSeconds', 'seconds'],
+  } satisfies ContextSpecFor<RawZoneSettings>,
   /** Where the tracker is served from; see `StreamlakeStackProps.tracker`. */
   trackerHosting: {
     /** e.g. `-c streamlake:trackerDomainNames=cdn.shop.example` */

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import { MetricType } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LAKE_METRIC_FILTERS } from '../dashboards/index.ts';
@@ -183,9 +183,30 @@ export const DEFAULTS = {
     /** The log of the function that writes the builds into the bucket (a few lines per deploy). */
     writeLogRetention: RetentionDays.ONE_MONTH,
   },
+  /** The raw zone: Firehose keeps every record of the stream, byte for byte (infra/constructs/raw-zone.ts). */
+  rawZone: {
+    /** Objects under `raw/dt=YYYY-MM-DD/hour=HH/` by arrival time; the outputs and the raw_events table name it. */
+    prefix: 'raw/',
+    /** What Firehose could not deliver, by error type; kept as long as the raw objects, being records too. */
+    errorPrefix: 'raw-errors/',
+    /** Long enough that most objects are large at production load (1,000 events/s fill 64 MiB in ≈ 4 minutes). */
+    bufferingInterval: Duration.seconds(300),
+    bufferingSize: Size.mebibytes(64),
+    /** Reads after a month are backfills and rebuilds, rare and whole-hour: Glacier IR's price per GB read fits. */
+    glacierAfter: Duration.days(30),
+    /** Firehose's own advice: alarm when freshness passes the longest buffering interval (15 minutes). */
+    freshnessAlarmThreshold: Duration.minutes(15),
+    /** Delivery errors only (Firehose logs nothing when all goes well). */
+    logRetention: RetentionDays.ONE_MONTH,
+    /** The bucket's server access logs, under this prefix of the lake's access-log bucket. */
+    accessLogsPrefix: 'raw-zone/',
+    abortIncompleteMultipartUploadAfter: Duration.days(7),
+  },
   analytics: {
     databaseName: 'streamlake',
     workGroupName: 'streamlake',
+    /** The raw zone's table: every record of the stream, one JSON event a line. */
+    rawTableName: 'raw_events',
     /** First day partition projection enumerates; earlier `dt` values are never scanned. */
     projectionStartDate: '2024-01-01',
     resultsExpiration: Duration.days(30),

@@ -20,6 +20,8 @@ import { LakeBucket } from './constructs/lake-bucket.ts';
 import { OpsAlarms } from './constructs/ops-alarms.ts';
 import { OpsDashboard } from './constructs/ops-dashboard.ts';
 import { type OpsThresholdSettings, resolveOpsThresholds } from './constructs/ops-thresholds.ts';
+import type { RawZoneSettings } from './constructs/raw-zone/settings.ts';
+import { RawZone } from './constructs/raw-zone.ts';
 import { RollupStore } from './constructs/rollup-store.ts';
 import type { StreamConsumerTuning } from './constructs/stream-consumer-tuning.ts';
 import type { TrackerHostingSettings } from './constructs/tracker-hosting/settings.ts';
@@ -80,6 +82,16 @@ export interface StreamlakeStackProps extends StackProps {
    * @default - context, else Duration.days(30)
    */
   readonly devices?: DeviceEdgeSettings;
+
+  /**
+   * The raw zone (Firehose → its own bucket): buffering, when objects move to Glacier Instant Retrieval and
+   * expire, and when the freshness alarm goes off; each one given here wins over its context key
+   * (`streamlake:rawBufferingIntervalSeconds`, `streamlake:rawBufferingSizeMiB`, `streamlake:rawGlacierAfterDays`,
+   * `streamlake:rawExpirationDays`, `streamlake:rawFreshnessAlarmSeconds`), which wins over the default.
+   *
+   * @default - context, then 300 s / 64 MiB, Glacier IR after 30 days, kept forever, alarm above 15 minutes
+   */
+  readonly rawZone?: RawZoneSettings;
 
   /**
    * Where the browser tracker is served: a custom domain and its certificate, which CloudFront needs to refuse
@@ -176,7 +188,7 @@ export interface StreamlakeStackProps extends StackProps {
 
 /**
  * The pipeline, one construct per stage in data-flow order: events → aggregate → rollups → fan-out →
- * derived tables and alerts, and events → archive → lake → analytics catalog.
+ * derived tables and alerts, events → archive → lake → analytics catalog, and events → Firehose → raw zone.
  */
 export class StreamlakeStack extends Stack {
   readonly events: EventStream;
@@ -190,6 +202,8 @@ export class StreamlakeStack extends Stack {
   /** The first copy of each event, remembered by each Kinesis consumer for the duplicate horizon. */
   readonly duplicates: DedupStore;
   readonly lake: LakeBucket;
+  /** Every record of the stream, byte for byte: Firehose → `raw/dt=/hour=` of its own bucket. */
+  readonly rawZone: RawZone;
   readonly aggregate: AggregateStage;
   readonly archive: ArchiveStage;
   readonly analytics: AnalyticsCatalog;
@@ -211,7 +225,7 @@ export class StreamlakeStack extends Stack {
   constructor(scope: Construct, id: string, props: StreamlakeStackProps = {}) {
     super(scope, id, {
       description:
-        'streamlake: browser tracker (CloudFront + S3), web collector (API Gateway), devices (IoT Core rule) and producers -> Kinesis -> aggregate Lambda -> DynamoDB rollups -> fan-out Lambda -> derived tables + SNS alerts; archive Lambda -> Parquet lake -> Glue/Athena; ops dashboard + alarms -> SNS ops topic',
+        'streamlake: browser tracker (CloudFront + S3), web collector (API Gateway), devices (IoT Core rule) and producers -> Kinesis -> aggregate Lambda -> DynamoDB rollups -> fan-out Lambda -> derived tables + SNS alerts; archive Lambda -> Parquet lake -> Glue/Athena; Firehose -> raw zone (every record, GZIP); ops dashboard + alarms -> SNS ops topic',
       ...props,
     });
     const settings = this.settings(CONTEXT_SETTINGS.stack, props);
@@ -231,6 +245,12 @@ export class StreamlakeStack extends Stack {
       quarantineExpiration: settings.quarantineExpiration,
       onFailureExpiration: settings.onFailureExpiration,
       noncurrentVersionExpiration: settings.noncurrentVersionExpiration,
+      removalPolicy,
+    });
+    this.rawZone = new RawZone(this, 'RawZone', {
+      ...this.settings(CONTEXT_SETTINGS.rawZone, props.rawZone),
+      events: this.events.stream,
+      accessLogs: this.lake.accessLogs,
       removalPolicy,
     });
     this.devices = new DeviceEdge(this, 'Devices', {
@@ -267,6 +287,7 @@ export class StreamlakeStack extends Stack {
       lake: this.lake.bucket,
       lakePrefix: this.lake.lakePrefix,
       accessLogs: this.lake.accessLogs,
+      rawZone: { bucket: this.rawZone.bucket, prefix: this.rawZone.prefix },
       removalPolicy,
     });
     this.derived = new DerivedStore(this, 'Derived', { removalPolicy });
@@ -309,6 +330,19 @@ export class StreamlakeStack extends Stack {
     new CfnOutput(this, 'RollupsTableName', { value: this.rollups.table.tableName });
     new CfnOutput(this, 'DedupTableName', { value: this.duplicates.table.tableName });
     new CfnOutput(this, 'LakeBucketName', { value: this.lake.bucket.bucketName });
+    new CfnOutput(this, 'RawZoneDeliveryStreamName', {
+      value: this.rawZone.deliveryStream.deliveryStreamName,
+    });
+    new CfnOutput(this, 'RawZoneBucketName', { value: this.rawZone.bucket.bucketName });
+    new CfnOutput(this, 'RawZonePrefix', {
+      description:
+        'Raw objects lie under <prefix>dt=YYYY-MM-DD/hour=HH/ by arrival time (UTC), GZIP, one record a line',
+      value: this.rawZone.prefix,
+    });
+    new CfnOutput(this, 'RawZoneErrorPrefix', {
+      description: 'What Firehose could not deliver lies under <prefix><error type>/dt=YYYY-MM-DD/',
+      value: this.rawZone.errorPrefix,
+    });
     new CfnOutput(this, 'AggregateFunctionName', { value: this.aggregate.function.functionName });
     new CfnOutput(this, 'ArchiveFunctionName', { value: this.archive.function.functionName });
     new CfnOutput(this, 'GlueDatabaseName', { value: this.analytics.databaseName });
@@ -381,6 +415,11 @@ export class StreamlakeStack extends Stack {
       alertsTopicName: this.alerting.topic.topicName,
       collector: { apiName: this.collector.apiName, stage: this.collector.stageName },
       devices: { ruleName: this.devices.ruleName },
+      rawZone: {
+        deliveryStreamName: this.rawZone.deliveryStreamName,
+        bucketName: this.rawZone.bucket.bucketName,
+        prefix: this.rawZone.prefix,
+      },
     };
     const thresholds = resolveOpsThresholds(
       this.settings(CONTEXT_SETTINGS.opsThresholds, props.opsThresholds),
@@ -389,6 +428,7 @@ export class StreamlakeStack extends Stack {
         archive: this.archive.iteratorAgeAlarmThreshold,
         fanout: this.fanout.iteratorAgeAlarmThreshold,
       },
+      this.rawZone.freshnessAlarmThreshold,
     );
     const { topic } = new Alerting(this, 'Ops', {
       purpose: 'ops alarms',

@@ -99,6 +99,8 @@ const startCloud = (options: StartOptions, hooks: DemoHooks): Promise<LocalCloud
     context: {
       // The archive's 60 s window suits AWS; a demo wants to see Parquet within seconds.
       'streamlake:archiveBatchingWindowSeconds': options.archiveWindowSeconds ?? 10,
+      // Firehose's 300 s / 64 MiB buffers suit AWS; a demo wants raw objects within seconds too.
+      'streamlake:rawBufferingIntervalSeconds': 10,
       ...(options.batchingWindowSeconds === undefined
         ? {}
         : { 'streamlake:aggregateBatchingWindowSeconds': options.batchingWindowSeconds }),

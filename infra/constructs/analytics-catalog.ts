@@ -7,6 +7,8 @@ import { glueColumnsOf } from '../../schemas/columns.ts';
 import { DATASETS, type Dataset } from '../../schemas/envelope.ts';
 import { DEFAULTS } from '../defaults.ts';
 import { securedBucket } from './lake-bucket.ts';
+import { hourlyPartitionKeys, hourlyPartitionProjection, PARTITION_KEYS } from './partition-projection.ts';
+import { rawEventsTableInput } from './raw-zone/raw-events-table.ts';
 import { assertDurationInRange, assertKeyPrefix } from './validate.ts';
 
 /** The knobs of the analytics catalog. */
@@ -46,15 +48,18 @@ export interface AnalyticsCatalogProps extends AnalyticsSettings {
   /** Where the results bucket's server access logs go (the lake's access-logs bucket). */
   readonly accessLogs: IBucket;
   /**
+   * The raw zone, read as the `raw_events` table: its bucket and the key prefix of its objects (ending with "/").
+   *
+   * @default - no raw_events table
+   */
+  readonly rawZone?: { readonly bucket: IBucket; readonly prefix: string };
+  /**
    * What happens to the results bucket on `cdk destroy`; the catalog itself is metadata and is deleted.
    *
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
 }
-
-/** Partition columns, in key order: `dt=YYYY-MM-DD/hour=HH/`. */
-export const PARTITION_KEYS = ['dt', 'hour'] as const;
 
 const PARQUET = {
   serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
@@ -64,17 +69,17 @@ const PARQUET = {
 
 /**
  * The lake as analysts see it: a Glue database with one external Parquet table per dataset over
- * `lake/<dataset>/`, and an Athena workgroup whose settings (results bucket, SSE-S3 results) clients
- * cannot override.
+ * `lake/<dataset>/` and, given the raw zone, one JSON table `raw_events` over `raw/` of its bucket, and an
+ * Athena workgroup whose settings (results bucket, SSE-S3 results) clients cannot override.
  *
- * Partitions are found by partition projection, computed from the query's `dt` and `hour` predicates, so no
- * crawler or `MSCK REPAIR TABLE` is needed and a new hour is queryable as soon as its first file lands.
- * `dt` is a string (`'2026-11-22'`, as in the key); `hour` is an int (0 to 23, written with two digits in
- * the key) so ranges read naturally (`hour BETWEEN 9 AND 17`), as DuckDB's hive partitioning also types it.
+ * Partitions (`dt`, `hour`) are found by partition projection (partition-projection.ts): event time for the
+ * lake's tables, arrival time for raw_events.
  */
 export class AnalyticsCatalog extends Construct {
   readonly database: CfnDatabase;
   readonly tables: Record<Dataset, CfnTable>;
+  /** Every record of the raw zone, when the catalog was given one. */
+  readonly rawTable?: CfnTable;
   readonly resultsBucket: Bucket;
   readonly workGroup: CfnWorkGroup;
   readonly databaseName: string;
@@ -106,7 +111,8 @@ export class AnalyticsCatalog extends Construct {
       catalogId: Aws.ACCOUNT_ID,
       databaseInput: {
         name: this.databaseName,
-        description: 'streamlake: the event lake, one Parquet table per dataset',
+        description:
+          'streamlake: the event lake, one Parquet table per dataset, and the raw zone (raw_events)',
       },
     });
 
@@ -121,6 +127,16 @@ export class AnalyticsCatalog extends Construct {
       tables[dataset] = table;
     }
     this.tables = tables as Record<Dataset, CfnTable>;
+
+    if (props.rawZone) {
+      assertKeyPrefix('raw zone prefix', props.rawZone.prefix);
+      this.rawTable = new CfnTable(this, 'RawEventsTable', {
+        catalogId: Aws.ACCOUNT_ID,
+        databaseName: this.databaseName,
+        tableInput: rawEventsTableInput(`s3://${props.rawZone.bucket.bucketName}/${props.rawZone.prefix}`),
+      });
+      this.rawTable.node.addDependency(this.database);
+    }
 
     this.resultsBucket = new Bucket(this, 'ResultsBucket', {
       ...securedBucket,
@@ -168,24 +184,8 @@ function lakeTableInput(dataset: Dataset, location: string): CfnTable.TableInput
     name: dataset,
     description: `${dataset} events as archived by the archive stage, partitioned by event time (UTC)`,
     tableType: 'EXTERNAL_TABLE',
-    parameters: {
-      EXTERNAL: 'TRUE',
-      classification: 'parquet',
-      'projection.enabled': 'true',
-      'projection.dt.type': 'date',
-      'projection.dt.format': 'yyyy-MM-dd',
-      'projection.dt.range': `${DEFAULTS.analytics.projectionStartDate},NOW`,
-      'projection.dt.interval': '1',
-      'projection.dt.interval.unit': 'DAYS',
-      'projection.hour.type': 'integer',
-      'projection.hour.range': '0,23',
-      'projection.hour.digits': '2',
-      'storage.location.template': `${location}dt=\${dt}/hour=\${hour}/`,
-    },
-    partitionKeys: [
-      { name: 'dt', type: 'string', comment: 'event day, yyyy-MM-dd (UTC)' },
-      { name: 'hour', type: 'int', comment: 'event hour, 0 to 23 (UTC)' },
-    ],
+    parameters: { EXTERNAL: 'TRUE', classification: 'parquet', ...hourlyPartitionProjection(location) },
+    partitionKeys: hourlyPartitionKeys('event'),
     storageDescriptor: {
       columns,
       location,

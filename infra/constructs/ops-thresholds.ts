@@ -7,18 +7,23 @@ import {
 } from '../../dashboards/index.ts';
 
 /**
- * The ops-alarm thresholds a deployment sets directly. The iterator-age thresholds are not among them:
- * each stage owns its own (`iteratorAgeAlarmThreshold` of its tuning), so there is one place to set it.
+ * The ops-alarm thresholds a deployment sets directly. The iterator-age and raw-zone freshness thresholds are
+ * not among them: each stage owns its own (`iteratorAgeAlarmThreshold` of its tuning, the raw zone's
+ * `freshnessAlarmThreshold`), so there is one place to set it.
  */
-export type OpsThresholdSettings = Partial<Omit<OpsThresholds, 'iteratorAgeSeconds'>>;
+export type OpsThresholdSettings = Partial<
+  Omit<OpsThresholds, 'iteratorAgeSeconds' | 'rawZoneFreshnessSeconds'>
+>;
 
 /**
  * Plain numbers (no tokens), so the local cloud can read them from the synthesized stack: the settings
- * given, else DEFAULT_OPS_THRESHOLDS, with the stages' iterator-age thresholds; validated, naming the bad value.
+ * given, else DEFAULT_OPS_THRESHOLDS, with the stages' iterator-age thresholds and the raw zone's freshness
+ * threshold; validated, naming the bad value.
  */
 export function resolveOpsThresholds(
   settings: OpsThresholdSettings,
   iteratorAge: Readonly<Record<ConsumerKey, Duration>>,
+  rawZoneFreshness?: Duration,
 ): OpsThresholds {
   const given = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
   return validateThresholds({
@@ -29,5 +34,6 @@ export function resolveOpsThresholds(
       archive: iteratorAge.archive.toSeconds(),
       fanout: iteratorAge.fanout.toSeconds(),
     },
+    ...(rawZoneFreshness ? { rawZoneFreshnessSeconds: rawZoneFreshness.toSeconds() } : {}),
   });
 }

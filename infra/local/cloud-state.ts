@@ -24,6 +24,8 @@ export interface CloudState {
   readonly shop?: string;
   /** The MQTT broker (`mqtts://127.0.0.1:<port>`), when the stack declares a device policy; only while it runs. */
   readonly mqtt?: string;
+  /** The local Firehose API (`http://127.0.0.1:<port>`) for @aws-sdk/client-firehose; only while it runs. */
+  readonly firehose?: string;
 }
 
 /** Written once the servers are up, so tools like `npm run rollups` find the data after they stop. */

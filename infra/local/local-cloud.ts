@@ -19,6 +19,7 @@ import { CheckpointStore } from './esm/checkpoints.ts';
 import { DynamoDbStreamMappingPoller } from './esm/dynamodb-stream-poller.ts';
 import { type Invoke, KinesisMappingPoller, type PollerObserver } from './esm/kinesis-poller.ts';
 import { type FaultInjection, startFaultInjection } from './faults/fault-injection.ts';
+import type { LocalFirehose } from './firehose/local-firehose.ts';
 import type { LocalIot } from './iot/local-iot.ts';
 import { handlerModule, LocalFunction } from './lambda/local-function.ts';
 import { ApiAccessLogs } from './logs/api-access-logs.ts';
@@ -31,6 +32,7 @@ import type { LocalSns } from './servers/sns-server.ts';
 import { withAllowedOrigin } from './shop/allowed-origins.ts';
 import { type LocalShop, shopOrigin, startShop } from './shop/shop-server.ts';
 import type { StackResources } from './stack-resources.ts';
+import { startCloudFirehose } from './start-up/firehose.ts';
 import { type CloudFolders, cloudFolders } from './start-up/folders.ts';
 import { startCloudIot } from './start-up/iot.ts';
 import { type CloudMetrics, cloudMetrics } from './start-up/metrics.ts';
@@ -77,7 +79,7 @@ export interface RunMappingsOptions {
   readonly observer?: PollerObserver;
   /** Lets tests wrap the handler of a mapping: the invoke to use for mapping `id`, or undefined for the real one. */
   readonly invokeOverride?: (id: string) => Invoke | undefined;
-  /** Which mappings and schedules run; all by default (benchmarks isolate one consumer). @default all */
+  /** Which mappings, schedules and delivery streams run, by logical id (benchmarks isolate one). @default all */
   readonly include?: (id: string) => boolean;
 }
 
@@ -149,6 +151,8 @@ export class LocalCloud {
   readonly apiAccessLogs: ApiAccessLogs;
   /** The demo shop (infra/local/shop/), served when the stack declares a collector. */
   shop?: LocalShop;
+  /** The template's Firehose delivery streams: their API, and what they delivered (figures) while mappings run. */
+  firehose?: LocalFirehose;
   private localIot?: LocalIot;
   private readonly functions = new Map<string, LocalFunction>();
   private ops?: LocalOps;
@@ -253,11 +257,13 @@ export class LocalCloud {
         clients: cloud.clients,
         store: metrics.store,
       });
+      cloud.firehose = await startCloudFirehose(cloud.plan, folders, metrics.store);
       saveCloudState(folders, cloud.plan, cloud.resources, cloud.endpoints, {
         faults: faults?.control,
         collector: collectorUrl,
         shop: cloud.shopUrl,
         mqtt: cloud.iot?.url,
+        firehose: cloud.firehose.endpoint,
       });
     } catch (error) {
       await cloud.stop();
@@ -299,8 +305,9 @@ export class LocalCloud {
   }
 
   /**
-   * Runs every event source mapping (Kinesis and DynamoDB streams) and every schedule until
-   * `signal` aborts; the in-flight batch of each shard finishes and is checkpointed first.
+   * Runs every event source mapping (Kinesis and DynamoDB streams), every schedule and every Firehose
+   * delivery stream until `signal` aborts; the in-flight batch of each shard finishes and is checkpointed
+   * first, and each delivery stream writes what it buffered.
    */
   async runMappings(signal: AbortSignal, options: RunMappingsOptions = {}) {
     const { observer, invokeOverride, include = () => true } = options;
@@ -345,7 +352,8 @@ export class LocalCloud {
     const schedules = this.schedules
       .filter((schedule) => schedule.enabled && include(schedule.ruleId))
       .map((schedule) => this.runSchedule(schedule, signal));
-    await Promise.all([...kinesis, ...streams, ...schedules]);
+    const deliveries = this.firehose?.run({ clients: this.clients, signal, include }) ?? [];
+    await Promise.all([...kinesis, ...streams, ...schedules, ...deliveries]);
   }
 
   /** EventBridge's rate schedule: invoke the target every period until `signal` aborts. */
@@ -427,6 +435,7 @@ export class LocalCloud {
     // Before the servers: the rule engine finishes writing what the broker accepted.
     await this.localIot?.stop();
     await this.restApis?.stop();
+    await this.firehose?.stop();
     await Promise.all([...this.functions.values()].map((fn) => fn.stop()));
     await this.faults?.stop();
     await stopServers(this.servers);

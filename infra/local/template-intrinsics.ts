@@ -68,7 +68,8 @@ export class TemplateIntrinsics {
       props.FunctionName ??
       props.RoleName ??
       props.TopicName ??
-      props.RuleName;
+      props.RuleName ??
+      props.DeliveryStreamName;
     return typeof explicit === 'string' ? explicit : physicalName(this.account, logicalId, resource.Type);
   }
 

@@ -1,9 +1,11 @@
 import type { RestApiPlan } from './apigateway/api-plan.ts';
 import type { DynamoDbStreamMappingSettings, StreamMappingSettings } from './esm/settings.ts';
+import type { DeliveryStreamPlan } from './firehose/delivery-stream-plan.ts';
 import type { IotPolicyPlan } from './iot/iot-policy.ts';
 import type { TopicRulePlan } from './iot/rules/topic-rule-plan.ts';
 import type { MetricFilterPlan } from './logs/metric-filter-plan.ts';
 import { restApisFromTemplate } from './template-apis.ts';
+import { deliveryStreamsFromTemplate } from './template-firehose.ts';
 import { type FunctionNotRun, functionsNotRunLocally } from './template-functions.ts';
 import { TemplateIntrinsics } from './template-intrinsics.ts';
 import { topicRulesFromTemplate } from './template-iot.ts';
@@ -89,6 +91,8 @@ export interface CloudPlan {
   readonly topicRules: TopicRulePlan[];
   /** IoT policies; the broker (iot/mqtt-broker.ts) enforces the one the stack's DevicePolicyName names. */
   readonly iotPolicies: IotPolicyPlan[];
+  /** Firehose delivery streams (Kinesis source → S3), run by the local Firehose (firehose/local-firehose.ts). */
+  readonly deliveryStreams: DeliveryStreamPlan[];
 }
 
 /** A bucket's `MetricsConfigurations`, as declared. */
@@ -177,5 +181,6 @@ export const planFromTemplate = (template: Template, account: LocalAccount): Clo
     metricFilters: metricFiltersFromTemplate(template),
     topicRules: topicRulesFromTemplate(template, intrinsics, account),
     iotPolicies: iotPoliciesFromTemplate(template, resolve),
+    deliveryStreams: deliveryStreamsFromTemplate(template, intrinsics, account, { streams, buckets }),
   };
 };

@@ -1,11 +1,12 @@
 import { Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { Bucket, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
+import { AnalyticsCatalog } from '../../infra/constructs/analytics-catalog.ts';
 import { glueColumnsOf } from '../../schemas/columns.ts';
 import { DATASETS } from '../../schemas/envelope.ts';
-import { analyticsCatalogStack } from './stacks.ts';
+import { analyticsCatalogStack, emptyStack } from './stacks.ts';
 
 /** The logical id of a bucket, by its path below the stack: `Lake`, `Analytics/ResultsBucket`. */
 const bucketIdOf = (stack: Stack, path: string) => {
@@ -139,6 +140,41 @@ describe.each(DATASETS)('AnalyticsCatalog %s table', (dataset) => {
 
     expect(JSON.stringify(StorageDescriptor.Location)).toContain(`/parquet/${dataset}/`);
     expect(JSON.stringify(Parameters['storage.location.template'])).toContain(`/parquet/${dataset}/dt=`);
+  });
+});
+
+describe('AnalyticsCatalog raw_events table', () => {
+  const catalogWithRawZone = (prefix: string) => {
+    const stack = emptyStack();
+    const raw = new Bucket(stack, 'Raw');
+    new AnalyticsCatalog(stack, 'Analytics', {
+      lake: new Bucket(stack, 'Lake'),
+      accessLogs: new Bucket(stack, 'AccessLogs'),
+      rawZone: { bucket: raw, prefix },
+    });
+    return { stack, raw };
+  };
+
+  it('lies over the raw zone prefix of the raw bucket it is given', () => {
+    const { stack, raw } = catalogWithRawZone('raw/');
+
+    expect(tableInputOf(stack, 'raw_events').StorageDescriptor.Location).toEqual({
+      'Fn::Join': ['', ['s3://', { Ref: stack.getLogicalId(raw.node.defaultChild as CfnBucket) }, '/raw/']],
+    });
+  });
+
+  it('is not there when the catalog is given no raw zone', () => {
+    const { stack } = analyticsCatalogStack();
+
+    expect(
+      Template.fromStack(stack).findResources('AWS::Glue::Table', {
+        Properties: { TableInput: { Name: 'raw_events' } },
+      }),
+    ).toEqual({});
+  });
+
+  it('fails if the raw zone prefix does not end with "/", naming it', () => {
+    expect(() => catalogWithRawZone('raw')).toThrow('raw zone prefix must end with "/" (given "raw")');
   });
 });
 

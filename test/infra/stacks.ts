@@ -13,6 +13,7 @@ import { DedupStore } from '../../infra/constructs/dedup-store.ts';
 import { DerivedStore } from '../../infra/constructs/derived-store.ts';
 import { DeviceEdge, type DeviceEdgeProps } from '../../infra/constructs/device-edge.ts';
 import { FanoutStage, type FanoutStageProps } from '../../infra/constructs/fanout-stage.ts';
+import { RawZone, type RawZoneProps } from '../../infra/constructs/raw-zone.ts';
 import { WebCollector, type WebCollectorProps } from '../../infra/constructs/web-collector.ts';
 import { createStreamlakeApp } from '../../infra/streamlake-app.ts';
 import { StreamlakeStack } from '../../infra/streamlake-stack.ts';
@@ -133,4 +134,18 @@ export function deviceEdgeStack(settings: Partial<DeviceEdgeProps> = {}): {
   const lake = new Bucket(stack, 'Lake');
   const devices = new DeviceEdge(stack, 'Devices', { events: stream, lake, ...settings });
   return { stack, devices, stream, lake };
+}
+
+/** A fresh stack holding only a RawZone over a plain stream and access-logs bucket. */
+export function rawZoneStack(settings: Partial<RawZoneProps> = {}): {
+  stack: Stack;
+  rawZone: RawZone;
+  stream: Stream;
+  accessLogs: Bucket;
+} {
+  const stack = emptyStack();
+  const stream = new Stream(stack, 'Events');
+  const accessLogs = new Bucket(stack, 'AccessLogs');
+  const rawZone = new RawZone(stack, 'RawZone', { events: stream, accessLogs, ...settings });
+  return { stack, rawZone, stream, accessLogs };
 }

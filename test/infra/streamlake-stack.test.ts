@@ -11,14 +11,15 @@ import { streamlakeApp, streamlakeStackWith } from './stacks.ts';
 const stackWith = streamlakeStackWith;
 
 describe('StreamlakeStack', () => {
-  it('wires one stream, the rollups and derived tables, the lake, its access-logs, query-results and tracker buckets, the tracker distribution, the aggregator, the archiver, the catalog, the fan-out, the alerts topic and the ops view', () => {
+  it('wires one stream, the rollups and derived tables, the lake, its access-logs, query-results, tracker and raw-zone buckets, the tracker distribution, the aggregator, the archiver, the raw zone delivery stream, the catalog, the fan-out, the alerts topic and the ops view', () => {
     const { stack } = streamlakeApp();
 
     const template = Template.fromStack(stack);
 
     template.resourceCountIs('AWS::Kinesis::Stream', 1);
     template.resourceCountIs('AWS::DynamoDB::Table', 5);
-    template.resourceCountIs('AWS::S3::Bucket', 4);
+    template.resourceCountIs('AWS::S3::Bucket', 5);
+    template.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 1);
     template.resourceCountIs('AWS::CloudFront::Distribution', 1);
     // The four handlers, and the function CloudFormation has write the tracker builds (AwsCustomResource).
     template.resourceCountIs('AWS::Lambda::Function', 5);
@@ -32,7 +33,8 @@ describe('StreamlakeStack', () => {
     template.resourceCountIs('AWS::KMS::Key', 2);
     template.resourceCountIs('AWS::Events::Rule', 1);
     template.resourceCountIs('AWS::Glue::Database', 1);
-    template.resourceCountIs('AWS::Glue::Table', 2);
+    // One per dataset, and raw_events.
+    template.resourceCountIs('AWS::Glue::Table', 3);
     template.resourceCountIs('AWS::Athena::WorkGroup', 1);
   });
 

@@ -24,6 +24,8 @@ export interface CloudFolders {
   /** Where a log group the template declares gets its lines (a REST API's access log): `logs/<logical id>.log`. */
   readonly logGroupFile?: (logGroupLogicalId: string) => string;
   readonly checkpointsFile?: string;
+  /** Where each Firehose delivery stream stands in its source (firehose/delivery-positions.ts). */
+  readonly firehosePositionsFile?: string;
   /** The broker's refusals and the rule engine's errors (`logs/iot.log`). */
   readonly iotLog?: string;
 }
@@ -52,6 +54,7 @@ export const cloudFolders = (
     functionsLog: join(stateDir, 'logs', 'functions.log'),
     logGroupFile: (logGroup) => join(stateDir, 'logs', `${logGroup}.log`),
     checkpointsFile: join(stateDir, 'checkpoints.json'),
+    firehosePositionsFile: join(stateDir, 'firehose-positions.json'),
     iotLog: join(stateDir, 'logs', 'iot.log'),
   };
 };

@@ -4,12 +4,13 @@ import type { StackResources } from '../stack-resources.ts';
 import type { CloudPlan } from '../template.ts';
 import type { CloudFolders } from './folders.ts';
 
-/** What runs beside the servers, each only when started: the fault control, the collector, the demo shop, the broker. */
+/** What runs beside the servers, each only when started: the fault control, the collector, the demo shop, the broker, Firehose. */
 export interface RunningExtras {
   readonly faults?: string | undefined;
   readonly collector?: string | undefined;
   readonly shop?: string | undefined;
   readonly mqtt?: string | undefined;
+  readonly firehose?: string | undefined;
 }
 
 /**
@@ -21,7 +22,7 @@ export const cloudStateOf = (
   plan: CloudPlan,
   resources: StackResources,
   endpoints: LocalEndpoints,
-  { faults, collector, shop, mqtt }: RunningExtras = {},
+  { faults, collector, shop, mqtt, firehose }: RunningExtras = {},
 ): CloudState => ({
   lakeBucket: resources.lakeBucket.name,
   s3Directory: s3Data,
@@ -34,6 +35,7 @@ export const cloudStateOf = (
   ...(collector ? { collector } : {}),
   ...(shop ? { shop } : {}),
   ...(mqtt ? { mqtt } : {}),
+  ...(firehose ? { firehose } : {}),
 });
 
 /** Leaves `cloud.json` in the state folder; a cloud without one leaves nothing behind. */

@@ -22,6 +22,7 @@ describe('cloudFolders', () => {
       alertsFile: join('/state', 'alerts.jsonl'),
       functionsLog: join('/state', 'logs', 'functions.log'),
       checkpointsFile: join('/state', 'checkpoints.json'),
+      firehosePositionsFile: join('/state', 'firehose-positions.json'),
       iotLog: join('/state', 'logs', 'iot.log'),
     });
   });
