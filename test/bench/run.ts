@@ -1,6 +1,7 @@
 import { aggregateBatch, bareDecode, clickstreamBatch, interleavedRatio } from './aggregate-throughput.ts';
 import { printCollectorBench } from './collector-throughput.ts';
 import { dedupWriteUnits, warmMemory } from './dedup-cost.ts';
+import { printDeviceBench } from './device-throughput.ts';
 import { type LocalRun, runLocalPipeline } from './local-throughput.ts';
 import { BASELINE_COMPRESSION, measureParquetEncoding } from './parquet-encoding.ts';
 
@@ -89,4 +90,5 @@ console.log(
   `ratio rows/s ${n(parquet.arrow.rowsPerSecond / parquet.parquetjs.rowsPerSecond, 1)}× (bar ≥ 10×); bytes ${n(parquet.arrow.bytesPerRow / parquet.parquetjs.bytesPerRow, 2)}× (bar ≤ 0.25×)`,
 );
 await printCollectorBench(quick);
+await printDeviceBench(quick);
 process.exit(0);
