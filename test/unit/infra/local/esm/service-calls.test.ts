@@ -50,9 +50,14 @@ describe('ServiceCalls', () => {
     // Assess
     expect(await Promise.all(shards)).toEqual(['records', 'records']);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(
-      /^mapping EventsMapping: Kinesis GetRecords failing for 1\.\d s \(Error: connect ECONNREFUSED 127\.0\.0\.1:4567\); retrying until it answers$/,
-    );
+    // Logged on the first retry once a second has passed: the jittered pauses put that anywhere from 1 s to ≈ 3 s.
+    const started =
+      /^mapping EventsMapping: Kinesis GetRecords failing for (\d+\.\d) s \(Error: connect ECONNREFUSED 127\.0\.0\.1:4567\); retrying until it answers$/.exec(
+        lines[0] ?? '',
+      );
+    expect(started, lines[0]).not.toBeNull();
+    expect(Number(started?.[1])).toBeGreaterThanOrEqual(1);
+    expect(Number(started?.[1])).toBeLessThan(4);
     expect(lines[1]).toMatch(/^mapping EventsMapping: Kinesis GetRecords answering again after 1\d\.\d s$/);
     // Pauses of at most 2 s: each shard retries at least five times in 10 s, and is counted each time.
     expect(retries.length).toBeGreaterThanOrEqual(10);
