@@ -5,6 +5,7 @@ import type { ProducerProgress } from '../../producers/progress.ts';
 import { streamText } from '../verify/verify-lake.ts';
 import { deviceLiveText, deviceSummaryLines } from './device-text.ts';
 import { edgeLiveText, edgeSummaryLine } from './edge-text.ts';
+import { rawZoneSummaryLines, rawZoneWhereLines } from './raw-zone-text.ts';
 import type { DemoRun } from './run-demo.ts';
 
 const AGGREGATE = 'streamlake-aggregate';
@@ -83,10 +84,12 @@ export const demoSummary = (run: DemoRun): string => {
     `  fan-out (rollups stream) ${n(m.get('DerivedUpdates', FANOUT))} derived updates, ${n(m.get('DeviceStateUpdates', FANOUT))} device-state updates, duplicates skipped ${n(m.get('DuplicatesSkipped', FANOUT))}`,
     `  alerts                  ${n(cloud.alerts.opened)} opened, ${n(cloud.alerts.resolved)} resolved (SNS topic; kept in ${cloud.state ?? '(memory)'}/alerts.jsonl)`,
     `  archived to the lake    ${n(m.get('RecordsArchived', ARCHIVE))} records in ${n(m.get('ParquetFiles', ARCHIVE))} Parquet files (${n(m.get('ParquetBytes', ARCHIVE) / 1024)} KiB)`,
+    ...rawZoneSummaryLines(cloud.firehose),
     '',
     'where the data is',
     `  rollups      DynamoDB table ${table} at ${cloud.endpoints.dynamodb} — npm run rollups`,
     `  lake         s3://${lake}/lake/<dataset>/dt=…/hour=…/ — npm run query -- "SELECT dt, hour, count(*) FROM clickstream GROUP BY ALL"`,
+    ...rawZoneWhereLines(cloud.firehose),
     `  quarantine   s3://${lake}/quarantine/ at ${cloud.endpoints.s3} — npm run replay -- --dry-run`,
     `  failures     s3://${lake}/aws/lambda/ (on-failure destination)`,
     `  stream truth ${run.truth.path} (a recount of the stream: ${streamText(run.truth.counters)}) — npm run verify`,
