@@ -9,19 +9,8 @@ import { kinesisEvent, type PolledRecord } from '../../infra/local/esm/kinesis-e
 import type { FaultRule } from '../../infra/local/faults/fault-rules.ts';
 import { LocalCloud } from '../../infra/local/local-cloud.ts';
 import { asRecords, sampleEvents } from './support/events.ts';
+import { control } from './support/fault-control.ts';
 import { lakeBucketOf, putRecords, readShards } from './support/local-cloud-fixture.ts';
-
-/** A call to the cloud's fault-injection control, as `npm run chaos` makes it. */
-const control = async (cloud: LocalCloud, method: string, path: string, body?: unknown) => {
-  const response = await fetch(new URL(path, cloud.faults?.control), {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-  return JSON.parse(text) as unknown;
-};
 
 describe('the archive crashing between its last lake file and its memory write (issue 11)', () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'streamlake-archive-window-'));

@@ -4,19 +4,8 @@ import { LocalCloud } from '../../infra/local/local-cloud.ts';
 import { CollectorWriter } from '../../producers/collector-writer.ts';
 import { recordOf } from '../../producers/source.ts';
 import { sampleEvents } from './support/events.ts';
+import { control } from './support/fault-control.ts';
 import { eventually, readShards } from './support/local-cloud-fixture.ts';
-
-/** A call to the cloud's fault-injection control, as `npm run chaos` makes it. */
-const control = async (cloud: LocalCloud, method: string, path: string, body?: unknown) => {
-  const response = await fetch(new URL(path, cloud.faults?.control), {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok)
-    throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as unknown;
-};
 
 /** Kinesis throttling the collector's PutRecords, end to end through the real local API Gateway. */
 describe('the web collector while Kinesis throttles', () => {

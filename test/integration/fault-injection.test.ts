@@ -8,24 +8,13 @@ import { LocalCloud } from '../../infra/local/local-cloud.ts';
 import type { StreamlakeEvent } from '../../schemas/index.ts';
 import { asRecords, sampleEvents } from './support/events.ts';
 import { expectedRollups, rollupDifferences } from './support/expected-rollups.ts';
+import { control } from './support/fault-control.ts';
 import { eventually, putRecords, readShards, scanRollups, streamOf } from './support/local-cloud-fixture.ts';
 import { runUntilDrained } from './support/run-until-drained.ts';
 import { ShortTimeoutStack } from './support/short-timeout-stack.ts';
 
 /** The DynamoDB operations that write: a throttle on "DynamoDB writes". */
 const DYNAMODB_WRITES = ['UpdateItem', 'PutItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems'];
-
-/** A call to the cloud's fault-injection control, as `npm run chaos` makes it. */
-const control = async (cloud: LocalCloud, method: string, path: string, body?: unknown) => {
-  const response = await fetch(new URL(path, cloud.faults?.control), {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-  return JSON.parse(text) as unknown;
-};
 
 const answeredBy = async (cloud: LocalCloud, id: string) =>
   ((await control(cloud, 'GET', '/faults')) as FaultRule[]).find((rule) => rule.id === id)?.answered ?? 0;
