@@ -5,6 +5,7 @@ import type { WebCollectorSettings } from './constructs/collector/settings.ts';
 import type { DeviceEdgeSettings } from './constructs/device-edge/settings.ts';
 import type { EventTimePolicy } from './constructs/event-time-policy.ts';
 import type { FanoutTuning } from './constructs/fanout-tuning.ts';
+import type { LakeCompactionSettings } from './constructs/lake-compaction/settings.ts';
 import type { OpsThresholdSettings } from './constructs/ops-thresholds.ts';
 import type { RawZoneSettings } from './constructs/raw-zone/settings.ts';
 import type { StreamConsumerTuning } from './constructs/stream-consumer-tuning.ts';
@@ -146,6 +147,14 @@ export const CONTEXT_SETTINGS = {
     expiration: ['streamlake:rawExpirationDays', 'days'],
     freshnessAlarmThreshold: ['streamlake:rawFreshnessAlarmSeconds', 'seconds'],
   } satisfies ContextSpecFor<RawZoneSettings>,
+  /** Compaction of closed lake hours; see `StreamlakeStackProps.compaction`. */
+  compaction: {
+    interval: ['streamlake:compactionIntervalMinutes', 'minutes'],
+    settleMargin: ['streamlake:compactionSettleMarginSeconds', 'seconds'],
+    gracePeriod: ['streamlake:compactionGraceSeconds', 'seconds'],
+    targetPartSize: ['streamlake:compactionTargetPartMiB', 'mebibytes'],
+    writeMargin: ['streamlake:compactionWriteMarginSeconds', 'seconds'],
+  } satisfies ContextSpecFor<LakeCompactionSettings>,
   /** Where the tracker is served from; see `StreamlakeStackProps.tracker`. */
   trackerHosting: {
     /** e.g. `-c streamlake:trackerDomainNames=cdn.shop.example` */

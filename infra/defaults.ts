@@ -96,6 +96,30 @@ export const DEFAULTS = {
     /** A retried whole batch rewrites the same object keys; bisected halves would write different ones. */
     bisectBatchOnError: false,
   },
+  /**
+   * Compaction of closed lake hours (infra/constructs/lake-compaction.ts, docs/decisions.md D31). Hourly: an
+   * hour closes once an hour, so a shorter rate only lists the lake more often.
+   */
+  compaction: {
+    entry: 'processors/compact/handler.ts',
+    handler: 'handler',
+    serviceName: 'streamlake-compaction',
+    metricsNamespace: 'Streamlake',
+    interval: Duration.minutes(60),
+    /** Beyond the allowed lateness: three times the archive's iterator-age alarm threshold (5 minutes). */
+    settleMargin: Duration.minutes(15),
+    /** Longer than the longest query: Athena's DML timeout defaults to 30 minutes. */
+    gracePeriod: Duration.hours(1),
+    targetPartSize: Size.mebibytes(256),
+    /** Compressed input a slice spans: ≈ 10× that in rows in memory, beside the part being written (≤ 512 MiB). */
+    sliceSize: Size.mebibytes(64),
+    memorySize: 4096,
+    /** Lambda's longest; a generation that needs more is finished by the next runs, part by part. */
+    timeout: Duration.minutes(15),
+    /** No new part is started with less time left than this. */
+    partReserve: Duration.minutes(5),
+    filesBesideBundle: ['parquet-wasm/node/parquet_wasm_bg.wasm'],
+  },
   /** The fan-out stage's tables: derived rollups (+ top-N index), device state (+ silence index), alert state. */
   derivedStore: {
     partitionKey: 'pk',

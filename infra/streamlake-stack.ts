@@ -17,6 +17,8 @@ import { type EventTimePolicy, resolveEventTimePolicy } from './constructs/event
 import { FanoutStage } from './constructs/fanout-stage.ts';
 import type { FanoutTuning } from './constructs/fanout-tuning.ts';
 import { LakeBucket } from './constructs/lake-bucket.ts';
+import type { LakeCompactionSettings } from './constructs/lake-compaction/settings.ts';
+import { LakeCompaction } from './constructs/lake-compaction.ts';
 import { OpsAlarms } from './constructs/ops-alarms.ts';
 import { OpsDashboard } from './constructs/ops-dashboard.ts';
 import { type OpsThresholdSettings, resolveOpsThresholds } from './constructs/ops-thresholds.ts';
@@ -92,6 +94,16 @@ export interface StreamlakeStackProps extends StackProps {
    * @default - context, then 300 s / 64 MiB, Glacier IR after 30 days, kept forever, alarm above 15 minutes
    */
   readonly rawZone?: RawZoneSettings;
+
+  /**
+   * Compaction of closed lake hours: how often it runs, when an hour counts as closed, how long replaced files
+   * stay, the part size; each one given here wins over its context key (`streamlake:compactionIntervalMinutes`,
+   * `streamlake:compactionSettleMarginSeconds`, `streamlake:compactionGraceSeconds`,
+   * `streamlake:compactionTargetPartMiB`, `streamlake:compactionWriteMarginSeconds`), which wins over the default.
+   *
+   * @default - context, then hourly, 15 minutes past the allowed lateness, 1 hour of grace, 256 MiB parts
+   */
+  readonly compaction?: LakeCompactionSettings;
 
   /**
    * Where the browser tracker is served: a custom domain and its certificate, which CloudFront needs to refuse
@@ -206,6 +218,8 @@ export class StreamlakeStack extends Stack {
   readonly rawZone: RawZone;
   readonly aggregate: AggregateStage;
   readonly archive: ArchiveStage;
+  /** Closed lake hours rewritten into few large Parquet parts, on a schedule. */
+  readonly compaction: LakeCompaction;
   readonly analytics: AnalyticsCatalog;
   readonly derived: DerivedStore;
   readonly alerting: Alerting;
@@ -225,7 +239,7 @@ export class StreamlakeStack extends Stack {
   constructor(scope: Construct, id: string, props: StreamlakeStackProps = {}) {
     super(scope, id, {
       description:
-        'streamlake: browser tracker (CloudFront + S3), web collector (API Gateway), devices (IoT Core rule) and producers -> Kinesis -> aggregate Lambda -> DynamoDB rollups -> fan-out Lambda -> derived tables + SNS alerts; archive Lambda -> Parquet lake -> Glue/Athena; Firehose -> raw zone (every record, GZIP); ops dashboard + alarms -> SNS ops topic',
+        'streamlake: browser tracker (CloudFront + S3), web collector (API Gateway), devices (IoT Core rule) and producers -> Kinesis -> aggregate Lambda -> DynamoDB rollups -> fan-out Lambda -> derived tables + SNS alerts; archive Lambda -> Parquet lake (compacted hourly) -> Glue/Athena; Firehose -> raw zone (every record, GZIP); ops dashboard + alarms -> SNS ops topic',
       ...props,
     });
     const settings = this.settings(CONTEXT_SETTINGS.stack, props);
@@ -275,6 +289,12 @@ export class StreamlakeStack extends Stack {
       lake: this.lake.bucket,
       lakePrefix: this.lake.lakePrefix,
       quarantinePrefix: this.lake.quarantinePrefix,
+    });
+    this.compaction = new LakeCompaction(this, 'Compaction', {
+      ...this.settings(CONTEXT_SETTINGS.compaction, props.compaction),
+      eventTime,
+      lake: this.lake.bucket,
+      lakePrefix: this.lake.lakePrefix,
     });
     this.trackerHosting = new TrackerHosting(this, 'Tracker', {
       ...this.settings(CONTEXT_SETTINGS.trackerHosting, props.tracker),
@@ -345,6 +365,7 @@ export class StreamlakeStack extends Stack {
     });
     new CfnOutput(this, 'AggregateFunctionName', { value: this.aggregate.function.functionName });
     new CfnOutput(this, 'ArchiveFunctionName', { value: this.archive.function.functionName });
+    new CfnOutput(this, 'CompactionFunctionName', { value: this.compaction.function.functionName });
     new CfnOutput(this, 'GlueDatabaseName', { value: this.analytics.databaseName });
     new CfnOutput(this, 'AthenaWorkGroupName', { value: this.analytics.workGroupName });
     new CfnOutput(this, 'AthenaResultsBucketName', { value: this.analytics.resultsBucket.bucketName });

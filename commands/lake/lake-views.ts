@@ -3,6 +3,7 @@ import { type CloudState, objectFolder, S3RVER_OBJECT_SUFFIX } from '../../infra
 import { DEFAULT_LAKE_PREFIX } from '../../processors/shared/lake-layout.ts';
 import { type ColumnKind, datasetColumns } from '../../schemas/columns.ts';
 import { DATASETS, type Dataset } from '../../schemas/envelope.ts';
+import { localLakeSnapshot, localObjectPath } from './lake-listing.ts';
 
 /** Key prefix of the archive's Parquet files in the lake bucket: `lake/<dataset>/dt=…/hour=…/`. */
 export const LAKE_PREFIX = DEFAULT_LAKE_PREFIX;
@@ -37,9 +38,13 @@ export const sqlIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`
 export const datasetGlob = (state: Pick<CloudState, 's3Directory' | 'lakeBucket'>, dataset: Dataset) =>
   `${objectFolder(state, `${LAKE_PREFIX}${dataset}/`)}*/*/*.parquet${S3RVER_OBJECT_SUFFIX}`;
 
-/** read_parquet over a glob, with `dt`/`hour` from the path (so a `dt` predicate prunes files). */
-export const parquetSource = (glob: string) =>
-  `read_parquet(${sqlString(glob)}, hive_partitioning = true, union_by_name = true, filename = true, ` +
+/**
+ * read_parquet over a glob or an explicit list of files, with `dt`/`hour` from the path (so a `dt` predicate
+ * prunes files).
+ */
+export const parquetSource = (files: string | readonly string[]) =>
+  `read_parquet(${typeof files === 'string' ? sqlString(files) : `[${files.map(sqlString).join(', ')}]`}, ` +
+  'hive_partitioning = true, union_by_name = true, filename = true, ' +
   `hive_types = {${PARTITIONS.map((p) => `${sqlString(p.name)}: ${p.type}`).join(', ')}})`;
 
 /**
@@ -47,7 +52,11 @@ export const parquetSource = (glob: string) =>
  * even when no file has it yet (older files, or no files at all), so saved queries always bind.
  * `present` lists the columns the files have; undefined means there are no files.
  */
-export const datasetViewSql = (dataset: Dataset, glob: string, present?: readonly string[]): string => {
+export const datasetViewSql = (
+  dataset: Dataset,
+  files: string | readonly string[],
+  present?: readonly string[],
+): string => {
   const columns = datasetColumns(dataset);
   const typed = (name: string, type: string) => `CAST(NULL AS ${type}) AS ${sqlIdentifier(name)}`;
   if (!present) {
@@ -64,11 +73,12 @@ export const datasetViewSql = (dataset: Dataset, glob: string, present?: readonl
     ...missing.map((c) => typed(c.name, DUCKDB_TYPES[c.kind])),
     `filename AS ${sqlIdentifier(PATH_COLUMN)}`,
   ];
-  return `CREATE OR REPLACE VIEW ${sqlIdentifier(dataset)} AS SELECT ${select.join(', ')} FROM ${parquetSource(glob)}`;
+  return `CREATE OR REPLACE VIEW ${sqlIdentifier(dataset)} AS SELECT ${select.join(', ')} FROM ${parquetSource(files)}`;
 };
 
 export interface LakeView {
   readonly name: Dataset;
+  /** Files the view reads: per hour, the newest complete compaction and the stream files written after it. */
   readonly files: number;
 }
 
@@ -86,21 +96,26 @@ export class Lake {
     readonly views: readonly LakeView[],
   ) {}
 
+  /**
+   * Opens the local lake: one view per dataset over the files a query reads now (D31: per hour, the newest
+   * complete compaction generation and the stream files written after it; every stream file where an hour was
+   * never compacted), listed once here, as Athena lists once when it plans a query.
+   */
   static async open(state: Pick<CloudState, 's3Directory' | 'lakeBucket'>): Promise<Lake> {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
+    const snapshot = localLakeSnapshot(state);
     const views: LakeView[] = [];
     for (const dataset of DATASETS) {
-      const glob = datasetGlob(state, dataset);
-      const listed = await connection.runAndReadAll(`SELECT count(*) AS files FROM glob(${sqlString(glob)})`);
-      const files = Number(listed.getRowObjectsJS()[0]?.files ?? 0);
+      const partitions = snapshot.filter((p) => p.dataset === dataset);
+      const files = partitions.flatMap((p) => p.visible.map((f) => localObjectPath(state, f.key)));
       let present: string[] | undefined;
-      if (files > 0) {
-        const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${parquetSource(glob)}`);
+      if (files.length > 0) {
+        const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${parquetSource(files)}`);
         present = described.getRowObjectsJS().map((row) => String(row.column_name));
       }
-      await connection.run(datasetViewSql(dataset, glob, present));
-      views.push({ name: dataset, files });
+      await connection.run(datasetViewSql(dataset, files, present));
+      views.push({ name: dataset, files: files.length });
     }
     return new Lake(instance, connection, views);
   }

@@ -15,7 +15,15 @@ export const ROW_GROUP_SIZE = 65_536;
  */
 export const DICTIONARY_MAX_DISTINCT_SHARE = 0.5;
 
-const writerProperties = (dataset: Dataset, distinctShare: ReadonlyMap<string, number>) => {
+/**
+ * How every lake file is encoded (the archive's files and compaction's parts alike): ZSTD, dictionaries for
+ * repetitive strings, DELTA_BINARY_PACKED event times, row-group statistics. `createdBy` names the writer.
+ */
+export const writerProperties = (
+  dataset: Dataset,
+  distinctShare: ReadonlyMap<string, number>,
+  createdBy = 'streamlake archive (apache-arrow + parquet-wasm)',
+) => {
   let builder = new parquet.WriterPropertiesBuilder()
     .setCompression(parquet.Compression.ZSTD)
     .setDictionaryEnabled(true)
@@ -23,7 +31,7 @@ const writerProperties = (dataset: Dataset, distinctShare: ReadonlyMap<string, n
     // Row-group min/max (event_time above all) is what Athena and DuckDB prune files with; page-level
     // statistics would cost about a fifth of the write time for a file that is one row group anyway.
     .setStatisticsEnabled(parquet.EnabledStatistics.Chunk)
-    .setCreatedBy('streamlake archive (apache-arrow + parquet-wasm)');
+    .setCreatedBy(createdBy);
   for (const column of datasetColumns(dataset)) {
     if (column.kind === 'timestamp') {
       // Event times within a file are nearly sorted: deltas pack into a few bits per row.

@@ -41,7 +41,7 @@ describe('the Streamlake app, synthesized with bundling as `cdk synth` does', ()
   it('marks each function with the path of its bundled code asset', () => {
     const functions = handlers();
 
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(5);
     for (const fn of functions) {
       const assetPath: string = fn.Metadata['aws:asset:path'];
       expect(assetPath).toMatch(/^asset\./);

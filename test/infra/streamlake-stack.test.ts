@@ -11,7 +11,7 @@ import { streamlakeApp, streamlakeStackWith } from './stacks.ts';
 const stackWith = streamlakeStackWith;
 
 describe('StreamlakeStack', () => {
-  it('wires one stream, the rollups and derived tables, the lake, its access-logs, query-results, tracker and raw-zone buckets, the tracker distribution, the aggregator, the archiver, the raw zone delivery stream, the catalog, the fan-out, the alerts topic and the ops view', () => {
+  it('wires one stream, the rollups and derived tables, the lake, its access-logs, query-results, tracker and raw-zone buckets, the tracker distribution, the aggregator, the archiver, the raw zone delivery stream, the compaction, the catalog, the fan-out, the alerts topic and the ops view', () => {
     const { stack } = streamlakeApp();
 
     const template = Template.fromStack(stack);
@@ -21,8 +21,8 @@ describe('StreamlakeStack', () => {
     template.resourceCountIs('AWS::S3::Bucket', 5);
     template.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 1);
     template.resourceCountIs('AWS::CloudFront::Distribution', 1);
-    // The four handlers, and the function CloudFormation has write the tracker builds (AwsCustomResource).
-    template.resourceCountIs('AWS::Lambda::Function', 5);
+    // The five handlers, and the function CloudFormation has write the tracker builds (AwsCustomResource).
+    template.resourceCountIs('AWS::Lambda::Function', 6);
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
     template.resourceCountIs(
       'AWS::CloudWatch::Alarm',
@@ -31,7 +31,8 @@ describe('StreamlakeStack', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.resourceCountIs('AWS::SNS::Topic', 2);
     template.resourceCountIs('AWS::KMS::Key', 2);
-    template.resourceCountIs('AWS::Events::Rule', 1);
+    // The silent-device check and the lake compaction.
+    template.resourceCountIs('AWS::Events::Rule', 2);
     template.resourceCountIs('AWS::Glue::Database', 1);
     // One per dataset, and raw_events.
     template.resourceCountIs('AWS::Glue::Table', 3);

@@ -142,7 +142,7 @@ describe('npm run verify', () => {
     await writeLakeObjects(
       { s3Directory: join(stateDir, 's3'), lakeBucket: 'lake-bucket' },
       events.slice(0, 2),
-      'again',
+      'shardId-000000000000-900-901',
     );
     const result = verify();
     expect(result.status).toBe(1);
