@@ -5,8 +5,57 @@ import { datasetOf } from '../../schemas/registry.ts';
 import { sqlIdentifier, sqlString } from '../lake/lake-views.ts';
 import type { RollupValues } from './ground-truth-rollups.ts';
 
-/** The rollup item's minute, formatted like its sort key: `2026-11-22T05:06Z`. */
-export const MINUTE_SQL = `strftime(date_trunc('minute', event_time), '%Y-%m-%dT%H:%MZ')`;
+/** Which engine runs the recount: DuckDB over the local lake, or Athena (Trino) over the Glue tables. */
+export type SqlDialect = 'duckdb' | 'athena';
+
+/** The rollup item's minute, formatted like its sort key: `2026-11-22T05:06Z` (Trino has no strftime; `%i` is minutes). */
+export const MINUTE_SQL: Readonly<Record<SqlDialect, string>> = {
+  duckdb: `strftime(date_trunc('minute', event_time), '%Y-%m-%dT%H:%MZ')`,
+  athena: `date_format(date_trunc('minute', event_time), '%Y-%m-%dT%H:%iZ')`,
+};
+
+/** Event times `fromMs` (inclusive) to `toMs` (exclusive), whole hours (UTC). */
+export interface EventTimeRange {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+export interface RecountSqlOptions {
+  /** @default 'duckdb' */
+  readonly dialect?: SqlDialect;
+  /** Only events of these hours; the whole lake when unset. */
+  readonly range?: EventTimeRange;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** `TIMESTAMP '2026-12-01 05:00:00'`, a literal both engines read as UTC wall time. */
+const timestampSql = (ms: number) =>
+  `TIMESTAMP '${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}'`;
+
+/** The `dt` and `hour` of the partition holding the hour starting at `ms`. */
+const partitionOf = (ms: number) => {
+  const iso = new Date(ms).toISOString();
+  return { dt: sqlString(iso.slice(0, 10)), hour: Number(iso.slice(11, 13)) };
+};
+
+/**
+ * The range as a predicate: first the partition columns (`dt`, `hour`), so DuckDB reads only those
+ * folders and Athena scans only those partitions, then event time itself.
+ */
+export const rangePredicateSql = ({ fromMs, toMs }: EventTimeRange): string => {
+  if (!(fromMs % HOUR_MS === 0 && toMs % HOUR_MS === 0 && fromMs < toMs)) {
+    throw new RangeError(`a recount range is whole hours, from before to (given ${fromMs} to ${toMs})`);
+  }
+  const first = partitionOf(fromMs);
+  const last = partitionOf(toMs - HOUR_MS);
+  const partitions =
+    first.dt === last.dt
+      ? `dt = ${first.dt} AND hour BETWEEN ${first.hour} AND ${last.hour}`
+      : `(dt > ${first.dt} OR (dt = ${first.dt} AND hour >= ${first.hour})) AND ` +
+        `(dt < ${last.dt} OR (dt = ${last.dt} AND hour <= ${last.hour})) AND dt BETWEEN ${first.dt} AND ${last.dt}`;
+  return `${partitions} AND event_time >= ${timestampSql(fromMs)} AND event_time < ${timestampSql(toMs)}`;
+};
 
 /** Which datasets a rollup reads, and which of their schemas (undefined: every schema). */
 const sourcesOf = (rollup: RollupDefinition): Map<Dataset, string[] | undefined> => {
@@ -31,7 +80,12 @@ const fieldsOf = (rollup: RollupDefinition): string[] => [
 ];
 
 /** The rows of one dataset a rollup counts; a field the dataset lacks reads as NULL. */
-const sourceSql = (rollup: RollupDefinition, dataset: Dataset, schemas: string[] | undefined): string => {
+const sourceSql = (
+  rollup: RollupDefinition,
+  dataset: Dataset,
+  schemas: string[] | undefined,
+  range: EventTimeRange | undefined,
+): string => {
   const columns = new Set(datasetColumns(dataset).map((c) => c.name));
   const select = [
     'event_time',
@@ -40,16 +94,22 @@ const sourceSql = (rollup: RollupDefinition, dataset: Dataset, schemas: string[]
       return columns.has(column) ? sqlIdentifier(column) : `NULL AS ${sqlIdentifier(column)}`;
     }),
   ];
-  const where = schemas ? ` WHERE schema IN (${schemas.map(sqlString).join(', ')})` : '';
+  const conditions = [
+    ...(schemas ? [`schema IN (${schemas.map(sqlString).join(', ')})`] : []),
+    ...(range ? [rangePredicateSql(range)] : []),
+  ];
+  const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
   return `SELECT ${select.join(', ')} FROM ${sqlIdentifier(dataset)}${where}`;
 };
 
 /**
  * The recount of one rollup over the lake, one row per rollup item: `pk` and `sk` built exactly as
  * the aggregator keys items (`<rollup>#<dimension values>`, event-time minute), then each measure
- * under its DynamoDB attribute name. Sums are DOUBLE, as the aggregator adds JSON numbers.
+ * under its DynamoDB attribute name. Sums are DOUBLE, as the aggregator adds JSON numbers. The same
+ * declaration gives the text for DuckDB and for Athena, over the whole lake or a range of hours.
  */
-export const rollupRecountSql = (rollup: RollupDefinition): string => {
+export const rollupRecountSql = (rollup: RollupDefinition, options: RecountSqlOptions = {}): string => {
+  const { dialect = 'duckdb', range } = options;
   const pk = [
     sqlString(rollup.name),
     ...rollup.dimensions.map((d) => `CAST(${sqlIdentifier(snakeCase(d))} AS VARCHAR)`),
@@ -59,12 +119,30 @@ export const rollupRecountSql = (rollup: RollupDefinition): string => {
     if (measure.kind === 'count') return `count(*) AS ${name}`;
     return `CAST(${measure.kind}(${sqlIdentifier(snakeCase(measure.field))}) AS DOUBLE) AS ${name}`;
   });
-  const sources = [...sourcesOf(rollup)].map(([dataset, schemas]) => sourceSql(rollup, dataset, schemas));
+  // Each dimension's value too, under its item attribute name: an item written from the recount carries them.
+  const dimensions = rollup.dimensions.map(
+    (d) => `CAST(${sqlIdentifier(snakeCase(d))} AS VARCHAR) AS ${sqlIdentifier(d)}`,
+  );
+  const sources = [...sourcesOf(rollup)].map(([dataset, schemas]) =>
+    sourceSql(rollup, dataset, schemas, range),
+  );
+  const groups = Array.from({ length: 2 + dimensions.length }, (_, i) => i + 1);
   return [
-    `SELECT ${pk} AS pk, ${MINUTE_SQL} AS sk, ${measures.join(', ')}`,
+    `SELECT ${[`${pk} AS pk`, `${MINUTE_SQL[dialect]} AS sk`, ...dimensions, ...measures].join(', ')}`,
     `FROM (${sources.join(' UNION ALL ')}) AS events`,
-    'GROUP BY 1, 2',
+    `GROUP BY ${groups.join(', ')}`,
   ].join('\n');
+};
+
+/** One recounted row's measures, by attribute name: the ones its rollup declares and the engine returned. */
+export const recountedValues = (rollup: RollupDefinition, row: Record<string, unknown>): RollupValues => {
+  const values: RollupValues = {};
+  for (const measure of rollup.measures) {
+    const value = row[measureAttribute(measure)];
+    if (value !== null && value !== undefined && value !== '')
+      values[measureAttribute(measure)] = Number(value);
+  }
+  return values;
 };
 
 /** Every rollup recounted over the lake: `<pk> <sk>` → measures, keyed like the rollups table scan. */
@@ -75,12 +153,7 @@ export const lakeRollups = async (
   const items = new Map<string, RollupValues>();
   for (const rollup of rollups) {
     for (const row of await lakeSql(rollupRecountSql(rollup))) {
-      const values: RollupValues = {};
-      for (const measure of rollup.measures) {
-        const value = row[measureAttribute(measure)];
-        if (value !== null && value !== undefined) values[measureAttribute(measure)] = Number(value);
-      }
-      items.set(`${row.pk} ${row.sk}`, values);
+      items.set(`${row.pk} ${row.sk}`, recountedValues(rollup, row));
     }
   }
   return items;

@@ -2,7 +2,12 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AcceptedRecord } from '../shared/classify.ts';
 import { type HighWaterMarkReport, writeOnce } from './high-water-mark-writer.ts';
 import { type RollupContribution, totalsOf } from './preaggregate.ts';
-import { buildExtremesRefinement, buildRollupUpdate, highWaterMarkAttribute } from './update-expression.ts';
+import {
+  buildExtremesRefinement,
+  buildRollupUpdate,
+  highWaterMarkAttribute,
+  rollupExpiresAt,
+} from './update-expression.ts';
 
 export type RollupWriteReport = HighWaterMarkReport<RollupContribution>;
 
@@ -42,7 +47,7 @@ export const writeRollups = (
           totals: totalsFor(item, records),
           firstSequenceNumber: first.sequenceNumber,
           lastSequenceNumber: last.sequenceNumber,
-          expiresAt: Math.floor(item.windowStartMs / 1000) + options.retentionSeconds,
+          expiresAt: rollupExpiresAt(item.windowStartMs, options.retentionSeconds),
         });
       },
       refine: (item, records, stored) =>

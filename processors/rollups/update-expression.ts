@@ -6,6 +6,10 @@ import { measureAttribute } from './rollups.ts';
 /** Per shard, the highest sequence number already counted into an item: `hwm_shardId-000000000001`. */
 export const highWaterMarkAttribute = (shardId: string) => `hwm_${shardId}`;
 
+/** When a rollup item expires (DynamoDB TTL, epoch seconds): `retentionSeconds` after its window starts. */
+export const rollupExpiresAt = (windowStartMs: number, retentionSeconds: number): number =>
+  Math.floor(windowStartMs / 1000) + retentionSeconds;
+
 export interface RollupUpdate {
   readonly tableName: string;
   readonly shardId: string;

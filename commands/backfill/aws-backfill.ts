@@ -1,0 +1,68 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { athenaEngine } from './athena-engine.ts';
+import { awsConsumerLagMs, awsLiveSettings, type LiveFunctions } from './aws-live.ts';
+import { type BackfillReport, backfill } from './backfill.ts';
+import type { BackfillChoice } from './local-backfill.ts';
+
+/** The stack outputs backfill reads on AWS. */
+const OUTPUTS = [
+  'RollupsTableName',
+  'AthenaWorkGroupName',
+  'GlueDatabaseName',
+  'AggregateFunctionName',
+  'ArchiveFunctionName',
+] as const;
+type Outputs = Record<(typeof OUTPUTS)[number], string>;
+
+/** The deployed stack's outputs from the file `npx cdk deploy --outputs-file` wrote; throws naming what is missing. */
+export const backfillOutputs = (file: string): Outputs => {
+  if (!existsSync(file)) {
+    throw new Error(
+      `${file} is missing: deploy with npx cdk deploy --outputs-file ${file}, or pass --outputs FILE`,
+    );
+  }
+  const stacks = Object.entries(
+    JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>,
+  );
+  const complete = stacks.filter(([, values]) => OUTPUTS.every((name) => typeof values?.[name] === 'string'));
+  if (complete.length !== 1) {
+    throw new Error(
+      `${file} holds ${complete.length === 0 ? 'no stack' : `${complete.length} stacks`} with the outputs ${OUTPUTS.join(', ')}: deploy the streamlake stack with --outputs-file ${file}`,
+    );
+  }
+  return complete[0]?.[1] as Outputs;
+};
+
+/** Backfill on AWS: Athena recounts, the deployed table is replaced, the deployed functions set the boundary. */
+export const backfillOnAws = async (outputsFile: string, choice: BackfillChoice): Promise<BackfillReport> => {
+  const outputs = backfillOutputs(outputsFile);
+  const functions: LiveFunctions = {
+    aggregate: outputs.AggregateFunctionName,
+    archive: outputs.ArchiveFunctionName,
+  };
+  const athena = new AthenaClient({});
+  const cloudwatch = new CloudWatchClient({});
+  const lambda = new LambdaClient({});
+  const dynamodb = new DynamoDBClient({});
+  try {
+    return await backfill({
+      ...choice,
+      ...(await awsLiveSettings(lambda, functions)),
+      engine: athenaEngine({
+        client: athena,
+        workGroup: outputs.AthenaWorkGroupName,
+        database: outputs.GlueDatabaseName,
+      }),
+      documents: DynamoDBDocumentClient.from(dynamodb),
+      tableName: outputs.RollupsTableName,
+      consumerLag: () => awsConsumerLagMs(cloudwatch, functions, Date.now()),
+    });
+  } finally {
+    for (const client of [athena, cloudwatch, lambda, dynamodb]) client.destroy();
+  }
+};
