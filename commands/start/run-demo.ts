@@ -83,7 +83,9 @@ const caughtUp = (cloud: LocalCloud, targets: Map<string, string>, include: (id:
 /** The web clickstream's way in: the local collector's server route with the stack's key, unless told otherwise. */
 const collectorOf = (cloud: LocalCloud, options: StartOptions) => {
   const source = cloud.collectorServerSource;
-  return options.webVia === 'kinesis' || !source ? {} : { collector: source };
+  if (options.webVia === 'kinesis' || !source) return {};
+  const perRequest = options.webEventsPerRequest;
+  return { collector: perRequest === undefined ? source : { ...source, eventsPerRequest: perRequest } };
 };
 
 /** The local cloud of the demo, with the stack's context the demo wants. */

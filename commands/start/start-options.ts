@@ -42,6 +42,8 @@ export interface StartOptions {
    * route, with the stack's API key), as sites' events do, or straight into Kinesis. @default 'collector'
    */
   readonly webVia?: 'collector' | 'kinesis';
+  /** Web events per collector request (`npm run cost` sends at the tracker's default). @default 20 */
+  readonly webEventsPerRequest?: number;
   /**
    * How the simulated devices' telemetry reaches the stream: over MQTT through the local broker and topic rule,
    * each device with its own certificate, as devices do on AWS IoT Core, or straight into Kinesis.

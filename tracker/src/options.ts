@@ -7,10 +7,18 @@ import {
 } from './browser.ts';
 import type { TrackedEvent } from './events.ts';
 
+/**
+ * How the tracker batches by default. Each request is one API Gateway request ($3.50 per million), so events per
+ * request set the web edge's cost per event: 20 cost $0.175 per million events, 100 cost $0.035 (`npm run cost`,
+ * BENCHMARKS.md). 100 events of ≈ 280 bytes fit 32,000 bytes, half the 64 KiB browsers allow keepalive requests and
+ * beacons in flight, so a beacon on leaving the page still fits beside a batch being sent.
+ */
+export const DEFAULT_BATCH = { maxEvents: 100, maxBytes: 32_000, maxDelayMs: 5_000 } as const;
+
 export interface BatchOptions {
-  /** Events per request, at most the collector's 500. @default 20 */
+  /** Events per request, at most the collector's 500. @default 100 */
   readonly maxEvents?: number;
-  /** Bytes of request body; a batch is sent once its events reach it. @default 16000 */
+  /** Bytes of request body; a batch is sent once its events reach it. @default 32000 */
   readonly maxBytes?: number;
   /** How long the oldest queued event waits for a batch to fill. @default 5000 */
   readonly maxDelayMs?: number;
@@ -96,14 +104,26 @@ export const resolveOptions = (options: TrackerOptions): ResolvedOptions => {
   }
   // In a browser, globalThis is the window; elsewhere pass `window`.
   const win = options.window ?? (globalThis as unknown as TrackerWindow);
-  const maxEvents = integer('batch.maxEvents', options.batch?.maxEvents, 20, 1, MAX_EVENTS_PER_REQUEST);
+  const maxEvents = integer(
+    'batch.maxEvents',
+    options.batch?.maxEvents,
+    DEFAULT_BATCH.maxEvents,
+    1,
+    MAX_EVENTS_PER_REQUEST,
+  );
   const navigator = win.navigator;
   return {
     collectorUrl: options.collectorUrl,
     apiKey: options.apiKey,
     maxEvents,
-    maxBytes: integer('batch.maxBytes', options.batch?.maxBytes, 16_000, 64, 5_000_000),
-    maxDelayMs: integer('batch.maxDelayMs', options.batch?.maxDelayMs, 5_000, 0, 3_600_000),
+    maxBytes: integer('batch.maxBytes', options.batch?.maxBytes, DEFAULT_BATCH.maxBytes, 64, 5_000_000),
+    maxDelayMs: integer(
+      'batch.maxDelayMs',
+      options.batch?.maxDelayMs,
+      DEFAULT_BATCH.maxDelayMs,
+      0,
+      3_600_000,
+    ),
     queueLimit: integer('queueLimit', options.queueLimit, 1_000, maxEvents, 100_000),
     sessionIdleMs: integer('sessionIdleMs', options.sessionIdleMs, 1_800_000, 1, 86_400_000),
     storage: options.storage ?? defaultStorage(win),

@@ -1,5 +1,6 @@
 import type { LocalEndpoints } from '../clients.ts';
 import { freePort } from '../servers/ports.ts';
+import { ExchangeTaps } from './exchange-tap.ts';
 import { FaultControl, type FaultControlTargets } from './fault-control.ts';
 import { FaultProxy } from './fault-proxy.ts';
 import { FAULT_SERVICES, FaultRules, type FaultService } from './fault-rules.ts';
@@ -11,6 +12,8 @@ export interface FaultInjection {
   /** The control's address (see fault-control.ts). */
   readonly control: string;
   readonly rules: FaultRules;
+  /** What watches every request through the proxies (`npm run cost` counts there). */
+  readonly taps: ExchangeTaps;
   /** Stops the control, then the proxies; the services behind them keep running. */
   stop(): Promise<void>;
 }
@@ -18,13 +21,17 @@ export interface FaultInjection {
 const startProxies = async (
   servers: LocalEndpoints,
   rules: FaultRules,
+  taps: ExchangeTaps,
 ): Promise<Map<FaultService, FaultProxy>> => {
   const proxies = new Map<FaultService, FaultProxy>();
   try {
     for (const service of FAULT_SERVICES) {
       const upstream = servers[service];
       if (!upstream) continue;
-      proxies.set(service, await FaultProxy.start({ service, upstream, rules, port: await freePort() }));
+      proxies.set(
+        service,
+        await FaultProxy.start({ service, upstream, rules, taps, port: await freePort() }),
+      );
     }
     return proxies;
   } catch (error) {
@@ -54,7 +61,8 @@ export const startFaultInjection = async (
   targets: Omit<FaultControlTargets, 'rules'>,
 ): Promise<FaultInjection> => {
   const rules = new FaultRules();
-  const proxies = await startProxies(servers, rules);
+  const taps = new ExchangeTaps();
+  const proxies = await startProxies(servers, rules, taps);
   const stopProxies = () =>
     Promise.all([...proxies.values()].map((proxy) => proxy.stop())).then(() => undefined);
   let control: FaultControl;
@@ -68,6 +76,7 @@ export const startFaultInjection = async (
     endpoints: endpointsOf(proxies),
     control: control.endpoint,
     rules,
+    taps,
     stop: async () => {
       await control.stop();
       await stopProxies();

@@ -7,6 +7,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import type { Exchange, ExchangeTap, ExchangeTaps } from './exchange-tap.ts';
 import type { FaultRules, FaultService } from './fault-rules.ts';
 import { operationNeedsBody, operationOf } from './request-operation.ts';
 import { type ServiceErrorResponse, serviceError } from './service-errors.ts';
@@ -18,6 +19,8 @@ export interface FaultProxyOptions {
   readonly rules: FaultRules;
   /** The loopback port the proxy listens on. */
   readonly port: number;
+  /** What watches the traffic (`npm run cost`); none: requests are only streamed through. */
+  readonly taps?: ExchangeTaps;
 }
 
 /**
@@ -79,7 +82,9 @@ export class FaultProxy {
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { service, rules } = this.options;
-    const body = operationNeedsBody(service) ? await bodyOf(req) : undefined;
+    const taps = this.options.taps?.active ?? [];
+    const tapped = taps.some((tap) => tap.wantsBodies(service));
+    let body = operationNeedsBody(service) || tapped ? await bodyOf(req) : undefined;
     const operation = operationOf(service, {
       method: req.method ?? 'GET',
       headers: req.headers,
@@ -91,20 +96,30 @@ export class FaultProxy {
       send(res, serviceError(service, rule.effect));
       return;
     }
-    this.forward(req, res, body);
+    for (const tap of taps) if (body) body = tap.rewrite?.(service, operation, body) ?? body;
+    this.forward(req, res, body, taps.length > 0 ? { taps, operation, tapped } : undefined);
   }
 
-  private forward(req: IncomingMessage, res: ServerResponse, body?: Buffer): void {
+  private forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body?: Buffer,
+    watch?: { taps: readonly ExchangeTap[]; operation: string; tapped: boolean },
+  ): void {
+    const headers = passedOn(req.headers);
+    // A tap may have rewritten the body (the signature does not cover it for the local services).
+    if (body && headers['content-length'] !== undefined) headers['content-length'] = String(body.length);
     const upstream = request({
       host: this.upstream.hostname,
       port: this.upstream.port,
       method: req.method,
       path: req.url,
-      headers: passedOn(req.headers),
+      headers,
       agent: this.agent,
     });
     upstream.on('response', (answer) => {
       res.writeHead(answer.statusCode ?? 502, passedOn(answer.headers));
+      if (watch) this.watchAnswer(req, answer, body, watch);
       answer.pipe(res);
       answer.on('error', () => res.destroy());
     });
@@ -118,6 +133,35 @@ export class FaultProxy {
     });
     if (body) upstream.end(body);
     else req.pipe(upstream);
+  }
+
+  /** Tells the taps of the exchange once the answer has been read through. */
+  private watchAnswer(
+    req: IncomingMessage,
+    answer: IncomingMessage,
+    body: Buffer | undefined,
+    watch: { taps: readonly ExchangeTap[]; operation: string; tapped: boolean },
+  ): void {
+    const chunks: Buffer[] = [];
+    let responseBytes = 0;
+    answer.on('data', (chunk: Buffer) => {
+      responseBytes += chunk.length;
+      if (watch.tapped) chunks.push(chunk);
+    });
+    answer.once('end', () => {
+      const exchange: Exchange = {
+        service: this.options.service,
+        operation: watch.operation,
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        ...(body && watch.tapped ? { requestBody: body } : {}),
+        requestBytes: body?.length ?? Number(req.headers['content-length'] ?? 0),
+        status: answer.statusCode ?? 0,
+        ...(watch.tapped ? { responseBody: Buffer.concat(chunks) } : {}),
+        responseBytes,
+      };
+      for (const tap of watch.taps) tap.observe(exchange);
+    });
   }
 
   async stop(): Promise<void> {

@@ -59,6 +59,11 @@ export interface InvocationReport {
   readonly durationMs: number;
   /** The handler threw, timed out or crashed its environment. */
   readonly failed: boolean;
+  /**
+   * Of `durationMs`, the time the environment's thread was running rather than waiting (its event loop's active
+   * time): what scales with the CPU Lambda gives the function's memory (`npm run cost`). Not an AWS metric.
+   */
+  readonly busyMs?: number;
   /** Invocations of this function in flight when this one started, itself included. */
   readonly concurrent: number;
 }
@@ -113,8 +118,11 @@ export class LocalFunction {
     const started = performance.now();
     const concurrent = ++this.inFlight;
     let failed = true;
+    let busyMs: number | undefined;
     try {
-      const result = await this.run(event);
+      const result = await this.run(event, (busy) => {
+        busyMs = busy;
+      });
       failed = false;
       return result;
     } finally {
@@ -125,6 +133,7 @@ export class LocalFunction {
         durationMs: performance.now() - started,
         failed,
         concurrent,
+        ...(busyMs === undefined ? {} : { busyMs }),
       });
     }
   }
@@ -138,10 +147,12 @@ export class LocalFunction {
     return this.faults.counts();
   }
 
-  private async run(event: unknown): Promise<unknown> {
+  private async run(event: unknown, onBusy: (busyMs: number) => void): Promise<unknown> {
     const worker = this.idle.pop() ?? this.spawn();
+    const before = worker.performance.eventLoopUtilization();
     try {
       const reply = await this.reply(worker, event, this.faults.take());
+      onBusy(worker.performance.eventLoopUtilization(before).active);
       this.idle.push(worker);
       if (!reply.ok) {
         // Lambda's runtime logs an unhandled error as one JSON line; so does the local one.

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_BATCH } from '../../../tracker/src/options.ts';
 import { acceptAll, type SentRequest } from './fake-browser.ts';
 import { elapse, openPage, T0 } from './tracker-setup.ts';
 
@@ -16,16 +17,22 @@ describe('batching', () => {
 
   it('sends a batch as soon as it holds maxEvents events', async () => {
     // Prepare
-    const { tracker, collector } = openPage({ autoPageViews: false });
+    const { tracker, collector } = openPage({ autoPageViews: false, batch: { maxBytes: 200_000 } });
     // Act
-    clicks(tracker, 19);
+    clicks(tracker, 99);
     const before = collector.requests.length;
     clicks(tracker, 1);
     await elapse(0);
     // Assess
     expect(before).toBe(0);
-    expect(collector.requests.map((request) => request.events.length)).toEqual([20]);
-    expect(tracker.stats()).toMatchObject({ accepted: 20, queued: 0 });
+    expect(collector.requests.map((request) => request.events.length)).toEqual([100]);
+    expect(tracker.stats()).toMatchObject({ accepted: 100, queued: 0 });
+  });
+
+  it('batches 100 events or 32,000 bytes by default: at $3.50 per million requests, $0.035 per million events', () => {
+    expect(DEFAULT_BATCH).toEqual({ maxEvents: 100, maxBytes: 32_000, maxDelayMs: 5_000 });
+    // Half the browsers' 64 KiB keepalive budget: a beacon still fits beside a batch in flight.
+    expect(DEFAULT_BATCH.maxBytes).toBeLessThanOrEqual(65_536 / 2);
   });
 
   it('sends what waits once its oldest event has waited maxDelayMs', async () => {
@@ -118,7 +125,7 @@ describe('batching', () => {
     expect(() => openPage({ batch: { maxEvents: 501 } })).toThrow(
       'batch.maxEvents must be an integer between 1 and 500 inclusive (given 501)',
     );
-    expect(() => openPage({ queueLimit: 5 })).toThrow('queueLimit must be an integer between 20 and 100000');
+    expect(() => openPage({ queueLimit: 5 })).toThrow('queueLimit must be an integer between 100 and 100000');
     expect(() => openPage({ collectorUrl: '' })).toThrow("collectorUrl must be the collector's URL");
   });
 });

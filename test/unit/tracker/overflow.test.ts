@@ -44,7 +44,7 @@ describe('a full queue', () => {
 
   it('reports drops an earlier page could not, after a reload', async () => {
     // Prepare
-    const first = openPage({ autoPageViews: false, queueLimit: 20 });
+    const first = openPage({ autoPageViews: false, queueLimit: 20, batch: { maxEvents: 20 } });
     first.collector.answer(...Array.from({ length: 5 }, () => new TypeError('Failed to fetch')));
     for (let i = 0; i < 23; i++) first.tracker.click({ element: `b${i}` });
     first.window.dispatch('pagehide');
