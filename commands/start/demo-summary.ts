@@ -2,7 +2,9 @@ import type { CollectorFiguresSnapshot } from '../../infra/local/collector-figur
 import { type LiveFigures, liveText } from '../../infra/local/dashboard/live-figures.ts';
 import type { IotFigures } from '../../infra/local/iot/local-iot.ts';
 import type { ProducerProgress } from '../../producers/progress.ts';
+import { compactionFigures } from '../lake/lake-listing.ts';
 import { streamText } from '../verify/verify-lake.ts';
+import { compactionSummaryLine } from './compaction-text.ts';
 import { deviceLiveText, deviceSummaryLines } from './device-text.ts';
 import { edgeLiveText, edgeSummaryLine } from './edge-text.ts';
 import { rawZoneSummaryLines, rawZoneWhereLines } from './raw-zone-text.ts';
@@ -84,6 +86,7 @@ export const demoSummary = (run: DemoRun): string => {
     `  fan-out (rollups stream) ${n(m.get('DerivedUpdates', FANOUT))} derived updates, ${n(m.get('DeviceStateUpdates', FANOUT))} device-state updates, duplicates skipped ${n(m.get('DuplicatesSkipped', FANOUT))}`,
     `  alerts                  ${n(cloud.alerts.opened)} opened, ${n(cloud.alerts.resolved)} resolved (SNS topic; kept in ${cloud.state ?? '(memory)'}/alerts.jsonl)`,
     `  archived to the lake    ${n(m.get('RecordsArchived', ARCHIVE))} records in ${n(m.get('ParquetFiles', ARCHIVE))} Parquet files (${n(m.get('ParquetBytes', ARCHIVE) / 1024)} KiB)`,
+    compactionSummaryLine(compactionFigures({ s3Directory: cloud.s3Directory, lakeBucket: lake })),
     ...rawZoneSummaryLines(cloud.firehose),
     '',
     'where the data is',

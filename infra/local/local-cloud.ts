@@ -389,6 +389,11 @@ export class LocalCloud {
     return this.ops;
   }
 
+  /** s3rver's folder (objects are files under `<folder>/<bucket>/<key>`), for tools that list the local lake. */
+  get s3Directory(): string {
+    return this.folders.s3Data;
+  }
+
   get state(): string | undefined {
     return this.folders.stateDir;
   }
