@@ -3,6 +3,7 @@ import type { Node } from 'constructs';
 import type { AnalyticsSettings } from './constructs/analytics-catalog.ts';
 import type { WebCollectorSettings } from './constructs/collector/settings.ts';
 import type { DeviceEdgeSettings } from './constructs/device-edge/settings.ts';
+import type { EventStreamCapacity } from './constructs/event-stream.ts';
 import type { EventTimePolicy } from './constructs/event-time-policy.ts';
 import type { FanoutTuning } from './constructs/fanout-tuning.ts';
 import type { LakeCompactionSettings } from './constructs/lake-compaction/settings.ts';
@@ -106,6 +107,11 @@ export const CONTEXT_SETTINGS = {
     onFailureExpiration: ['streamlake:onFailureExpirationDays', 'days'],
     noncurrentVersionExpiration: ['streamlake:noncurrentVersionExpirationDays', 'days'],
   },
+  /** The event stream's capacity: `-c streamlake:streamShards=4`, or `-c streamlake:streamOnDemand=true`. */
+  eventStream: {
+    shards: ['streamlake:streamShards', 'number'],
+    onDemand: ['streamlake:streamOnDemand', 'boolean'],
+  } satisfies ContextSpecFor<EventStreamCapacity>,
   /** One event-time policy for every Kinesis consumer. */
   eventTime: {
     allowedLateness: ['streamlake:allowedLatenessSeconds', 'seconds'],

@@ -12,7 +12,7 @@ import { DedupStore } from './constructs/dedup-store.ts';
 import { DerivedStore } from './constructs/derived-store.ts';
 import type { DeviceEdgeSettings } from './constructs/device-edge/settings.ts';
 import { DeviceEdge } from './constructs/device-edge.ts';
-import { EventStream } from './constructs/event-stream.ts';
+import { EventStream, type EventStreamCapacity } from './constructs/event-stream.ts';
 import { type EventTimePolicy, resolveEventTimePolicy } from './constructs/event-time-policy.ts';
 import { FanoutStage } from './constructs/fanout-stage.ts';
 import type { FanoutTuning } from './constructs/fanout-tuning.ts';
@@ -94,6 +94,11 @@ export interface StreamlakeStackProps extends StackProps {
    * @default - context, then 300 s / 64 MiB, Glacier IR after 30 days, kept forever, alarm above 15 minutes
    */
   readonly rawZone?: RawZoneSettings;
+  /**
+   * The event stream's capacity: provisioned shards (default 2) or on-demand; each one given here wins over its
+   * context key (`streamlake:streamShards`, `streamlake:streamOnDemand`).
+   */
+  readonly eventStream?: EventStreamCapacity;
 
   /**
    * Compaction of closed lake hours: how often it runs, when an hour counts as closed, how long replaced files
@@ -247,7 +252,10 @@ export class StreamlakeStack extends Stack {
     // Resolved once and handed to every Kinesis consumer, so they cannot disagree on which records are bad.
     const eventTime = resolveEventTimePolicy(this.settings(CONTEXT_SETTINGS.eventTime, props.eventTime));
 
-    this.events = new EventStream(this, 'Events', { removalPolicy });
+    this.events = new EventStream(this, 'Events', {
+      ...this.settings(CONTEXT_SETTINGS.eventStream, props.eventStream),
+      removalPolicy,
+    });
     this.collector = new WebCollector(this, 'Collector', {
       ...this.settings(CONTEXT_SETTINGS.collector, props.collector),
       events: this.events.stream,

@@ -22,5 +22,6 @@ export const AWS_STACK_SETTINGS: StackSettings = {
     sizeBytes: DEFAULTS.rawZone.bufferingSize.toBytes(),
   },
   lakeWriter: 'archive',
-  kinesisMode: 'on-demand',
+  // The stack's default (infra/constructs/event-stream.ts): provisioned shards, sized per rate by the model.
+  kinesisMode: 'provisioned',
 };

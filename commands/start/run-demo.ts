@@ -103,6 +103,8 @@ const startCloud = (options: StartOptions, hooks: DemoHooks): Promise<LocalCloud
       'streamlake:archiveBatchingWindowSeconds': options.archiveWindowSeconds ?? 10,
       // Firehose's 300 s / 64 MiB buffers suit AWS; a demo wants raw objects within seconds too.
       'streamlake:rawBufferingIntervalSeconds': 10,
+      // The stack's provisioned stream, sized by --shards (an on-demand stream gets them from onDemandShards).
+      'streamlake:streamShards': options.shards,
       ...(options.batchingWindowSeconds === undefined
         ? {}
         : { 'streamlake:aggregateBatchingWindowSeconds': options.batchingWindowSeconds }),

@@ -140,7 +140,11 @@ IoT-device simulators, and prints a summary when done.`,
       value: 'S',
       help: "the archive's batching window for this run (default 10; the stack's is 60)",
     },
-    shards: { type: 'string', value: 'N', help: 'shards of the on-demand stream locally (default 2)' },
+    shards: {
+      type: 'string',
+      value: 'N',
+      help: 'shards of the event stream (default 2, as the stack deploys by default)',
+    },
     'web-via': {
       type: 'string',
       value: 'PATH',

@@ -2,9 +2,31 @@ import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.ts';
-import { assertDurationInRange } from './validate.ts';
+import { assertDurationInRange, assertWholeNumberInRange } from './validate.ts';
 
-export interface EventStreamProps {
+/** How much the stream can take: shards sized by you (the default, cheaper) or on-demand capacity. */
+export interface EventStreamCapacity {
+  /**
+   * Shards of a provisioned stream: each takes 1,000 records or 1 MB a second in and gives 2 MB a second out.
+   * About 1 shard per 700 events a second leaves headroom (`npm run cost` prints the count per rate). Changing it
+   * and deploying again resizes the stream (UpdateShardCount). Ignored with `onDemand`.
+   *
+   * Valid range: 1 to 500.
+   *
+   * @default 2
+   */
+  readonly shards?: number;
+
+  /**
+   * On-demand capacity instead: no shard arithmetic, but at 1,000 events/s about 9× the cost of two provisioned
+   * shards ($0.20 against $0.02 per million events; BENCHMARKS.md, `npm run cost`).
+   *
+   * @default false
+   */
+  readonly onDemand?: boolean;
+}
+
+export interface EventStreamProps extends EventStreamCapacity {
   /**
    * How long records stay readable. Kinesis accepts 24 hours to 365 days; longer retention costs more and
    * the aggregator's maxRecordAge (1 hour by default) drops older records anyway.
@@ -24,8 +46,8 @@ export interface EventStreamProps {
 /**
  * The entry of the pipeline: producers PutRecords here, the aggregate stage reads it.
  *
- * On-demand capacity (no shard arithmetic for a bursty workload) and server-side encryption with the
- * AWS-managed `aws/kinesis` key.
+ * Provisioned shards by default (2; the cost model's largest saving, D33), on-demand capacity on request, and
+ * server-side encryption with the AWS-managed `aws/kinesis` key.
  */
 export class EventStream extends Construct {
   readonly stream: Stream;
@@ -34,9 +56,13 @@ export class EventStream extends Construct {
     super(scope, id);
     const retention = props.retention ?? DEFAULTS.eventStream.retention;
     assertDurationInRange('retention', retention, 'hours', 24, 8760);
+    const shards = props.shards ?? DEFAULTS.eventStream.shards;
+    assertWholeNumberInRange('shards', shards, 1, 500);
 
     this.stream = new Stream(this, 'Stream', {
-      streamMode: StreamMode.ON_DEMAND,
+      ...(props.onDemand
+        ? { streamMode: StreamMode.ON_DEMAND }
+        : { streamMode: StreamMode.PROVISIONED, shardCount: shards }),
       encryption: StreamEncryption.MANAGED,
       retentionPeriod: retention,
       removalPolicy: props.removalPolicy ?? DEFAULTS.removalPolicy,

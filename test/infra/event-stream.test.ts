@@ -5,15 +5,34 @@ import { EventStream } from '../../infra/constructs/event-stream.ts';
 import { emptyStack } from './stacks.ts';
 
 describe('EventStream', () => {
-  it('is an on-demand stream encrypted with the AWS-managed Kinesis key', () => {
+  it('is a provisioned stream of 2 shards encrypted with the AWS-managed Kinesis key', () => {
     const stack = emptyStack();
 
     new EventStream(stack, 'Events');
 
     Template.fromStack(stack).hasResourceProperties('AWS::Kinesis::Stream', {
-      StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+      ShardCount: 2,
+      StreamModeDetails: { StreamMode: 'PROVISIONED' },
       StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
     });
+  });
+
+  it('has the shards it is given, or on-demand capacity when asked', () => {
+    const sized = emptyStack();
+    const onDemand = emptyStack();
+
+    new EventStream(sized, 'Events', { shards: 14 });
+    new EventStream(onDemand, 'Events', { shards: 14, onDemand: true });
+
+    Template.fromStack(sized).hasResourceProperties('AWS::Kinesis::Stream', { ShardCount: 14 });
+    const stream = Object.values(Template.fromStack(onDemand).findResources('AWS::Kinesis::Stream'))[0];
+    expect(stream?.Properties.StreamModeDetails).toEqual({ StreamMode: 'ON_DEMAND' });
+    expect(stream?.Properties.ShardCount).toBeUndefined();
+  });
+
+  it('fails on a shard count outside 1 to 500, naming it', () => {
+    expect(() => new EventStream(emptyStack(), 'Events', { shards: 0 })).toThrow(/shards.*\(given 0\)/);
+    expect(() => new EventStream(emptyStack(), 'Events', { shards: 2.5 })).toThrow(/shards.*\(given 2\.5\)/);
   });
 
   it('keeps records for 24 hours by default', () => {

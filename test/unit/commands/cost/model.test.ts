@@ -20,12 +20,15 @@ const line = (lines: readonly CostLine[], service: string, item: string) => {
   return found.monthlyUsd;
 };
 
+/** The stack with an on-demand stream (`streamlake:streamOnDemand`): shard-hours then do not follow the rate. */
+const ON_DEMAND = { ...AWS_STACK_SETTINGS, kinesisMode: 'on-demand' as const };
+
 describe('the cost model', () => {
   const measured = measuredRun();
 
   it('prices what follows events in proportion to the rate, and fixed items the same at every rate', () => {
-    const at1k = costModel(measured, PRICES, AWS_STACK_SETTINGS, 1000);
-    const at2k = costModel(measured, PRICES, AWS_STACK_SETTINGS, 2000);
+    const at1k = costModel(measured, PRICES, ON_DEMAND, 1000);
+    const at2k = costModel(measured, PRICES, ON_DEMAND, 2000);
     for (const [service, item] of [
       ['DynamoDB RollupsTable', 'write units'],
       ['Firehose', 'ingested'],
@@ -58,7 +61,7 @@ describe('the cost model', () => {
   });
 
   it("stretches running time below one vCPU but not waiting time, and adds Lambda's own log lines", () => {
-    const model = costModel(measured, PRICES, AWS_STACK_SETTINGS, 1000);
+    const model = costModel(measured, PRICES, ON_DEMAND, 1000);
     const events = 1000 * SECONDS_PER_MONTH;
     // aggregate: 1,000 ms running (× 1769/512) + 1,000 ms waiting per 10,000 events.
     const localMsPerEvent = (1000 * (MB_PER_VCPU / 512) + 1000) / 10_000;
@@ -82,8 +85,14 @@ describe('the cost model', () => {
     );
   });
 
-  it('shows the other Kinesis capacity mode beside the one the stack uses', () => {
+  it('prices the stack default, provisioned shards sized to the rate, and shows on-demand beside it', () => {
     const model = costModel(measured, PRICES, AWS_STACK_SETTINGS, 1000);
+    expect(line(model.lines, 'Kinesis (provisioned)', '2 shards')).toBeCloseTo(2 * 730 * 0.015);
+    expect(model.otherKinesisMode.every((l) => l.service === 'Kinesis (on-demand)')).toBe(true);
+  });
+
+  it('shows the other Kinesis capacity mode beside the one the stack uses', () => {
+    const model = costModel(measured, PRICES, ON_DEMAND, 1000);
     expect(model.lines.some((l) => l.service === 'Kinesis (on-demand)')).toBe(true);
     expect(model.otherKinesisMode.map((l) => l.service)).toEqual([
       'Kinesis (provisioned)',
