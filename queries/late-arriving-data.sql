@@ -5,8 +5,8 @@
 -- and sequence numbers grow with arrival. A file's "shard watermark" is the newest event time in the
 -- shard's files that ended before it began (last sequence below its first). An event is late when it is
 -- more than 10 minutes (600 s) older than that watermark: the shard had moved on when it arrived.
--- Change the 600 below to choose the threshold. Uses "$path" (a hidden column on Athena; a plain column
--- of the local views). Runs as written on Athena and locally: npm run query -- --file queries/late-arriving-data.sql
+-- Change the 600 below to choose the threshold. Uses "$path" (a column of the views, on Athena as locally,
+-- naming each row's file). Runs as written on Athena and locally: npm run query -- --file queries/late-arriving-data.sql
 WITH events AS (
   SELECT 'clickstream' AS dataset, dt, hour, event_time, "$path" AS path FROM clickstream
   UNION ALL

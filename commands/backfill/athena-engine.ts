@@ -12,7 +12,10 @@ export interface AthenaTarget {
   readonly client: AthenaClient;
   /** The stack's AthenaWorkGroupName output: its settings fix where results go, and how they are encrypted. */
   readonly workGroup: string;
-  /** The stack's GlueDatabaseName output: the Glue tables are named like the lake's datasets. */
+  /**
+   * The stack's GlueDatabaseName output. Its views are named like the lake's datasets and read each event once
+   * (D31: per hour the newest complete compaction and the stream files after it), so the recount reads them.
+   */
   readonly database: string;
   /** How long one query may run before backfill gives up on it. @default 30 minutes, Athena's DML default */
   readonly timeoutMs?: number;

@@ -22,7 +22,23 @@ export interface BackfillOptions {
   readonly stateDir: string;
   /** With --aws: the file `npx cdk deploy --outputs-file FILE` wrote. */
   readonly outputsFile: string;
+  /** What the rollups are recounted from: the lake as it is, or the lake first rebuilt from the raw zone. */
+  readonly source: BackfillSource;
+  /** With `source` raw: rebuild the lake's hours only, leave the rollups alone. */
+  readonly lakeOnly: boolean;
 }
+
+export const BACKFILL_SOURCES = ['lake', 'raw'] as const;
+export type BackfillSource = (typeof BACKFILL_SOURCES)[number];
+
+/** `--source lake|raw`; lake when not given. */
+export const sourceOption = (text: string | undefined): BackfillSource => {
+  if (text === undefined) return 'lake';
+  if (!(BACKFILL_SOURCES as readonly string[]).includes(text)) {
+    throw new UsageError(`--source is lake or raw (given ${JSON.stringify(text)})`);
+  }
+  return text as BackfillSource;
+};
 
 /** `--rollup a,b` → those declarations; every declared rollup when not given. */
 export const rollupsOption = (
@@ -51,6 +67,16 @@ const readBackfillOptions = (given: GivenArguments): BackfillOptions => {
   }
   const outputsFile = given.text('outputs') ?? 'cdk-outputs.json';
   if (outputsFile === '') throw new UsageError('--outputs needs a file (given "")');
+  const source = sourceOption(given.text('source'));
+  const lakeOnly = given.flag('lake-only');
+  if (lakeOnly && source !== 'raw') {
+    throw new UsageError(
+      '--lake-only applies with --source raw (the lake is rebuilt from raw): add it or drop --lake-only',
+    );
+  }
+  if (lakeOnly && given.text('rollup') !== undefined) {
+    throw new UsageError('--lake-only recounts no rollup: drop --rollup or --lake-only');
+  }
   return {
     range: rangeOption(given.text('from'), given.text('to')),
     rollups: rollupsOption(given.text('rollup')),
@@ -59,13 +85,15 @@ const readBackfillOptions = (given: GivenArguments): BackfillOptions => {
     aws,
     stateDir: stateDirOf(given, DEFAULT_STATE_DIR),
     outputsFile,
+    source,
+    lakeOnly,
   };
 };
 
 export const BACKFILL_COMMAND: Command<BackfillOptions> = {
   command: 'npm run backfill',
   synopsis:
-    '--from HOUR --to HOUR [--rollup NAME[,NAME…]] [--dry-run] [--clamp] [--state-dir DIR | --aws [--outputs FILE]]',
+    '--from HOUR --to HOUR [--source lake|raw [--lake-only]] [--rollup NAME[,NAME…]] [--dry-run] [--clamp] [--state-dir DIR | --aws [--outputs FILE]]',
   description: `Recomputes rollups exactly for closed windows from the lake and replaces their items in the rollups
 table: the SQL is generated from the rollup declarations (as verify's recount is), run by DuckDB over
 the local lake, or with --aws by Athena in the stack's workgroup. Only items whose values differ are
@@ -74,7 +102,11 @@ counting exactly once); items the recount no longer has are set to zero events. 
 writes nothing the second time.
 A window is closed once every record that could still count into it has been processed by both the
 aggregate and the archive function: its end + allowed lateness + consumer lag + 60 s ≤ now. A range
-reaching an open window is refused, naming the first one and when it closes (or cut back with --clamp).`,
+reaching an open window is refused, naming the first one and when it closes (or cut back with --clamp).
+With --source raw the lake's hours are first rebuilt from the raw zone (Firehose's copy of every
+record) through the archive's own code: each hour becomes a new complete generation per dataset, which
+replaces the hour's files for queries at once; then the rollups are recounted over it (not with
+--lake-only). The raw zone's buffer interval is added to the margin.`,
   options: {
     from: { type: 'string', value: 'HOUR', help: 'the first hour, UTC, as 2026-12-01T05' },
     to: { type: 'string', value: 'HOUR', help: 'the hour to stop before (exclusive), UTC, as 2026-12-01T07' },
@@ -83,6 +115,12 @@ reaching an open window is refused, naming the first one and when it closes (or 
       value: 'NAMES',
       help: `the rollups to replace, comma-separated (default all: ${ROLLUPS.map((r) => r.name).join(', ')})`,
     },
+    source: {
+      type: 'string',
+      value: 'lake|raw',
+      help: 'recount from the lake as it is (default), or rebuild the lake from the raw zone first',
+    },
+    'lake-only': { type: 'boolean', help: 'with --source raw: rebuild the lake only, recount no rollup' },
     'dry-run': { type: 'boolean', help: 'recount and compare, print what would be written, write nothing' },
     clamp: { type: 'boolean', help: 'cut --to back to the last closed hour instead of refusing' },
     'state-dir': stateDirOption(

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../infra/local/clients.ts';
 import { type StackResources, stackResources } from '../../infra/local/stack-resources.ts';
-import { planFromTemplate, type Template } from '../../infra/local/template.ts';
+import { type CloudPlan, planFromTemplate, type Template } from '../../infra/local/template.ts';
 import { loadAggregateConfig } from '../../processors/aggregate/config.ts';
 import { loadAcceptancePolicy } from '../../processors/shared/acceptance-policy.ts';
 
@@ -37,11 +37,8 @@ export const liveSettingsOf = (
 export const localLiveSettings = (resources: StackResources): LiveSettings =>
   liveSettingsOf(resources.functions.aggregate.environment, resources.functions.archive.environment);
 
-/**
- * The resources of the stack `npm start` synthesized into `<stateDir>/cdk.out` (its functions, their
- * environment, their mappings), found by the stack's outputs as the local cloud finds them.
- */
-export const savedStackResources = (stateDir: string): StackResources => {
+/** The stack `npm start` synthesized into `<stateDir>/cdk.out`: its plan and its resources, found by its outputs. */
+export const savedStack = (stateDir: string): { plan: CloudPlan; resources: StackResources } => {
   const assembly = join(stateDir, 'cdk.out');
   const file = existsSync(assembly)
     ? readdirSync(assembly).find((name) => name.endsWith('.template.json'))
@@ -56,5 +53,11 @@ export const savedStackResources = (stateDir: string): StackResources => {
     accountId: LOCAL_ACCOUNT_ID,
     stackName: 'streamlake',
   });
-  return stackResources(template, plan, stackName);
+  return { plan, resources: stackResources(template, plan, stackName) };
 };
+
+/**
+ * The resources of the stack `npm start` synthesized into `<stateDir>/cdk.out` (its functions, their
+ * environment, their mappings), found by the stack's outputs as the local cloud finds them.
+ */
+export const savedStackResources = (stateDir: string): StackResources => savedStack(stateDir).resources;

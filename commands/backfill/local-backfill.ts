@@ -63,6 +63,17 @@ export const lakeEngine = (state: Pick<CloudState, 's3Directory' | 'lakeBucket'>
   };
 };
 
+/** How far the local aggregate and archive functions are behind the stream, from their checkpoints. */
+export const localConsumerLag = (target: LocalTarget) => () =>
+  checkpointLagMs({
+    kinesis: target.kinesis,
+    streamName: target.streamName,
+    checkpoints: target.checkpoints,
+    mappingIds: [target.resources.mappings.aggregate.id, target.resources.mappings.archive.id],
+    // A duration, measured on the real clock even when a test sets backfill's `now`.
+    nowMs: Date.now(),
+  });
+
 /** Backfill on a local cloud: DuckDB over its lake, its consumers' settings and checkpoints. */
 export const backfillLocal = (target: LocalTarget, choice: BackfillChoice): Promise<BackfillReport> =>
   backfill({
@@ -71,15 +82,7 @@ export const backfillLocal = (target: LocalTarget, choice: BackfillChoice): Prom
     engine: lakeEngine(target.state),
     documents: target.documents,
     tableName: target.state.rollupsTable,
-    consumerLag: () =>
-      checkpointLagMs({
-        kinesis: target.kinesis,
-        streamName: target.streamName,
-        checkpoints: target.checkpoints,
-        mappingIds: [target.resources.mappings.aggregate.id, target.resources.mappings.archive.id],
-        // A duration, measured on the real clock even when a test sets backfill's `now`.
-        nowMs: Date.now(),
-      }),
+    consumerLag: localConsumerLag(target),
   });
 
 /** Backfill on a running local cloud started with `stateDir` (a test's, or npm start's in-process). */

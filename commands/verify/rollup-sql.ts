@@ -5,7 +5,7 @@ import { datasetOf } from '../../schemas/registry.ts';
 import { sqlIdentifier, sqlString } from '../lake/lake-views.ts';
 import type { RollupValues } from './ground-truth-rollups.ts';
 
-/** Which engine runs the recount: DuckDB over the local lake, or Athena (Trino) over the Glue tables. */
+/** Which engine runs the recount: DuckDB over the local lake, or Athena (Trino) over the Glue views. */
 export type SqlDialect = 'duckdb' | 'athena';
 
 /** The rollup item's minute, formatted like its sort key: `2026-11-22T05:06Z` (Trino has no strftime; `%i` is minutes). */

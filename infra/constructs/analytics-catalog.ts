@@ -6,6 +6,8 @@ import { Construct } from 'constructs';
 import { glueColumnsOf } from '../../schemas/columns.ts';
 import { DATASETS, type Dataset } from '../../schemas/envelope.ts';
 import { DEFAULTS } from '../defaults.ts';
+import { prestoViewInput } from './analytics-catalog/presto-view.ts';
+import { athenaListingSql, lakeViewSql, PATH_COLUMN } from './analytics-catalog/visible-files-sql.ts';
 import { securedBucket } from './lake-bucket.ts';
 import { hourlyPartitionKeys, hourlyPartitionProjection, PARTITION_KEYS } from './partition-projection.ts';
 import { rawEventsTableInput } from './raw-zone/raw-events-table.ts';
@@ -68,16 +70,20 @@ const PARQUET = {
 } as const;
 
 /**
- * The lake as analysts see it: a Glue database with one external Parquet table per dataset over
- * `lake/<dataset>/` and, given the raw zone, one JSON table `raw_events` over `raw/` of its bucket, and an
- * Athena workgroup whose settings (results bucket, SSE-S3 results) clients cannot override.
+ * The lake as analysts see it: a Glue database with, per dataset, an external Parquet table `<dataset>_files`
+ * over `lake/<dataset>/` and a view `<dataset>` reading only its visible files (D31), and, given the raw zone,
+ * one JSON table `raw_events` over `raw/` of its bucket, and an Athena workgroup (engine version 3) whose
+ * settings (results bucket, SSE-S3 results) clients cannot override.
  *
  * Partitions (`dt`, `hour`) are found by partition projection (partition-projection.ts): event time for the
  * lake's tables, arrival time for raw_events.
  */
 export class AnalyticsCatalog extends Construct {
   readonly database: CfnDatabase;
-  readonly tables: Record<Dataset, CfnTable>;
+  /** Per dataset, `<dataset>_files`: every Parquet object under `lake/<dataset>/`, superseded ones included. */
+  readonly fileTables: Record<Dataset, CfnTable>;
+  /** Per dataset, `<dataset>`: the view analysts query, reading only what the lake's rule makes visible (D31). */
+  readonly views: Record<Dataset, CfnTable>;
   /** Every record of the raw zone, when the catalog was given one. */
   readonly rawTable?: CfnTable;
   readonly resultsBucket: Bucket;
@@ -112,21 +118,32 @@ export class AnalyticsCatalog extends Construct {
       databaseInput: {
         name: this.databaseName,
         description:
-          'streamlake: the event lake, one Parquet table per dataset, and the raw zone (raw_events)',
+          'streamlake: the event lake, one view per dataset over its Parquet table, and the raw zone (raw_events)',
       },
     });
 
-    const tables: Partial<Record<Dataset, CfnTable>> = {};
+    const fileTables: Partial<Record<Dataset, CfnTable>> = {};
+    const views: Partial<Record<Dataset, CfnTable>> = {};
     for (const dataset of DATASETS) {
-      const table = new CfnTable(this, `${dataset[0]?.toUpperCase()}${dataset.slice(1)}Table`, {
+      const id = `${dataset[0]?.toUpperCase()}${dataset.slice(1)}`;
+      const files = new CfnTable(this, `${id}FilesTable`, {
         catalogId: Aws.ACCOUNT_ID,
         databaseName: this.databaseName,
         tableInput: lakeTableInput(dataset, `s3://${props.lake.bucketName}/${lakePrefix}${dataset}/`),
       });
-      table.node.addDependency(this.database);
-      tables[dataset] = table;
+      files.node.addDependency(this.database);
+      // The view keeps the id the dataset's table had, so an existing `<dataset>` table is updated in place.
+      const view = new CfnTable(this, `${id}Table`, {
+        catalogId: Aws.ACCOUNT_ID,
+        databaseName: this.databaseName,
+        tableInput: lakeViewInput(dataset, this.databaseName),
+      });
+      view.node.addDependency(files);
+      fileTables[dataset] = files;
+      views[dataset] = view;
     }
-    this.tables = tables as Record<Dataset, CfnTable>;
+    this.fileTables = fileTables as Record<Dataset, CfnTable>;
+    this.views = views as Record<Dataset, CfnTable>;
 
     if (props.rawZone) {
       assertKeyPrefix('raw zone prefix', props.rawZone.prefix);
@@ -161,6 +178,8 @@ export class AnalyticsCatalog extends Construct {
       workGroupConfiguration: {
         enforceWorkGroupConfiguration: true,
         publishCloudWatchMetricsEnabled: true,
+        // The views read the hidden column "$file_modified_time", which engine version 3 has.
+        engineVersion: { selectedEngineVersion: ATHENA_ENGINE_VERSION },
         resultConfiguration: {
           outputLocation: `s3://${this.resultsBucket.bucketName}/`,
           encryptionConfiguration: { encryptionOption: 'SSE_S3' },
@@ -170,6 +189,29 @@ export class AnalyticsCatalog extends Construct {
     });
   }
 }
+
+/** The engine the views need ("$file_modified_time"); pinned so an automatic upgrade decides nothing. */
+export const ATHENA_ENGINE_VERSION = 'Athena engine version 3';
+
+/** The view named like the dataset: its `_files` table's rows, from the files a query may read (D31). */
+function lakeViewInput(dataset: Dataset, database: string): CfnTable.TableInputProperty {
+  const columns = glueColumnsOf(dataset);
+  const files = `"${database}"."${fileTableName(dataset)}"`;
+  return prestoViewInput({
+    name: dataset,
+    description: `${dataset} events, each once: per hour the newest complete compaction and the stream files written after it (D31)`,
+    database,
+    sql: lakeViewSql({ base: files, listing: athenaListingSql(files), columns: columns.map((c) => c.name) }),
+    columns: [
+      ...columns,
+      { name: PATH_COLUMN, type: 'string' },
+      ...hourlyPartitionKeys('event').map(({ name, type }) => ({ name, type: String(type) })),
+    ],
+  });
+}
+
+/** `clickstream_files`: the Parquet table under a dataset's view. */
+export const fileTableName = (dataset: Dataset) => `${dataset}_files`;
 
 /** One dataset's external table: Parquet columns from its contracts, partitions by projection. */
 function lakeTableInput(dataset: Dataset, location: string): CfnTable.TableInputProperty {
@@ -181,8 +223,8 @@ function lakeTableInput(dataset: Dataset, location: string): CfnTable.TableInput
     );
   }
   return {
-    name: dataset,
-    description: `${dataset} events as archived by the archive stage, partitioned by event time (UTC)`,
+    name: fileTableName(dataset),
+    description: `${dataset} Parquet objects as the archive and compaction wrote them, superseded ones too: query the view ${dataset}`,
     tableType: 'EXTERNAL_TABLE',
     parameters: { EXTERNAL: 'TRUE', classification: 'parquet', ...hourlyPartitionProjection(location) },
     partitionKeys: hourlyPartitionKeys('event'),

@@ -3,7 +3,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Bucket, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
+import { rollupRecountSql } from '../../commands/verify/rollup-sql.ts';
+import { athenaListingSql, lakeViewSql } from '../../infra/constructs/analytics-catalog/visible-files-sql.ts';
 import { AnalyticsCatalog } from '../../infra/constructs/analytics-catalog.ts';
+import { ROLLUPS } from '../../processors/rollups/rollups.ts';
 import { glueColumnsOf } from '../../schemas/columns.ts';
 import { DATASETS } from '../../schemas/envelope.ts';
 import { analyticsCatalogStack, emptyStack } from './stacks.ts';
@@ -14,14 +17,24 @@ const bucketIdOf = (stack: Stack, path: string) => {
   return stack.getLogicalId(bucket.node.defaultChild as CfnBucket);
 };
 
-function tableInputOf(stack: Stack, dataset: string) {
+function tableOf(stack: Stack, name: string) {
   const tables = Template.fromStack(stack).findResources('AWS::Glue::Table', {
-    Properties: { TableInput: { Name: dataset } },
+    Properties: { TableInput: { Name: name } },
   });
-  const [table, ...others] = Object.values(tables);
+  const [entry, ...others] = Object.entries(tables);
   expect(others).toEqual([]);
-  return table?.Properties.TableInput;
+  return { logicalId: entry?.[0] ?? '', resource: entry?.[1] };
 }
+
+/** The table input of a Glue table or view, by name. */
+const tableInputOf = (stack: Stack, name: string) => tableOf(stack, name).resource?.Properties.TableInput;
+
+/** The Trino view Athena stores in ViewOriginalText, decoded. */
+const prestoViewOf = (stack: Stack, dataset: string) => {
+  const text: string = tableInputOf(stack, dataset).ViewOriginalText;
+  const [, encoded] = /^\/\* Presto View: ([A-Za-z0-9+/=]+) \*\/$/.exec(text) ?? [];
+  return JSON.parse(Buffer.from(String(encoded), 'base64').toString('utf8'));
+};
 
 describe('AnalyticsCatalog Glue database', () => {
   it('is named streamlake in the account catalog by default', () => {
@@ -33,28 +46,35 @@ describe('AnalyticsCatalog Glue database', () => {
     });
   });
 
-  it('holds one table per dataset, created after the database, named as the dataset', () => {
+  it('holds per dataset a <dataset>_files table, created after the database, and a view named as the dataset on it', () => {
     const { stack } = analyticsCatalogStack({ databaseName: 'lake_test' });
 
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::Glue::Table', DATASETS.length);
+    template.resourceCountIs('AWS::Glue::Table', 2 * DATASETS.length);
     for (const dataset of DATASETS) {
       template.hasResource('AWS::Glue::Table', {
         Properties: Match.objectLike({
           DatabaseName: 'lake_test',
-          TableInput: Match.objectLike({ Name: dataset, TableType: 'EXTERNAL_TABLE' }),
+          TableInput: Match.objectLike({ Name: `${dataset}_files`, TableType: 'EXTERNAL_TABLE' }),
         }),
         DependsOn: [Match.stringLikeRegexp('^AnalyticsDatabase')],
+      });
+      template.hasResource('AWS::Glue::Table', {
+        Properties: Match.objectLike({
+          DatabaseName: 'lake_test',
+          TableInput: Match.objectLike({ Name: dataset, TableType: 'VIRTUAL_VIEW' }),
+        }),
+        DependsOn: [tableOf(stack, `${dataset}_files`).logicalId],
       });
     }
   });
 });
 
-describe.each(DATASETS)('AnalyticsCatalog %s table', (dataset) => {
+describe.each(DATASETS)('AnalyticsCatalog %s_files table', (dataset) => {
   it('has the columns of the dataset contracts, from schemas/', () => {
     const { stack } = analyticsCatalogStack();
 
-    const columns = tableInputOf(stack, dataset).StorageDescriptor.Columns;
+    const columns = tableInputOf(stack, `${dataset}_files`).StorageDescriptor.Columns;
 
     expect(columns).toEqual(glueColumnsOf(dataset).map(({ name, type }) => ({ Name: name, Type: type })));
   });
@@ -62,7 +82,8 @@ describe.each(DATASETS)('AnalyticsCatalog %s table', (dataset) => {
   it('has the edge context columns after the event columns, as the archive writes them', () => {
     const { stack } = analyticsCatalogStack();
 
-    const columns: { Name: string; Type: string }[] = tableInputOf(stack, dataset).StorageDescriptor.Columns;
+    const columns: { Name: string; Type: string }[] = tableInputOf(stack, `${dataset}_files`)
+      .StorageDescriptor.Columns;
 
     expect(columns.slice(-7)).toEqual([
       { Name: 'edge_received_at', Type: 'timestamp' },
@@ -79,7 +100,7 @@ describe.each(DATASETS)('AnalyticsCatalog %s table', (dataset) => {
   it('is partitioned by dt (string) and hour (int)', () => {
     const { stack } = analyticsCatalogStack();
 
-    const partitionKeys = tableInputOf(stack, dataset).PartitionKeys;
+    const partitionKeys = tableInputOf(stack, `${dataset}_files`).PartitionKeys;
 
     expect(partitionKeys.map((k: { Name: string; Type: string }) => [k.Name, k.Type])).toEqual([
       ['dt', 'string'],
@@ -90,7 +111,7 @@ describe.each(DATASETS)('AnalyticsCatalog %s table', (dataset) => {
   it('reads Parquet under lake/<dataset>/ in the lake bucket', () => {
     const { stack } = analyticsCatalogStack();
 
-    const { StorageDescriptor, Parameters } = tableInputOf(stack, dataset);
+    const { StorageDescriptor, Parameters } = tableInputOf(stack, `${dataset}_files`);
 
     expect(StorageDescriptor).toMatchObject({
       Location: { 'Fn::Join': ['', ['s3://', { Ref: bucketIdOf(stack, 'Lake') }, `/lake/${dataset}/`]] },
@@ -104,7 +125,7 @@ describe.each(DATASETS)('AnalyticsCatalog %s table', (dataset) => {
   it('finds partitions by projection from 2024-01-01 until now, hour 00 to 23, with no crawler', () => {
     const { stack } = analyticsCatalogStack();
 
-    const parameters = tableInputOf(stack, dataset).Parameters;
+    const parameters = tableInputOf(stack, `${dataset}_files`).Parameters;
 
     expect(parameters).toMatchObject({
       'projection.enabled': 'true',
@@ -123,7 +144,7 @@ describe.each(DATASETS)('AnalyticsCatalog %s table', (dataset) => {
   it('maps each projected partition to the key layout the archiver writes', () => {
     const { stack } = analyticsCatalogStack();
 
-    const template = tableInputOf(stack, dataset).Parameters['storage.location.template'];
+    const template = tableInputOf(stack, `${dataset}_files`).Parameters['storage.location.template'];
 
     expect(template).toEqual({
       'Fn::Join': [
@@ -136,10 +157,74 @@ describe.each(DATASETS)('AnalyticsCatalog %s table', (dataset) => {
   it('follows the lake prefix it is given', () => {
     const { stack } = analyticsCatalogStack({ lakePrefix: 'parquet/' });
 
-    const { StorageDescriptor, Parameters } = tableInputOf(stack, dataset);
+    const { StorageDescriptor, Parameters } = tableInputOf(stack, `${dataset}_files`);
 
     expect(JSON.stringify(StorageDescriptor.Location)).toContain(`/parquet/${dataset}/`);
     expect(JSON.stringify(Parameters['storage.location.template'])).toContain(`/parquet/${dataset}/dt=`);
+  });
+});
+
+describe.each(DATASETS)('AnalyticsCatalog %s view', (dataset) => {
+  const dataColumns = glueColumnsOf(dataset).map((c) => c.name);
+
+  it('is an Athena view over the %s_files table of its database that applies the lake rule to it', () => {
+    const { stack } = analyticsCatalogStack({ databaseName: 'lake_test' });
+    const files = `"lake_test"."${dataset}_files"`;
+
+    const view = prestoViewOf(stack, dataset);
+
+    expect(view).toMatchObject({ catalog: 'awsdatacatalog', schema: 'lake_test' });
+    expect(view.originalSql).toBe(
+      lakeViewSql({ base: files, listing: athenaListingSql(files), columns: dataColumns }),
+    );
+    expect(tableInputOf(stack, dataset)).toMatchObject({
+      Parameters: { presto_view: 'true' },
+      PartitionKeys: [],
+      ViewExpandedText: '/* Presto View */',
+    });
+  });
+
+  it('has the data columns, then "$path", dt and hour, with Trino types in the view and Glue types in the catalog', () => {
+    const { stack } = analyticsCatalogStack();
+
+    const stored: { Name: string; Type: string }[] = tableInputOf(stack, dataset).StorageDescriptor.Columns;
+    const declared: { name: string; type: string }[] = prestoViewOf(stack, dataset).columns;
+
+    expect(stored.map((c) => c.Name)).toEqual([...dataColumns, '$path', 'dt', 'hour']);
+    expect(declared.map((c) => c.name)).toEqual([...dataColumns, '$path', 'dt', 'hour']);
+    expect(declared.slice(0, 4)).toEqual([
+      { name: 'schema', type: 'varchar' },
+      { name: 'version', type: 'integer' },
+      { name: 'event_id', type: 'varchar' },
+      { name: 'event_time', type: 'timestamp(3)' },
+    ]);
+    expect(declared.slice(-3)).toEqual([
+      { name: '$path', type: 'varchar' },
+      { name: 'dt', type: 'varchar' },
+      { name: 'hour', type: 'integer' },
+    ]);
+  });
+
+  it('keeps the logical id the dataset table had, so a deployed <dataset> table is updated in place', () => {
+    const { stack } = analyticsCatalogStack();
+
+    expect(tableOf(stack, dataset).logicalId).toMatch(
+      new RegExp(`^Analytics${dataset[0]?.toUpperCase()}${dataset.slice(1)}Table[0-9A-F]{8}$`),
+    );
+  });
+});
+
+describe('AnalyticsCatalog views and the Athena recount', () => {
+  it('backfill on Athena recounts every rollup from the views, never from a _files table', () => {
+    const { stack } = analyticsCatalogStack();
+    const views = new Set(DATASETS.filter((d) => tableInputOf(stack, d).TableType === 'VIRTUAL_VIEW'));
+
+    const read = ROLLUPS.flatMap((rollup) =>
+      [...rollupRecountSql(rollup, { dialect: 'athena' }).matchAll(/FROM "([a-z_]+)"/g)].map((m) => m[1]),
+    );
+
+    expect(read.length).toBeGreaterThan(0);
+    expect(read.filter((table) => !views.has(table as (typeof DATASETS)[number]))).toEqual([]);
   });
 });
 
@@ -203,6 +288,16 @@ describe('AnalyticsCatalog Athena workgroup', () => {
           EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
           ExpectedBucketOwner: { Ref: 'AWS::AccountId' },
         },
+      }),
+    });
+  });
+
+  it('runs engine version 3, whose "$file_modified_time" the views read', () => {
+    const { stack } = analyticsCatalogStack();
+
+    Template.fromStack(stack).hasResourceProperties('AWS::Athena::WorkGroup', {
+      WorkGroupConfiguration: Match.objectLike({
+        EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
       }),
     });
   });

@@ -34,8 +34,8 @@ describe('StreamlakeStack', () => {
     // The silent-device check and the lake compaction.
     template.resourceCountIs('AWS::Events::Rule', 2);
     template.resourceCountIs('AWS::Glue::Database', 1);
-    // One per dataset, and raw_events.
-    template.resourceCountIs('AWS::Glue::Table', 3);
+    // Per dataset its files table and its view, and raw_events.
+    template.resourceCountIs('AWS::Glue::Table', 5);
     template.resourceCountIs('AWS::Athena::WorkGroup', 1);
   });
 
