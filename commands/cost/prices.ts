@@ -68,6 +68,18 @@ export const PRICES = {
   s3PutRequest: { usd: 0.005 / 1000, unit: 'PUT, COPY, POST or LIST request', source: S3, verified: false },
   s3GetRequest: { usd: 0.0004 / 1000, unit: 'GET, HEAD or other request', source: S3, verified: false },
   s3StandardGbMonth: { usd: 0.023, unit: 'GB-month, S3 Standard', source: S3, verified: false },
+  s3GlacierIrGbMonth: {
+    usd: 0.004,
+    unit: 'GB-month, S3 Glacier Instant Retrieval',
+    source: S3,
+    verified: false,
+  },
+  s3GlacierIrTransition: {
+    usd: 0.02 / 1000,
+    unit: 'lifecycle transition into S3 Glacier Instant Retrieval',
+    source: S3,
+    verified: false,
+  },
   apiGatewayRestRequest: {
     usd: 3.5 / 1e6,
     unit: 'REST API request (first 333 million a month)',

@@ -1,4 +1,5 @@
-import { dynamodb, s3 } from '../clients.ts';
+import { dynamodb } from '../clients/dynamodb.ts';
+import { s3 } from '../clients/s3.ts';
 import { loadDedupConfig } from '../dedup/config.ts';
 import { DedupMemory } from '../dedup/shard-memory.ts';
 import { createArchiveHandler } from './archive-batch.ts';

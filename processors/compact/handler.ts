@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { s3 } from '../clients.ts';
+import { s3 } from '../clients/s3.ts';
 import { runCompaction } from '../lake/compaction-run.ts';
 import { s3LakeObjects } from '../lake/lake-objects.ts';
 import { loadCompactionConfig } from './config.ts';

@@ -1,4 +1,5 @@
-import { dynamodb, sns } from '../clients.ts';
+import { dynamodb } from '../clients/dynamodb.ts';
+import { sns } from '../clients/sns.ts';
 import { loadFanoutConfig } from './config.ts';
 import { createFanoutHandler } from './fanout-batch.ts';
 

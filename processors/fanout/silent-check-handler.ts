@@ -1,4 +1,5 @@
-import { dynamodb, sns } from '../clients.ts';
+import { dynamodb } from '../clients/dynamodb.ts';
+import { sns } from '../clients/sns.ts';
 import { loadSilentCheckConfig } from './config.ts';
 import { createSilentDeviceCheck } from './silent-device-check.ts';
 

@@ -3,8 +3,10 @@ import type { SeenEvents } from '../../processors/dedup/seen-events.ts';
 import { indexBySchema, preaggregate } from '../../processors/rollups/preaggregate.ts';
 import { ROLLUPS } from '../../processors/rollups/rollups.ts';
 import { buildRollupUpdate } from '../../processors/rollups/update-expression.ts';
-import { classifyBatch } from '../../processors/shared/classify.ts';
+import { type AcceptedRecord, classifyBatch } from '../../processors/shared/classify.ts';
 import { WebSessionSimulator } from '../../producers/web-sessions.ts';
+import type { StreamlakeEvent } from '../../schemas/index.ts';
+import { PowertoolsKinesisRecord } from './zod-contracts.ts';
 
 /** 10,000 simulated clickstream events as Lambda delivers them: base64 JSON, arrival = event time. */
 export const clickstreamBatch = (size: number): KinesisStreamRecord[] => {
@@ -45,6 +47,44 @@ export const bareDecode = (records: readonly KinesisStreamRecord[]): number => {
   return parsed;
 };
 
+/** Pre-aggregates accepted records and builds every rollup update, as the handler does before writing. */
+const buildUpdates = (shardId: string, accepted: readonly AcceptedRecord[]): number => {
+  const items = preaggregate(accepted, ROLLUPS, rollupsFor);
+  for (const item of items) {
+    buildRollupUpdate({
+      tableName: 't',
+      shardId,
+      item,
+      totals: item.totals,
+      firstSequenceNumber: item.records[0]?.sequenceNumber ?? '0',
+      lastSequenceNumber: item.records.at(-1)?.sequenceNumber ?? '0',
+      expiresAt: 0,
+    });
+  }
+  return items.length;
+};
+
+/**
+ * The peer a team would otherwise write: each record through Powertools' parser (its Kinesis record
+ * schema, base64 + JSON by its Base64Encoded helper) and a Zod schema of the same contracts, the same
+ * lateness rule, then the same pre-aggregation and updates as ours.
+ */
+export const powertoolsZodBatch = (records: readonly KinesisStreamRecord[]): number => {
+  const accepted: AcceptedRecord[] = [];
+  for (const record of records) {
+    const parsed = PowertoolsKinesisRecord.safeParse(record);
+    if (!parsed.success) continue;
+    const { data, sequenceNumber, approximateArrivalTimestamp } = parsed.data.kinesis;
+    const eventTimeMs = Date.parse(data.eventTime);
+    const arrivalMs = approximateArrivalTimestamp * 1000;
+    if (eventTimeMs < arrivalMs - policy.allowedLatenessMs || eventTimeMs > arrivalMs + policy.clockSkewMs)
+      continue;
+    accepted.push({ sequenceNumber, event: data as StreamlakeEvent, eventTimeMs });
+  }
+  const first = records[0];
+  return buildUpdates(first ? first.eventID.slice(0, first.eventID.lastIndexOf(':')) : '', accepted);
+};
+
 /**
  * The aggregate handler's work short of the network: classify, take out producer duplicates when given the
  * memory of first copies (D14), pre-aggregate, build every update.
@@ -55,19 +95,7 @@ export const aggregateBatch = (records: KinesisStreamRecord[], seen?: SeenEvents
     ? seen.split(batch.accepted, (r) => ({ eventId: r.event.eventId, sequenceNumber: r.sequenceNumber }))
         .first
     : batch.accepted;
-  const items = preaggregate(accepted, ROLLUPS, rollupsFor);
-  for (const item of items) {
-    buildRollupUpdate({
-      tableName: 't',
-      shardId: batch.shardId,
-      item,
-      totals: item.totals,
-      firstSequenceNumber: item.records[0]?.sequenceNumber ?? '0',
-      lastSequenceNumber: item.records.at(-1)?.sequenceNumber ?? '0',
-      expiresAt: 0,
-    });
-  }
-  return items.length;
+  return buildUpdates(batch.shardId, accepted);
 };
 
 /** Median seconds of `runs` timed calls, after warm-up. */
@@ -112,4 +140,33 @@ export const interleavedRatio = (baseline: () => unknown, candidate: () => unkno
     candidateSeconds: median(candidateTimes),
     ratio: median(ratios),
   };
+};
+
+const n = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits });
+
+/**
+ * `npm run bench`'s aggregate section: ours and the Powertools + Zod peer, each against the bare
+ * base64 + JSON.parse floor in interleaved pairs (the peer in fewer pairs: it is far slower).
+ */
+export const printAggregateBench = (records: KinesisStreamRecord[]): void => {
+  const meanBytes =
+    records.reduce((s, r) => s + Buffer.from(r.kinesis.data, 'base64').length, 0) / records.length;
+  const ours = interleavedRatio(
+    () => bareDecode(records),
+    () => aggregateBatch(records),
+  );
+  const peer = interleavedRatio(
+    () => bareDecode(records),
+    () => powertoolsZodBatch(records),
+    5,
+  );
+  console.log(`## Aggregate handler, ${n(records.length)}-record clickstream batch`);
+  console.log(`mean event size ${n(meanBytes)} bytes; ${aggregateBatch(records)} rollup items`);
+  console.log(`bare base64 + JSON.parse       ${n(records.length / ours.baselineSeconds)} records/s`);
+  console.log(`aggregate (no network)         ${n(records.length / ours.candidateSeconds)} records/s`);
+  console.log(`Powertools parser + Zod        ${n(records.length / peer.candidateSeconds)} records/s`);
+  console.log(
+    `ratio aggregate / bare         ${n(ours.ratio, 2)}  (median of 21 interleaved pairs; bar ≥ 0.5)`,
+  );
+  console.log(`ratio Powertools + Zod / bare  ${n(peer.ratio, 3)}  (median of 5 interleaved pairs)`);
 };

@@ -2,12 +2,14 @@ import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { PRICES, READ_ON, REGION } from '../../commands/cost/prices.ts';
 import { LocalCloud } from '../../infra/local/local-cloud.ts';
 import { LatencyHistogram } from '../../infra/local/metrics/latency-histogram.ts';
 import { batchBody, requestHeaders } from '../../producers/collector-request.ts';
 import { type ProducedRecord, recordOf } from '../../producers/source.ts';
 import { WebSessionSimulator } from '../../producers/web-sessions.ts';
 import { bundleTracker } from '../../tracker/bundle.ts';
+import { DEFAULT_BATCH } from '../../tracker/src/options.ts';
 
 // The collector through the local edge (API Gateway emulation → kinesalite) against the same events put
 // straight into Kinesis, at the same concurrency, in one run. `npx tsx test/bench/collector-throughput.ts [--quick]`
@@ -34,10 +36,10 @@ export interface CollectorBench {
   }[];
 }
 
-/** API Gateway REST API, us-east-1, first 333 million requests a month (AWS API Gateway pricing page, as of 2026). */
-export const REST_API_DOLLARS_PER_MILLION_REQUESTS = 3.5;
+/** API Gateway REST API requests, from the one prices file (commands/cost/prices.ts). */
+export const REST_API_DOLLARS_PER_MILLION_REQUESTS = PRICES.apiGatewayRestRequest.usd * 1e6;
 /** The tracker's default batch (tracker/src/options.ts), so what a browser sends per request. */
-export const TRACKER_EVENTS_PER_REQUEST = 20;
+export const TRACKER_EVENTS_PER_REQUEST = DEFAULT_BATCH.maxEvents;
 
 /** Dollars of API Gateway requests per million events at `eventsPerRequest` events a request. */
 export const edgeDollarsPerMillionEvents = (eventsPerRequest: number) =>
@@ -201,7 +203,7 @@ export const printCollectorBench = async (quick: boolean): Promise<void> => {
     );
   }
   console.log(
-    `edge cost on AWS: ${TRACKER_EVENTS_PER_REQUEST} events/request (tracker batch) × $${REST_API_DOLLARS_PER_MILLION_REQUESTS} per million REST requests = $${n(edgeDollarsPerMillionEvents(TRACKER_EVENTS_PER_REQUEST), 3)} per million events; at 500 events/request $${n(edgeDollarsPerMillionEvents(500), 3)} (AWS API Gateway pricing page, us-east-1, first 333M requests, as of 2026)`,
+    `edge cost on AWS: ${TRACKER_EVENTS_PER_REQUEST} events/request (tracker batch) × $${REST_API_DOLLARS_PER_MILLION_REQUESTS} per million REST requests = $${n(edgeDollarsPerMillionEvents(TRACKER_EVENTS_PER_REQUEST), 3)} per million events; at 500 events/request $${n(edgeDollarsPerMillionEvents(500), 3)} (${PRICES.apiGatewayRestRequest.source}, ${REGION}, ${PRICES.apiGatewayRestRequest.unit}, read on ${READ_ON})`,
   );
 };
 

@@ -1,9 +1,16 @@
-import { aggregateBatch, bareDecode, clickstreamBatch, interleavedRatio } from './aggregate-throughput.ts';
+import {
+  aggregateBatch,
+  clickstreamBatch,
+  interleavedRatio,
+  printAggregateBench,
+} from './aggregate-throughput.ts';
+import { printColdStartBench } from './cold-start.ts';
 import { printCollectorBench } from './collector-throughput.ts';
 import { dedupWriteUnits, warmMemory } from './dedup-cost.ts';
 import { printDeviceBench } from './device-throughput.ts';
+import { printLakeLifecycleBench } from './lake-lifecycle.ts';
 import { type LocalRun, runLocalPipeline } from './local-throughput.ts';
-import { BASELINE_COMPRESSION, measureParquetEncoding } from './parquet-encoding.ts';
+import { printParquetBench } from './parquet-encoding.ts';
 
 // `npm run bench` — every ratio below is measured against a baseline taken in this same run.
 process.removeAllListeners('warning');
@@ -11,20 +18,7 @@ const quick = process.argv.includes('--quick');
 const n = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits });
 
 const records = clickstreamBatch(10_000);
-const meanBytes =
-  records.reduce((s, r) => s + Buffer.from(r.kinesis.data, 'base64').length, 0) / records.length;
-const timing = interleavedRatio(
-  () => bareDecode(records),
-  () => aggregateBatch(records),
-);
-const bare = timing.baselineSeconds;
-const aggregate = timing.candidateSeconds;
-const items = aggregateBatch(records);
-console.log('## Aggregate handler, 10,000-record clickstream batch');
-console.log(`mean event size ${n(meanBytes)} bytes; ${items} rollup items`);
-console.log(`bare base64 + JSON.parse   ${n(records.length / bare)} records/s`);
-console.log(`aggregate (no network)     ${n(records.length / aggregate)} records/s`);
-console.log(`ratio aggregate / bare     ${n(timing.ratio, 2)}  (median of 21 interleaved pairs; bar ≥ 0.5)`);
+printAggregateBench(records);
 
 const memory = warmMemory(450_000);
 const dedup = interleavedRatio(
@@ -74,21 +68,9 @@ const everything: LocalRun[] = [demo];
 for (const rate of quick ? [3000] : [2000, 3000, 4000])
   everything.push(await runLocalPipeline(rate, duration));
 table('Every consumer (aggregate + archive + fan-out/alerts + schedule), as npm start runs it:', everything);
-const parquet = await measureParquetEncoding(100_000, quick ? 3 : 5);
-console.log(
-  `\n## Parquet encoding, ${n(parquet.events)} simulated events (one file per dataset, median of ${parquet.runs} interleaved runs)`,
-);
-for (const [label, r] of [
-  ['apache-arrow + parquet-wasm (ZSTD)', parquet.arrow],
-  [`parquetjs-lite (${BASELINE_COMPRESSION})`, parquet.parquetjs],
-] as const) {
-  console.log(
-    `${label.padEnd(36)} ${n(r.rowsPerSecond).padStart(9)} rows/s  ${n(r.bytesPerRow, 1).padStart(5)} bytes/row`,
-  );
-}
-console.log(
-  `ratio rows/s ${n(parquet.arrow.rowsPerSecond / parquet.parquetjs.rowsPerSecond, 1)}× (bar ≥ 10×); bytes ${n(parquet.arrow.bytesPerRow / parquet.parquetjs.bytesPerRow, 2)}× (bar ≤ 0.25×)`,
-);
+await printParquetBench(quick);
+printColdStartBench(quick);
 await printCollectorBench(quick);
 await printDeviceBench(quick);
+await printLakeLifecycleBench(quick);
 process.exit(0);

@@ -15,10 +15,9 @@ vi.hoisted(() => {
 });
 
 // Every AWS call succeeds with an empty answer: these tests look only at what the handlers log.
-vi.mock('../../../../processors/clients.ts', () => {
-  const answersEmpty = { send: async () => ({}) };
-  return { dynamodb: answersEmpty, s3: answersEmpty, sns: answersEmpty };
-});
+vi.mock('../../../../processors/clients/dynamodb.ts', () => ({ dynamodb: { send: async () => ({}) } }));
+vi.mock('../../../../processors/clients/s3.ts', () => ({ s3: { send: async () => ({}) } }));
+vi.mock('../../../../processors/clients/sns.ts', () => ({ sns: { send: async () => ({}) } }));
 
 const ARRIVAL_MS = Date.parse('2026-11-22T05:06:10.000Z');
 const SHARD_A = 'shardId-000000000001';
