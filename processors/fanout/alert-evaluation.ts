@@ -19,6 +19,13 @@ export interface Verdict {
   readonly window: string;
 }
 
+/** The images of one minute item a batch carried: the count before its first and the count of its last. */
+export interface SourceImages {
+  /** Undefined when the first image was the item's first (INSERT). */
+  readonly previousCount: number | undefined;
+  readonly lastCount: number;
+}
+
 /** Everything a batch tells one (rule, subject). */
 export interface AlertInput {
   readonly alertId: string;
@@ -27,6 +34,11 @@ export interface AlertInput {
   readonly minutes: Record<string, MinuteValue>;
   /** First contributing stream record, reported if the alert cannot be written. */
   readonly sequenceNumber: string;
+  /** Per source item (`<pk> <minute>`), the counts that chain this batch's images to earlier ones. */
+  readonly sources: Record<string, SourceImages>;
+  /** Whether any image of any minute in the batch, not only the fullest, breaches / does not breach (threshold rules). */
+  breaching: boolean;
+  clearing: boolean;
 }
 
 export const alertIdOf = (rule: string, subject: string) => `${rule}#${subject}`;
@@ -47,6 +59,33 @@ const matches = (rule: StreamAlertRule, change: MinuteChange) =>
 export const fuller = (a: MinuteValue | undefined, b: MinuteValue): MinuteValue =>
   a && a.count > b.count ? a : b;
 
+/** Folds one image into a (rule, subject)'s input: the fuller reading of its minute, its item's chain, its verdict. */
+const foldImage = (input: AlertInput, change: MinuteChange, value: number): void => {
+  const count = change.latest.count ?? 0;
+  input.minutes[change.minute] = fuller(input.minutes[change.minute], { value, count });
+  const source = `${change.pk} ${change.minute}`;
+  const known = input.sources[source];
+  input.sources[source] = {
+    previousCount: known ? known.previousCount : change.previousCount,
+    lastCount: count,
+  };
+  const condition = input.rule.condition;
+  if (condition.kind === 'below-baseline') return;
+  if (breaches(condition, value)) input.breaching = true;
+  else input.clearing = true;
+};
+
+const newInput = (alertId: string, rule: StreamAlertRule, subject: string, sequenceNumber: string) => ({
+  alertId,
+  rule,
+  subject,
+  minutes: {},
+  sequenceNumber,
+  sources: {},
+  breaching: false,
+  clearing: false,
+});
+
 /** Groups a batch's minute values by (rule, subject). Order-independent, so re-delivery changes nothing. */
 export const alertInputsOf = (
   changes: readonly MinuteChange[],
@@ -60,15 +99,9 @@ export const alertInputsOf = (
       if (value === undefined) continue;
       const subject = rule.subjectDimension ? (change.dimensions[rule.subjectDimension] ?? '') : 'all';
       const alertId = alertIdOf(rule.name, subject);
-      let input = inputs.get(alertId);
-      if (!input) {
-        input = { alertId, rule, subject, minutes: {}, sequenceNumber: change.sequenceNumber };
-        inputs.set(alertId, input);
-      }
-      input.minutes[change.minute] = fuller(input.minutes[change.minute], {
-        value,
-        count: change.latest.count ?? 0,
-      });
+      const input = inputs.get(alertId) ?? newInput(alertId, rule, subject, change.sequenceNumber);
+      inputs.set(alertId, input);
+      foldImage(input, change, value);
     }
   }
   return [...inputs.values()];
@@ -97,7 +130,7 @@ export const mergeRecent = (
   return merged;
 };
 
-const breaches = (condition: ThresholdCondition, value: number) =>
+export const breaches = (condition: ThresholdCondition, value: number) =>
   condition.kind === 'above' ? value > condition.threshold : value < condition.threshold;
 
 /**

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RecentMinutes } from './alert-evaluation.ts';
+import type { SeenCounts, StepContext } from './alert-quiet.ts';
 import { type AlertStatus, alertMessageOf, type Transition } from './alert-state.ts';
 import { logAlertTransition } from './telemetry.ts';
 
@@ -18,19 +19,27 @@ export interface AlertStoreOptions {
   readonly cache?: AlertCache;
 }
 
-/** Alert items as this environment last wrote them, by alertId; bounded, cleared when full. */
+/**
+ * Alert items as this environment last wrote (or, for stream rules, last read) them, by alertId, with the
+ * source images it folded in since (`SeenCounts`, which lets a quiet batch trust the entry); bounded, cleared
+ * when full.
+ */
 export class AlertCache {
-  private readonly items = new Map<string, StoredAlert>();
+  private readonly items = new Map<string, { readonly item: StoredAlert; readonly seen: SeenCounts }>();
 
   constructor(private readonly capacity = 10_000) {}
 
   get(alertId: string): StoredAlert | undefined {
-    return this.items.get(alertId);
+    return this.items.get(alertId)?.item;
   }
 
-  set(item: StoredAlert): void {
+  seenOf(alertId: string): SeenCounts | undefined {
+    return this.items.get(alertId)?.seen;
+  }
+
+  set(item: StoredAlert, seen: SeenCounts = {}): void {
     if (this.items.size >= this.capacity && !this.items.has(item.alertId)) this.items.clear();
-    this.items.set(item.alertId, item);
+    this.items.set(item.alertId, { item, seen });
   }
 
   delete(alertId: string): void {
@@ -63,39 +72,71 @@ const MAX_ATTEMPTS = 8;
  * 2. decide (pure); 3. write state + transition (`published=false`) only if `version` is unchanged,
  *    so of concurrent writers or re-deliveries exactly one wins each transition;
  * 4. publish; 5. mark it published (only if it is still the item's transition).
+ * With `remember`, a step that writes nothing keeps the item it decided on in the cache, with what
+ * `remember` says was seen (stream rules: a quiet batch, D35); without it such an item is not cached,
+ * so the next decision reads it again.
  */
 export const applyAlertStep = async (
   options: AlertStoreOptions,
   identity: { alertId: string; rule: string; subject: string },
-  step: (stored: StoredAlert) => AlertStep | undefined,
+  step: (stored: StoredAlert, context: StepContext) => AlertStep | undefined,
+  remember?: (seenBefore: SeenCounts | undefined) => SeenCounts,
 ): Promise<Transition | undefined> => {
-  const { cache } = options;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const cached = attempt === 0 ? cache?.get(identity.alertId) : undefined;
-    const stored = cached ?? (await read(options, identity.alertId));
-    if (stored.transition && !stored.transition.published) await publish(options, stored.transition);
-    const next = step(stored);
-    if (!next || (!next.transition && next.recent === undefined)) return undefined;
-    // Forget the item until the write is known to have succeeded: a lost response leaves it unknown.
-    cache?.delete(identity.alertId);
-    try {
-      const written = await options.client.send(
-        new UpdateCommand({
-          ...stateUpdate(options.tableName, identity, stored, next),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      if (!next.transition) cache?.set(written.Attributes as StoredAlert);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) continue;
-      throw error;
+    const { stored, context } = await currentOf(options, identity.alertId, attempt === 0);
+    const pending = stored.transition !== undefined && !stored.transition.published;
+    if (stored.transition && pending) await publish(options, stored.transition);
+    const next = step(stored, context);
+    if (!next || (!next.transition && next.recent === undefined)) {
+      // Nothing written: the item is still as decided on, unless a transition was just marked published.
+      if (pending) options.cache?.delete(identity.alertId);
+      else if (remember) options.cache?.set(stored, remember(context.seen));
+      return undefined;
     }
+    if (!(await writeStep(options, identity, stored, next, () => remember?.(context.seen)))) continue;
     if (next.transition) await publish(options, next.transition);
     return next.transition;
   }
   throw new Error(
     `alert ${identity.alertId} changed under us ${MAX_ATTEMPTS} times in a row; retrying the batch`,
   );
+};
+
+/** The item from this environment's cache (first attempt only) or read consistently from the table. */
+const currentOf = async (
+  options: AlertStoreOptions,
+  alertId: string,
+  cacheAllowed: boolean,
+): Promise<{ stored: StoredAlert; context: StepContext }> => {
+  const cached = cacheAllowed ? options.cache?.get(alertId) : undefined;
+  if (cached) return { stored: cached, context: { fresh: false, seen: options.cache?.seenOf(alertId) } };
+  return { stored: await read(options, alertId), context: { fresh: true } };
+};
+
+/** The conditional write of a step; false when another writer moved the version first. */
+const writeStep = async (
+  options: AlertStoreOptions,
+  identity: { alertId: string; rule: string; subject: string },
+  stored: StoredAlert,
+  next: AlertStep,
+  seen: () => SeenCounts | undefined,
+): Promise<boolean> => {
+  const { cache } = options;
+  // Forget the item until the write is known to have succeeded: a lost response leaves it unknown.
+  cache?.delete(identity.alertId);
+  try {
+    const written = await options.client.send(
+      new UpdateCommand({
+        ...stateUpdate(options.tableName, identity, stored, next),
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    if (!next.transition) cache?.set(written.Attributes as StoredAlert, seen());
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
 };
 
 const read = async (options: AlertStoreOptions, alertId: string): Promise<StoredAlert> => {

@@ -1,6 +1,7 @@
 import { mapWithConcurrency } from '../shared/concurrency.ts';
 import { type WriteFailure, writeFailure } from '../shared/write-failure.ts';
 import { type AlertInput, evaluate, mergeRecent } from './alert-evaluation.ts';
+import { cacheIsBehind, isQuiet, seenAfter } from './alert-quiet.ts';
 import { decideTransition, type Transition } from './alert-state.ts';
 import { type AlertStoreOptions, applyAlertStep, type StoredAlert } from './alert-store.ts';
 
@@ -32,7 +33,10 @@ export const countTransition = (report: AlertReport, transition: Transition | un
   if (transition?.state === 'RESOLVED') report.resolved++;
 };
 
-/** Evaluates every (rule, subject) a batch touched; each is read, decided and written independently. */
+/**
+ * Evaluates every (rule, subject) a batch touched; each is read, decided and written independently. A quiet
+ * batch (`isQuiet`: nothing in it or in the stored history could open or resolve, now or later) writes nothing.
+ */
 export const writeAlerts = async (
   options: AlertStoreOptions,
   inputs: readonly AlertInput[],
@@ -42,9 +46,16 @@ export const writeAlerts = async (
   await mapWithConcurrency(inputs, concurrency, async (input) => {
     try {
       const identity = { alertId: input.alertId, rule: input.rule.name, subject: input.subject };
+      // Read rather than send a write bound to fail on a version another environment has moved past.
+      if (cacheIsBehind(input, options.cache?.seenOf(input.alertId))) options.cache?.delete(input.alertId);
       countTransition(
         report,
-        await applyAlertStep(options, identity, (stored) => alertStepOf(input, stored)),
+        await applyAlertStep(
+          options,
+          identity,
+          (stored, context) => (isQuiet(input, stored, context) ? undefined : alertStepOf(input, stored)),
+          (seenBefore) => seenAfter(input, seenBefore),
+        ),
       );
     } catch (error) {
       report.failed.push(writeFailure(input.alertId, input.sequenceNumber, error));

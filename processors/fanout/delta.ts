@@ -17,6 +17,11 @@ export interface MinuteChange {
   readonly delta: Readonly<Record<string, number>>;
   /** Every measure of the new image: the minute so far, for device state and alerts. */
   readonly latest: Readonly<Record<string, number>>;
+  /**
+   * The old image's `count`; absent for the item's first image (INSERT). Chains the images of one item, so an
+   * alert's cached state can tell that no other environment folded an image of it in between.
+   */
+  readonly previousCount?: number;
 }
 
 export interface MinuteChanges {
@@ -63,6 +68,7 @@ export const minuteChangeOf = (
     delta[attribute] =
       measure.kind === 'count' || measure.kind === 'sum' ? now - (numberOf(previous, attribute) ?? 0) : now;
   }
+  const previousCount = previous ? (numberOf(previous, 'count') ?? 0) : undefined;
   return {
     sequenceNumber: stream.SequenceNumber,
     rollup,
@@ -72,6 +78,7 @@ export const minuteChangeOf = (
     dimensions,
     delta,
     latest,
+    ...(previousCount !== undefined && { previousCount }),
   };
 };
 

@@ -189,4 +189,34 @@ describe('applyAlertStep', () => {
     expect(sent.map((s) => s.name)).toEqual(['UpdateCommand']);
     expect(cache.get('r#s')).toBeUndefined();
   });
+
+  it('keeps an item it wrote nothing to in the cache only when the caller remembers what it saw', async () => {
+    // Prepare: the silence check's steps pass no `remember` (others write those items); stream rules do.
+    const cache = new AlertCache();
+    const { client, sent } = fakeClient([
+      () => ({ Item: { alertId: 'r#s', version: 3 } }),
+      () => ({ Item: { alertId: 'r#s', version: 3 } }),
+    ]);
+    const { sns } = fakeSns();
+    const options = { client, sns, tableName: 'A', topicArn: 'arn', cache };
+
+    // Act
+    await applyAlertStep(options, identity, () => undefined);
+    const afterSilence = cache.get('r#s');
+    await applyAlertStep(
+      options,
+      identity,
+      () => undefined,
+      () => ({ 'p 2026-11-22T05:03Z': 4 }),
+    );
+    await applyAlertStep(options, identity, (_stored, context) => {
+      expect(context).toEqual({ fresh: false, seen: { 'p 2026-11-22T05:03Z': 4 } });
+      return undefined;
+    });
+
+    // Assess
+    expect(afterSilence).toBeUndefined();
+    expect(sent.map((s) => s.name)).toEqual(['GetCommand', 'GetCommand']);
+    expect(cache.get('r#s')?.version).toBe(3);
+  });
 });
