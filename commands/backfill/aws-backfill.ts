@@ -19,8 +19,14 @@ const OUTPUTS = [
 ] as const;
 type Outputs = Record<(typeof OUTPUTS)[number], string>;
 
-/** The deployed stack's outputs from the file `npx cdk deploy --outputs-file` wrote; throws naming what is missing. */
-export const backfillOutputs = (file: string): Outputs => {
+/**
+ * The named outputs of the one deployed stack in the file `npx cdk deploy --outputs-file` wrote that has them
+ * all; throws naming what is missing.
+ */
+export const stackOutputs = <Name extends string>(
+  file: string,
+  names: readonly Name[],
+): Record<Name, string> => {
   if (!existsSync(file)) {
     throw new Error(
       `${file} is missing: deploy with npx cdk deploy --outputs-file ${file}, or pass --outputs FILE`,
@@ -29,14 +35,17 @@ export const backfillOutputs = (file: string): Outputs => {
   const stacks = Object.entries(
     JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>,
   );
-  const complete = stacks.filter(([, values]) => OUTPUTS.every((name) => typeof values?.[name] === 'string'));
+  const complete = stacks.filter(([, values]) => names.every((name) => typeof values?.[name] === 'string'));
   if (complete.length !== 1) {
     throw new Error(
-      `${file} holds ${complete.length === 0 ? 'no stack' : `${complete.length} stacks`} with the outputs ${OUTPUTS.join(', ')}: deploy the streamlake stack with --outputs-file ${file}`,
+      `${file} holds ${complete.length === 0 ? 'no stack' : `${complete.length} stacks`} with the outputs ${names.join(', ')}: deploy the streamlake stack with --outputs-file ${file}`,
     );
   }
-  return complete[0]?.[1] as Outputs;
+  return complete[0]?.[1] as Record<Name, string>;
 };
+
+/** The deployed stack's outputs backfill reads, from the file `npx cdk deploy --outputs-file` wrote. */
+export const backfillOutputs = (file: string): Outputs => stackOutputs(file, OUTPUTS);
 
 /** Backfill on AWS: Athena recounts, the deployed table is replaced, the deployed functions set the boundary. */
 export const backfillOnAws = async (outputsFile: string, choice: BackfillChoice): Promise<BackfillReport> => {

@@ -11,15 +11,22 @@ export interface LiveFunctions {
 /** How far back the consumer lag looks: IteratorAge's maximum over this long. */
 export const LAG_LOOKBACK_MS = 15 * 60_000;
 
+/** A deployed function's environment (what the stack gave it), by GetFunctionConfiguration. */
+export const functionEnvironment = async (
+  lambda: LambdaClient,
+  FunctionName: string,
+): Promise<Record<string, string>> =>
+  (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName }))).Environment?.Variables ?? {};
+
 /** The deployed functions' settings, from their configuration (the environment the stack gave them). */
 export const awsLiveSettings = async (
   lambda: LambdaClient,
   functions: LiveFunctions,
-): Promise<LiveSettings> => {
-  const environmentOf = async (FunctionName: string) =>
-    (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName }))).Environment?.Variables ?? {};
-  return liveSettingsOf(await environmentOf(functions.aggregate), await environmentOf(functions.archive));
-};
+): Promise<LiveSettings> =>
+  liveSettingsOf(
+    await functionEnvironment(lambda, functions.aggregate),
+    await functionEnvironment(lambda, functions.archive),
+  );
 
 /**
  * The consumer lag on AWS: the largest AWS/Lambda IteratorAge (Maximum, per minute) of the aggregate and

@@ -3,6 +3,7 @@ import { runWithOptions } from '../shared/command-line.ts';
 import { runCommand } from '../shared/run-command.ts';
 import { type SavedState, withSavedState } from '../shared/saved-state.ts';
 import { backfillOnAws } from './aws-backfill.ts';
+import { backfillFromRawOnAws } from './aws-raw-backfill.ts';
 import type { BackfillReport } from './backfill.ts';
 import { BACKFILL_COMMAND, type BackfillOptions } from './backfill-options.ts';
 import { backfillSummary } from './backfill-summary.ts';
@@ -11,6 +12,7 @@ import { savedStack } from './live-settings.ts';
 import { backfillLocal } from './local-backfill.ts';
 import { withLocalTarget } from './local-target.ts';
 import { backfillLocalFromRaw, type RawBackfillChoice, type RawBackfillReport } from './raw-backfill.ts';
+import { HourTooLargeError } from './raw-budget.ts';
 import { rebuildSummary } from './raw-rebuild-summary.ts';
 import { eventStreamDelivery, rawZoneOf, withLocalS3 } from './raw-source.ts';
 
@@ -48,21 +50,19 @@ const run = async (options: BackfillOptions): Promise<number> => {
     clamp: options.clamp,
   };
   try {
+    const raw = { ...choice, lakeOnly: options.lakeOnly, maxHourBytes: options.maxHourBytes };
     if (options.aws && options.source === 'raw') {
-      console.error('error: --source raw runs on the local cloud only so far; drop --aws');
-      return 2;
+      return printRaw(await backfillFromRawOnAws(options.outputsFile, raw));
     }
     if (options.aws) return print(await backfillOnAws(options.outputsFile, choice));
     if (options.source === 'raw') {
-      return await withSavedState(options.stateDir, (saved) =>
-        runRawLocal(saved, { ...choice, lakeOnly: options.lakeOnly }),
-      );
+      return await withSavedState(options.stateDir, (saved) => runRawLocal(saved, raw));
     }
     return await withSavedState(options.stateDir, (saved) =>
       withLocalTarget(saved, async (target) => print(await backfillLocal(target, choice))),
     );
   } catch (error) {
-    if (!(error instanceof OpenWindowsError)) throw error;
+    if (!(error instanceof OpenWindowsError || error instanceof HourTooLargeError)) throw error;
     console.error(`error: ${error.message}`);
     return 2;
   }

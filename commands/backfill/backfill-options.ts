@@ -10,6 +10,7 @@ import {
 } from '../shared/command-line.ts';
 import type { EventTimeRange } from '../verify/rollup-sql.ts';
 import { rangeOption } from './backfill-range.ts';
+import { byteSizeOption, defaultMaxHourBytes, HEAP_BYTES_PER_RAW_BYTE, sizeText } from './raw-budget.ts';
 
 export interface BackfillOptions {
   readonly range: EventTimeRange;
@@ -26,6 +27,8 @@ export interface BackfillOptions {
   readonly source: BackfillSource;
   /** With `source` raw: rebuild the lake's hours only, leave the rollups alone. */
   readonly lakeOnly: boolean;
+  /** With `source` raw: the most stored raw bytes one hour may have (the rebuild holds an hour in memory). */
+  readonly maxHourBytes: number;
 }
 
 export const BACKFILL_SOURCES = ['lake', 'raw'] as const;
@@ -77,6 +80,12 @@ const readBackfillOptions = (given: GivenArguments): BackfillOptions => {
   if (lakeOnly && given.text('rollup') !== undefined) {
     throw new UsageError('--lake-only recounts no rollup: drop --rollup or --lake-only');
   }
+  const maxHourText = given.text('max-hour-bytes');
+  if (maxHourText !== undefined && source !== 'raw') {
+    throw new UsageError(
+      '--max-hour-bytes applies with --source raw (it bounds the raw read per hour): add it or drop --max-hour-bytes',
+    );
+  }
   return {
     range: rangeOption(given.text('from'), given.text('to')),
     rollups: rollupsOption(given.text('rollup')),
@@ -87,13 +96,14 @@ const readBackfillOptions = (given: GivenArguments): BackfillOptions => {
     outputsFile,
     source,
     lakeOnly,
+    maxHourBytes: byteSizeOption('--max-hour-bytes', maxHourText, defaultMaxHourBytes()),
   };
 };
 
 export const BACKFILL_COMMAND: Command<BackfillOptions> = {
   command: 'npm run backfill',
   synopsis:
-    '--from HOUR --to HOUR [--source lake|raw [--lake-only]] [--rollup NAME[,NAME…]] [--dry-run] [--clamp] [--state-dir DIR | --aws [--outputs FILE]]',
+    '--from HOUR --to HOUR [--source lake|raw [--lake-only] [--max-hour-bytes SIZE]] [--rollup NAME[,NAME…]] [--dry-run] [--clamp] [--state-dir DIR | --aws [--outputs FILE]]',
   description: `Recomputes rollups exactly for closed windows from the lake and replaces their items in the rollups
 table: the SQL is generated from the rollup declarations (as verify's recount is), run by DuckDB over
 the local lake, or with --aws by Athena in the stack's workgroup. Only items whose values differ are
@@ -106,7 +116,11 @@ reaching an open window is refused, naming the first one and when it closes (or 
 With --source raw the lake's hours are first rebuilt from the raw zone (Firehose's copy of every
 record) through the archive's own code: each hour becomes a new complete generation per dataset, which
 replaces the hour's files for queries at once; then the rollups are recounted over it (not with
---lake-only). The raw zone's buffer interval is added to the margin.`,
+--lake-only). The raw zone's buffer interval is added to the margin. An hour is held in memory while it
+is rebuilt (≈ ${HEAP_BYTES_PER_RAW_BYTE} heap bytes per stored raw byte): every hour is listed first, and a range with an hour
+whose raw objects exceed --max-hour-bytes is refused before anything is read. With --aws the raw zone
+is the deployed delivery stream's destination (DescribeDeliveryStream), the lake the stack's bucket, the
+archive's settings its function's environment; credentials come from the SDK's default chain.`,
   options: {
     from: { type: 'string', value: 'HOUR', help: 'the first hour, UTC, as 2026-12-01T05' },
     to: { type: 'string', value: 'HOUR', help: 'the hour to stop before (exclusive), UTC, as 2026-12-01T07' },
@@ -121,6 +135,11 @@ replaces the hour's files for queries at once; then the rollups are recounted ov
       help: 'recount from the lake as it is (default), or rebuild the lake from the raw zone first',
     },
     'lake-only': { type: 'boolean', help: 'with --source raw: rebuild the lake only, recount no rollup' },
+    'max-hour-bytes': {
+      type: 'string',
+      value: 'SIZE',
+      help: `with --source raw: the most raw bytes (GZIP, as stored) an hour may have, as 512MiB (default ${sizeText(defaultMaxHourBytes())}: the heap limit / ${HEAP_BYTES_PER_RAW_BYTE})`,
+    },
     'dry-run': { type: 'boolean', help: 'recount and compare, print what would be written, write nothing' },
     clamp: { type: 'boolean', help: 'cut --to back to the last closed hour instead of refusing' },
     'state-dir': stateDirOption(
@@ -138,7 +157,13 @@ replaces the hour's files for queries at once; then the rollups are recounted ov
   },
   notes: `Exit status: 0 when the range was replaced (or nothing differed), 1 when a live write changed some
 item meanwhile (it is left as the live pipeline wrote it; run again later), 2 on a bad command line, a
-range reaching open windows, or a failure.`,
+range reaching open windows, an hour over --max-hour-bytes, or a failure.
+With --aws the SDK's default credential chain is used (environment, profile or SSO, instance or task
+role); --source raw needs firehose:DescribeDeliveryStream, lambda:GetFunctionConfiguration (aggregate and
+archive), cloudwatch:GetMetricData, s3:ListBucket and s3:GetObject on the raw bucket, s3:ListBucket and
+s3:PutObject on the lake bucket; the recount (any --aws run without --lake-only) athena:StartQueryExecution,
+GetQueryExecution, GetQueryResults on the workgroup, glue:GetDatabase/GetTable(s), s3:GetObject on the lake,
+s3:PutObject on the workgroup's results bucket, and dynamodb:Scan and UpdateItem on the rollups table.`,
   read: readBackfillOptions,
 };
 

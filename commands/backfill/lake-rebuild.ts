@@ -14,6 +14,7 @@ import { mapWithConcurrency } from '../../processors/shared/concurrency.ts';
 import { DATASETS, type Dataset } from '../../schemas/envelope.ts';
 import type { EventTimeRange } from '../verify/rollup-sql.ts';
 import { HOUR_MS } from './backfill-range.ts';
+import { HourTooLargeError } from './raw-budget.ts';
 import { type RawObject, type RebuiltHour, rebuildHour } from './raw-hour.ts';
 import { rawArrivalMs, rawLines, rawPrefixes, rawReadWindow } from './raw-objects.ts';
 
@@ -37,6 +38,11 @@ export interface LakeRebuildRequest {
   readonly compaction: CompactionSettings;
   /** Whole, closed hours of event time. */
   readonly range: EventTimeRange;
+  /**
+   * The most stored raw bytes one hour may read: the rebuild holds an hour in memory (≈ 16–18.5 heap bytes per
+   * compressed raw byte, D32), so a larger hour is refused before any is read. @default no limit
+   */
+  readonly maxHourBytes?: number;
   /** Read and report, write nothing. @default false */
   readonly dryRun?: boolean;
   /** The clock generations are dated by (a real one: it orders them against the lake's own writes). @default Date.now */
@@ -57,6 +63,8 @@ export interface RebuiltGeneration {
 export interface HourRebuild extends Omit<RebuiltHour, 'partitions'> {
   readonly hourMs: number;
   readonly objectsRead: number;
+  /** The stored (compressed) bytes of those objects, as listed. */
+  readonly rawBytes: number;
   readonly generations: RebuiltGeneration[];
   /** Datasets with files in the lake for the hour but no record in raw: left as they are. */
   readonly keptDatasets: Dataset[];
@@ -71,21 +79,32 @@ export interface LakeRebuildReport {
 /** Raw objects fetched and unzipped at once. */
 const READ_CONCURRENCY = 8;
 
-/** The raw objects whose stamps fall in the hour's read window, in stamp order, with their records. */
-const readRawObjects = async (
+/** One listed raw object of an hour's read window: its key, its stamp, its stored (compressed) size. */
+interface ListedRawObject {
+  readonly key: string;
+  readonly arrivalMs: number;
+  readonly bytes: number;
+}
+
+/** The raw objects whose stamps fall in the hour's read window, in stamp order, from the listing only. */
+const listRawHour = async (
   raw: RawZone,
   hourMs: number,
   policy: AcceptancePolicy,
-): Promise<RawObject[]> => {
+): Promise<ListedRawObject[]> => {
   const window = rawReadWindow(hourMs, policy, raw.bufferIntervalMs);
-  const listed = (await Promise.all(rawPrefixes(raw.dataPrefix, window).map((p) => raw.objects.list(p))))
+  return (await Promise.all(rawPrefixes(raw.dataPrefix, window).map((p) => raw.objects.list(p))))
     .flat()
-    .map((file) => ({ key: file.key, arrivalMs: rawArrivalMs(file.key) }))
+    .map((file) => ({ key: file.key, arrivalMs: rawArrivalMs(file.key), bytes: file.bytes }))
     .filter((o) => o.arrivalMs >= window.fromMs && o.arrivalMs < window.toMs)
     .sort((a, b) => a.arrivalMs - b.arrivalMs || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+};
+
+/** The listed objects fetched and unzipped, in the listing's (stamp) order. */
+const readRawObjects = async (raw: RawZone, listed: readonly ListedRawObject[]): Promise<RawObject[]> => {
   const objects: RawObject[] = [];
   await mapWithConcurrency(listed, READ_CONCURRENCY, async (o, i) => {
-    objects[i] = { ...o, lines: rawLines(await raw.objects.get(o.key)) };
+    objects[i] = { key: o.key, arrivalMs: o.arrivalMs, lines: rawLines(await raw.objects.get(o.key)) };
   });
   return objects;
 };
@@ -134,8 +153,12 @@ const lakeFilesOf = async (request: LakeRebuildRequest, hourMs: number) => {
 };
 
 /** Rebuilds one hour: reads its raw window, then writes each dataset's generation, its last part last. */
-const rebuildOneHour = async (request: LakeRebuildRequest, hourMs: number): Promise<HourRebuild> => {
-  const objects = await readRawObjects(request.raw, hourMs, request.policy);
+const rebuildOneHour = async (
+  request: LakeRebuildRequest,
+  hourMs: number,
+  listed: readonly ListedRawObject[],
+): Promise<HourRebuild> => {
+  const objects = await readRawObjects(request.raw, listed);
   const { partitions, ...counts } = rebuildHour(
     objects,
     hourMs,
@@ -176,7 +199,8 @@ const rebuildOneHour = async (request: LakeRebuildRequest, hourMs: number): Prom
   const keptDatasets = [...lakeFiles.values()]
     .filter((files) => files.visible.length > 0 && !rebuilt.has(files.dataset))
     .map((files) => files.dataset);
-  return { hourMs, objectsRead: objects.length, ...counts, generations, keptDatasets };
+  const rawBytes = listed.reduce((sum, o) => sum + o.bytes, 0);
+  return { hourMs, objectsRead: objects.length, rawBytes, ...counts, generations, keptDatasets };
 };
 
 /**
@@ -184,12 +208,22 @@ const rebuildOneHour = async (request: LakeRebuildRequest, hourMs: number): Prom
  * encoding): per event-time hour, a new complete generation per dataset, which the lake's visibility rule
  * (lakeSnapshot) makes replace the hour's stream files and older generations for queries at once; compaction
  * deletes the replaced files after its grace period. The range must be closed for the live consumers and for
- * the raw zone's buffering (the caller checks). An hour's events are held in memory while it is written.
+ * the raw zone's buffering (the caller checks). An hour's events are held in memory while it is written, so every
+ * hour is listed first and the range refused, before anything is read or written, when one exceeds `maxHourBytes`.
  */
 export const rebuildLakeFromRaw = async (request: LakeRebuildRequest): Promise<LakeRebuildReport> => {
-  const hours: HourRebuild[] = [];
+  const listings: { hourMs: number; listed: ListedRawObject[] }[] = [];
   for (let hourMs = request.range.fromMs; hourMs < request.range.toMs; hourMs += HOUR_MS) {
-    hours.push(await rebuildOneHour(request, hourMs));
+    listings.push({ hourMs, listed: await listRawHour(request.raw, hourMs, request.policy) });
   }
+  if (request.maxHourBytes !== undefined) {
+    const limit = request.maxHourBytes;
+    const over = listings
+      .map(({ hourMs, listed }) => ({ hourMs, rawBytes: listed.reduce((sum, o) => sum + o.bytes, 0) }))
+      .filter((h) => h.rawBytes > limit);
+    if (over.length > 0) throw new HourTooLargeError(over, limit);
+  }
+  const hours: HourRebuild[] = [];
+  for (const { hourMs, listed } of listings) hours.push(await rebuildOneHour(request, hourMs, listed));
   return { range: request.range, dryRun: request.dryRun === true, hours };
 };

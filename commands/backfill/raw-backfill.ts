@@ -14,6 +14,8 @@ import { type BackfillChoice, backfillLocal, type LocalTarget, localConsumerLag 
 export interface RawBackfillChoice extends BackfillChoice {
   /** Rebuild the lake only; leave the rollups as they are. @default false */
   readonly lakeOnly?: boolean;
+  /** Refuse the range when an hour's raw objects hold more stored bytes than this. @default no limit */
+  readonly maxHourBytes?: number;
 }
 
 export interface RawBackfillReport {
@@ -64,6 +66,7 @@ export const backfillFromRaw = async (
     compaction: loadCompactionConfig({ LAKE_BUCKET: 'unused' }).settings,
     range,
     dryRun: choice.dryRun,
+    maxHourBytes: choice.maxHourBytes,
   });
   if (choice.lakeOnly || choice.dryRun) return { rebuild };
   return { rebuild, backfill: await request.recount(range) };

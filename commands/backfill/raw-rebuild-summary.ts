@@ -1,12 +1,13 @@
 import { hourText, rangeText } from './backfill-range.ts';
 import type { HourRebuild, LakeRebuildReport } from './lake-rebuild.ts';
+import { sizeText } from './raw-budget.ts';
 
 const n = (value: number) => value.toLocaleString('en-US');
 
 /** Borderline records printed per hour; the rest are counted. */
 const BORDERLINE_SHOWN = 20;
 
-/** `2026-12-01T05: 3 raw objects, 1,204 lines; clickstream 400 events → 1 part (23,456 bytes) replacing 3 files; …`. */
+/** `2026-12-01T05: 3 raw objects (88 KiB), 1,204 lines; clickstream 400 events → 1 part (23,456 bytes) replacing 3 files; …`. */
 export const hourLines = (hour: HourRebuild, dryRun: boolean): string[] => {
   const generations = hour.generations.map(
     (g) =>
@@ -15,7 +16,7 @@ export const hourLines = (hour: HourRebuild, dryRun: boolean): string[] => {
   );
   const rejected = [...hour.rejected].map(([reason, count]) => `${n(count)} ${reason}`);
   const lines = [
-    `${hourText(hour.hourMs)}: ${n(hour.objectsRead)} raw objects, ${n(hour.linesRead)} lines read; ` +
+    `${hourText(hour.hourMs)}: ${n(hour.objectsRead)} raw objects (${sizeText(hour.rawBytes)}), ${n(hour.linesRead)} lines read; ` +
       `${generations.join('; ') || 'no events of the hour in raw'}; ` +
       `${n(hour.duplicates)} producer duplicates left out; ` +
       `bad lines (quarantined already, not written): ${rejected.join(', ') || 'none'}; ` +

@@ -11,23 +11,45 @@ import type { RawZone } from './lake-rebuild.ts';
 /** Firehose's data prefix when a destination declares none (its object keys then start with the time). */
 const FIREHOSE_DEFAULT_PREFIX = '!{timestamp:yyyy/MM/dd/HH/}';
 
+/** A delivery stream's S3 destination, as its plan (locally) or DescribeDeliveryStream (on AWS) tells it. */
+export interface RawDestination {
+  readonly streamName: string;
+  readonly bucketName: string;
+  /** The data Prefix as declared; Firehose's default when the destination declares none. */
+  readonly prefix?: string;
+  readonly bufferIntervalSeconds: number;
+  readonly customTimeZone?: string;
+}
+
 /**
- * The raw zone of a delivery stream: its destination bucket, data prefix and buffer interval. Its object names
- * are stamped in the destination's time zone; only UTC (the raw zone's, D29) is read.
+ * The raw zone at a delivery stream's destination: its bucket, data prefix and buffer interval. Its object
+ * names are stamped in the destination's time zone; only UTC (the raw zone's, D29) is read.
  */
-export const rawZoneOf = (delivery: DeliveryStreamPlan, s3: S3Client): RawZone => {
-  const { destination } = delivery;
+export const rawZoneAt = (destination: RawDestination, s3: S3Client): RawZone => {
   if (destination.customTimeZone && destination.customTimeZone !== 'UTC') {
     throw new Error(
-      `delivery stream ${delivery.name} stamps its objects in ${destination.customTimeZone}; the rebuild reads UTC stamps only: drop CustomTimeZone`,
+      `delivery stream ${destination.streamName} stamps its objects in ${destination.customTimeZone}; the rebuild reads UTC stamps only: drop CustomTimeZone`,
     );
   }
   return {
     objects: s3LakeObjects(s3, destination.bucketName),
     dataPrefix: destination.prefix ?? FIREHOSE_DEFAULT_PREFIX,
-    bufferIntervalMs: destination.bufferingHints.intervalInSeconds * 1000,
+    bufferIntervalMs: destination.bufferIntervalSeconds * 1000,
   };
 };
+
+/** The raw zone of a local delivery stream, from the plan the local Firehose runs. */
+export const rawZoneOf = ({ name, destination }: DeliveryStreamPlan, s3: S3Client): RawZone =>
+  rawZoneAt(
+    {
+      streamName: name,
+      bucketName: destination.bucketName,
+      prefix: destination.prefix,
+      bufferIntervalSeconds: destination.bufferingHints.intervalInSeconds,
+      customTimeZone: destination.customTimeZone,
+    },
+    s3,
+  );
 
 /** The one delivery stream of the plan that reads the event stream: the raw zone's. */
 export const eventStreamDelivery = (

@@ -171,7 +171,9 @@ describe('npm run backfill --source raw: the lake rebuilt from the raw zone on t
     );
     // execFile rejects on a non-zero exit status: resolving means exit 0.
     expect(cli.stderr).toBe('');
-    expect(cli.stdout).toMatch(/^\S+: 0 raw objects, 0 lines read; no events of the hour in raw;/);
+    expect(cli.stdout).toMatch(
+      /^\S+: 0 raw objects \(0 bytes\), 0 lines read; no events of the hour in raw;/,
+    );
     expect(cli.stdout).toMatch(
       /rebuilt the lake over .* from the raw zone: 0 events in 0 parts written, 0 borderline records\n$/,
     );
