@@ -44,11 +44,10 @@ const measureAttributes = (rollup: RollupDefinition): string[] => {
 
 const foldRecord = (
   totals: Record<string, number>,
-  rollup: RollupDefinition,
+  measures: readonly Measure[],
+  attributes: readonly string[],
   record: AcceptedRecord,
 ): void => {
-  const attributes = measureAttributes(rollup);
-  const measures = rollup.measures;
   for (let i = 0; i < measures.length; i++) {
     const measure = measures[i] as Measure;
     const attribute = attributes[i] as string;
@@ -71,8 +70,76 @@ export const totalsOf = (
   records: readonly AcceptedRecord[],
 ): Record<string, number> => {
   const totals: Record<string, number> = {};
-  for (const record of records) foldRecord(totals, rollup, record);
+  const attributes = measureAttributes(rollup);
+  for (const record of records) foldRecord(totals, rollup.measures, attributes, record);
   return totals;
+};
+
+/** An item's key within its rollup and window: the dimension's value itself when there is one. */
+const dimensionKey = (record: AcceptedRecord, dimensions: readonly string[]): string => {
+  if (dimensions.length === 1) return String(fieldOf(record.event, dimensions[0] as string));
+  let key = '';
+  for (const dimension of dimensions) key += `#${String(fieldOf(record.event, dimension))}`;
+  return key;
+};
+
+/** One rollup's groups while a batch is pre-aggregated. */
+interface RollupGroups {
+  readonly rollup: RollupDefinition;
+  readonly windowMs: number;
+  readonly attributes: readonly string[];
+  /** Window number → dimension key → item. */
+  readonly windows: Map<number, Map<string, RollupContribution>>;
+  /** The window the previous record fell in, and its items: a batch spans a window or two, so most records skip the window lookup. */
+  lastWindow: number;
+  lastItems: Map<string, RollupContribution>;
+}
+
+const groupsOf = (rollup: RollupDefinition): RollupGroups => ({
+  rollup,
+  windowMs: rollup.windowSeconds * 1000,
+  attributes: measureAttributes(rollup),
+  windows: new Map(),
+  lastWindow: Number.NaN,
+  lastItems: new Map(),
+});
+
+/** The groups of each of `rollups`, each rollup's shared by every schema it counts. */
+const groupsOfEach = (
+  rollups: readonly RollupDefinition[],
+  byRollup: Map<RollupDefinition, RollupGroups>,
+): RollupGroups[] =>
+  rollups.map((rollup) => {
+    let groups = byRollup.get(rollup);
+    if (!groups) {
+      groups = groupsOf(rollup);
+      byRollup.set(rollup, groups);
+    }
+    return groups;
+  });
+
+const itemsInWindow = (groups: RollupGroups, window: number): Map<string, RollupContribution> => {
+  if (window === groups.lastWindow) return groups.lastItems;
+  let inWindow = groups.windows.get(window);
+  if (!inWindow) {
+    inWindow = new Map();
+    groups.windows.set(window, inWindow);
+  }
+  groups.lastWindow = window;
+  groups.lastItems = inWindow;
+  return inWindow;
+};
+
+const newItem = (groups: RollupGroups, record: AcceptedRecord, window: number): RollupContribution => {
+  const { rollup, windowMs } = groups;
+  const dimensions: Record<string, string> = {};
+  let pk = rollup.name;
+  for (const dimension of rollup.dimensions) {
+    dimensions[dimension] = String(fieldOf(record.event, dimension));
+    pk += `#${dimensions[dimension]}`;
+  }
+  const windowStartMs = window * windowMs;
+  return { rollup, pk, sk: isoMinute(windowStartMs), dimensions, windowStartMs, records: [], totals: {} };
 };
 
 /**
@@ -84,39 +151,41 @@ export const preaggregate = (
   rollups: readonly RollupDefinition[],
   rollupsFor = indexBySchema(rollups),
 ): RollupContribution[] => {
-  // Window start → pk → item: no per-record composite key string.
-  const windows = new Map<number, Map<string, RollupContribution>>();
+  // Per schema's rollups, their groups: window number → dimension key → item. Nothing is allocated per
+  // record but what the item keeps (a per-record pk string and a boxed window start would be garbage
+  // collected while the whole batch is live, which costs more than the grouping itself), and a record of
+  // the same schema as the one before looks up nothing but its item.
+  const groupsFor = new Map<readonly RollupDefinition[], RollupGroups[]>();
+  const byRollup = new Map<RollupDefinition, RollupGroups>();
+  let lastSchema: string | undefined;
+  let lastRollups: readonly RollupDefinition[] | undefined;
+  let lastGroups: RollupGroups[] = [];
   const items: RollupContribution[] = [];
   for (const record of records) {
-    for (const rollup of rollupsFor(record.event.schema)) {
-      const windowMs = rollup.windowSeconds * 1000;
-      const windowStartMs = record.eventTimeMs - (record.eventTimeMs % windowMs);
-      let pk = rollup.name;
-      for (const dimension of rollup.dimensions) pk += `#${String(fieldOf(record.event, dimension))}`;
-      let window = windows.get(windowStartMs);
-      if (!window) {
-        window = new Map();
-        windows.set(windowStartMs, window);
+    const schema = record.event.schema;
+    // Comparing with the schema before costs less than the lookup, which must hash each record's new string.
+    if (schema !== lastSchema || lastRollups === undefined) {
+      lastSchema = schema;
+      const applying = rollupsFor(schema);
+      if (applying !== lastRollups) {
+        lastRollups = applying;
+        lastGroups = groupsFor.get(applying) ?? groupsOfEach(applying, byRollup);
+        groupsFor.set(applying, lastGroups);
       }
-      let item = window.get(pk);
+    }
+    for (let i = 0; i < lastGroups.length; i++) {
+      const groups = lastGroups[i] as RollupGroups;
+      const window = Math.floor(record.eventTimeMs / groups.windowMs);
+      const inWindow = itemsInWindow(groups, window);
+      const key = dimensionKey(record, groups.rollup.dimensions);
+      let item = inWindow.get(key);
       if (!item) {
-        const dimensions: Record<string, string> = {};
-        for (const dimension of rollup.dimensions)
-          dimensions[dimension] = String(fieldOf(record.event, dimension));
-        item = {
-          rollup,
-          pk,
-          sk: isoMinute(windowStartMs),
-          dimensions,
-          windowStartMs,
-          records: [],
-          totals: {},
-        };
-        window.set(pk, item);
+        item = newItem(groups, record, window);
+        inWindow.set(key, item);
         items.push(item);
       }
       item.records.push(record);
-      foldRecord(item.totals, rollup, record);
+      foldRecord(item.totals, groups.rollup.measures, groups.attributes, record);
     }
   }
   return items;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { indexBySchema, preaggregate, totalsOf } from '../../../../processors/rollups/preaggregate.ts';
 import { measureAttribute, ROLLUPS, type RollupDefinition } from '../../../../processors/rollups/rollups.ts';
@@ -302,6 +303,56 @@ describe('preaggregate', () => {
     // Assess
     expect(b).toEqual(a);
     expect(a?.length).toBeGreaterThan(4);
+  });
+
+  it('groups interleaved schemas and minutes as one item per rollup, dimensions and minute, in first-seen order', () => {
+    const event = fc.oneof(
+      fc
+        .constantFrom('/home', '/cart')
+        .map(
+          (page) => (second: number) =>
+            pageView({ page, eventTime: at(second < 60 ? '05:06' : '05:07', second % 60) }),
+        ),
+      fc.constant((second: number) =>
+        purchase({ eventTime: at(second < 60 ? '05:06' : '05:07', second % 60) }),
+      ),
+      fc
+        .constantFrom('device-1', 'device-2')
+        .map(
+          (deviceId) => (second: number) =>
+            reading({ deviceId, eventTime: at(second < 60 ? '05:06' : '05:07', second % 60) }),
+        ),
+      fc.constant((second: number) =>
+        statusChange({ eventTime: at(second < 60 ? '05:06' : '05:07', second % 60) }),
+      ),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(event, fc.integer({ min: 0, max: 119 })), { maxLength: 30 }), (made) => {
+        // Prepare
+        const records = acceptedBatch(made.map(([make, second]) => make(second)));
+        const rollupsFor = indexBySchema(ROLLUPS);
+        const expected = new Map<string, string[]>();
+        for (const record of records) {
+          for (const r of rollupsFor(record.event.schema)) {
+            const fields = record.event as unknown as Record<string, unknown>;
+            const pk = [r.name, ...r.dimensions.map((d) => String(fields[d]))].join('#');
+            const key = `${pk} ${record.event.eventTime.slice(0, 16)}Z`;
+            expected.set(key, [...(expected.get(key) ?? []), record.sequenceNumber]);
+          }
+        }
+
+        // Act
+        const items = preaggregate(records, ROLLUPS);
+
+        // Assess
+        expect(
+          new Map(items.map((item) => [`${item.pk} ${item.sk}`, item.records.map((r) => r.sequenceNumber)])),
+        ).toEqual(expected);
+        expect(items.map((item) => `${item.pk} ${item.sk}`)).toEqual([...expected.keys()]);
+        for (const item of items) expect(item.totals).toEqual(totalsOf(item.rollup, item.records));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('touches nothing for an empty batch', () => {
