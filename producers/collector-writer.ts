@@ -10,12 +10,20 @@ import {
   postBatch,
 } from './collector-request.ts';
 import { type EdgeFigures, EdgeTally, refusalOfEntry, refusalOfStatus } from './edge-figures.ts';
-import { KeyedLanes, type QueuedRecord } from './write-lanes.ts';
+import { pause } from './pacing.ts';
+import { KeyedLanes, type Linger, type QueuedRecord } from './write-lanes.ts';
 import type { RecordOutcome, RecordWriter, WriterCounters } from './write-outcome.ts';
 
 export interface CollectorWriterOptions extends CollectorTarget {
   /** Events per request, 1 to 500 (one Kinesis PutRecords). @default 20, the tracker's batch */
   readonly eventsPerRequest?: number;
+  /**
+   * How long a partial request waits for more events, as the tracker's `batch.maxDelayMs`: a lane then sends
+   * once it holds eventsPerRequest events (or the request byte limit), or its oldest event has waited this long,
+   * or on flush(). 0 to 3,600,000. @default 0, no waiting: a free lane sends whatever it holds, so the events per
+   * request follow the requests' latency
+   */
+  readonly maxDelayMs?: number;
   /** Requests in flight at once, 1 to 64. @default 4 */
   readonly maxInFlight?: number;
   readonly backoff?: Partial<BackoffPolicy>;
@@ -44,6 +52,11 @@ interface Refused<R> {
   readonly reason: string;
   readonly message: string;
 }
+
+const onAbort = (signal: AbortSignal, then: () => void): void => {
+  if (signal.aborted) then();
+  else signal.addEventListener('abort', then, { once: true });
+};
 
 const checkInteger = (name: string, value: number, min: number, max: number) => {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -88,12 +101,33 @@ export class CollectorWriter<R extends SizedRecord = SizedRecord> implements Rec
     this.random = options.random ?? Math.random;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? (() => performance.now());
+    const maxDelayMs = options.maxDelayMs ?? 0;
+    checkInteger('maxDelayMs', maxDelayMs, 0, 3_600_000);
     this.lanes = new KeyedLanes<R>({
       count: options.maxInFlight ?? 4,
       keyOf: (record) => record.partitionKey,
       drain: (queued) => this.drain(queued),
       refuse: (record) => this.tooLarge(record),
+      ...(maxDelayMs > 0 ? { linger: this.lingerOf(maxDelayMs) } : {}),
     });
+  }
+
+  /**
+   * The lanes' linger, cut as drain() cuts batches. Its wait is cancellable: the default clears its timer, so a
+   * flushed writer leaves no timer keeping the process up; an injected sleep is raced against the wake-up.
+   */
+  private lingerOf(maxDelayMs: number): Linger<R> {
+    const injected = this.options.sleep;
+    return {
+      maxRecords: this.eventsPerRequest,
+      maxBytes: MAX_REQUEST_BYTES,
+      bytesOf: recordBytes,
+      maxDelayMs,
+      now: this.now,
+      wait: injected
+        ? (ms, signal) => Promise.race([injected(ms), new Promise<void>((woken) => onAbort(signal, woken))])
+        : pause,
+    };
   }
 
   get counters(): WriterCounters {

@@ -90,7 +90,7 @@ const accessLogBytes = (stateDir: string): number => {
 
 /**
  * A short run of the whole local pipeline as `npm start` runs it — web events through the collector at the
- * tracker's batching, devices over MQTT, every consumer — with a counting tap at the services' front doors, then
+ * tracker's batching (its events per request and its wait for a full one), devices over MQTT, every consumer — with a counting tap at the services' front doors, then
  * what the run left: the stream's records, the functions' invocations, durations and log lines, the collector's
  * and the broker's figures, the template's alarms and dashboards. A fresh temporary state folder, removed after.
  */
@@ -112,6 +112,8 @@ export const countingRun = async (options: CountingRunOptions = {}): Promise<Mea
     faults: true,
     webVia: 'collector',
     webEventsPerRequest,
+    // A partial request waits as the tracker's would: requests per event then follow its batching, not latency.
+    webMaxDelayMs: DEFAULT_BATCH.maxDelayMs,
   };
   const counter = new FrontDoorCounter();
   let untap: () => void = () => undefined;

@@ -84,8 +84,14 @@ const caughtUp = (cloud: LocalCloud, targets: Map<string, string>, include: (id:
 const collectorOf = (cloud: LocalCloud, options: StartOptions) => {
   const source = cloud.collectorServerSource;
   if (options.webVia === 'kinesis' || !source) return {};
-  const perRequest = options.webEventsPerRequest;
-  return { collector: perRequest === undefined ? source : { ...source, eventsPerRequest: perRequest } };
+  const { webEventsPerRequest: eventsPerRequest, webMaxDelayMs: maxDelayMs } = options;
+  return {
+    collector: {
+      ...source,
+      ...(eventsPerRequest === undefined ? {} : { eventsPerRequest }),
+      ...(maxDelayMs === undefined ? {} : { maxDelayMs }),
+    },
+  };
 };
 
 /** The local cloud of the demo, with the stack's context the demo wants. */

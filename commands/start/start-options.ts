@@ -45,6 +45,12 @@ export interface StartOptions {
   /** Web events per collector request (`npm run cost` sends at the tracker's default). @default 20 */
   readonly webEventsPerRequest?: number;
   /**
+   * How long a partial collector request waits for more web events, as the tracker's `batch.maxDelayMs`
+   * (`npm run cost` waits as the tracker does, so its requests per event follow the tracker's batching, not the
+   * machine's latency). @default no waiting: a free lane sends what it holds
+   */
+  readonly webMaxDelayMs?: number;
+  /**
    * How the simulated devices' telemetry reaches the stream: over MQTT through the local broker and topic rule,
    * each device with its own certificate, as devices do on AWS IoT Core, or straight into Kinesis.
    * @default 'mqtt' when the stack declares the device edge, else 'kinesis'
