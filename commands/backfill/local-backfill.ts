@@ -85,20 +85,19 @@ export const backfillLocal = (target: LocalTarget, choice: BackfillChoice): Prom
     consumerLag: localConsumerLag(target),
   });
 
-/** Backfill on a running local cloud started with `stateDir` (a test's, or npm start's in-process). */
+/** The backfill target of a running local cloud started with `stateDir` (a test's, or npm start's in-process). */
+export const localTargetOf = (cloud: LocalCloud, stateDir: string): LocalTarget => ({
+  state: readCloudState(stateDir),
+  documents: cloud.clients.documents,
+  kinesis: cloud.clients.kinesis,
+  streamName: cloud.resources.eventStream.name,
+  checkpoints: cloud.checkpoints,
+  resources: cloud.resources,
+});
+
+/** Backfill on a running local cloud started with `stateDir`. */
 export const backfillLocalCloud = (
   cloud: LocalCloud,
   stateDir: string,
   choice: BackfillChoice,
-): Promise<BackfillReport> =>
-  backfillLocal(
-    {
-      state: readCloudState(stateDir),
-      documents: cloud.clients.documents,
-      kinesis: cloud.clients.kinesis,
-      streamName: cloud.resources.eventStream.name,
-      checkpoints: cloud.checkpoints,
-      resources: cloud.resources,
-    },
-    choice,
-  );
+): Promise<BackfillReport> => backfillLocal(localTargetOf(cloud, stateDir), choice);

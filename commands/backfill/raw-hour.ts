@@ -1,4 +1,4 @@
-import type { KinesisStreamRecord } from 'aws-lambda';
+import { lambdaKinesisRecord } from '../../infra/local/esm/kinesis-event.ts';
 import { partitionBatch, partitionOf } from '../../processors/archive/partition.ts';
 import {
   type AcceptancePolicy,
@@ -50,22 +50,13 @@ export interface RebuiltHour {
 }
 
 /** A raw line as the stream delivered it to the consumers, arriving at its object's stamp. */
-const asStreamRecord = (line: Uint8Array, index: number, arrivalMs: number): KinesisStreamRecord => ({
-  kinesis: {
-    kinesisSchemaVersion: '1.0',
+const asStreamRecord = (line: Uint8Array, index: number, arrivalMs: number) =>
+  lambdaKinesisRecord('raw', {
     partitionKey: '',
     sequenceNumber: String(index),
     data: Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('base64'),
-    approximateArrivalTimestamp: arrivalMs / 1000,
-  },
-  eventSource: 'aws:kinesis',
-  eventVersion: '1.0',
-  eventID: `raw:${index}`,
-  eventName: 'aws:kinesis:record',
-  invokeIdentityArn: '',
-  awsRegion: '',
-  eventSourceARN: '',
-});
+    arrivalMs,
+  });
 
 type Verdict = BorderlineRecord['rebuild'];
 

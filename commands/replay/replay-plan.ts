@@ -1,4 +1,4 @@
-import type { KinesisStreamRecord } from 'aws-lambda';
+import { lambdaKinesisRecord } from '../../infra/local/esm/kinesis-event.ts';
 import {
   type AcceptancePolicy,
   classifyBatch,
@@ -74,22 +74,9 @@ export interface ReplayPlan {
   readonly tooOld: RejectedRecord[];
 }
 
-const asKinesisRecord = (record: RejectedRecord, arrivalSeconds: number): KinesisStreamRecord => ({
-  kinesis: {
-    kinesisSchemaVersion: '1.0',
-    partitionKey: record.partitionKey,
-    sequenceNumber: record.sequenceNumber,
-    data: record.data,
-    approximateArrivalTimestamp: arrivalSeconds,
-  },
-  eventSource: 'aws:kinesis',
-  eventVersion: '1.0',
-  eventID: `${record.shardId}:${record.sequenceNumber}`,
-  eventName: 'aws:kinesis:record',
-  invokeIdentityArn: '',
-  awsRegion: '',
-  eventSourceARN: '',
-});
+/** The quarantined record as the consumers saw it, arriving at `arrivalSeconds`. */
+const asKinesisRecord = (record: RejectedRecord, arrivalSeconds: number) =>
+  lambdaKinesisRecord(record.shardId, { ...record, arrivalMs: arrivalSeconds * 1000 });
 
 /**
  * Decides each quarantined record's fate with the current code: classified as the aggregator would,

@@ -1,4 +1,4 @@
-import type { KinesisStreamRecord } from 'aws-lambda';
+import { lambdaKinesisRecord } from '../../infra/local/esm/kinesis-event.ts';
 import {
   type AcceptedRecord,
   classifyBatch,
@@ -51,23 +51,6 @@ interface ShardProgress {
   records: number;
   readonly duplicates: ShardDuplicates;
 }
-
-const asLambdaRecord = (shardId: string, record: StreamRecord): KinesisStreamRecord => ({
-  kinesis: {
-    kinesisSchemaVersion: '1.0',
-    partitionKey: record.partitionKey,
-    sequenceNumber: record.sequenceNumber,
-    data: Buffer.from(record.data).toString('base64'),
-    approximateArrivalTimestamp: record.arrivalMs / 1000,
-  },
-  eventSource: 'aws:kinesis',
-  eventVersion: '1.0',
-  eventID: `${shardId}:${record.sequenceNumber}`,
-  eventName: 'aws:kinesis:record',
-  invokeIdentityArn: '',
-  awsRegion: '',
-  eventSourceARN: '',
-});
 
 /**
  * The truth verify compares against (docs/decisions.md, D15): every record of the event stream folded, in
@@ -136,7 +119,9 @@ export class StreamRecount {
     if (!last) return;
     const shard = this.progressOf(shardId);
     const classified = classifyBatch(
-      fresh.map((record) => asLambdaRecord(shardId, record)),
+      fresh.map((record) =>
+        lambdaKinesisRecord(shardId, { ...record, data: Buffer.from(record.data).toString('base64') }),
+      ),
       this.settings.policy,
     );
     for (const rejected of classified.rejected) {

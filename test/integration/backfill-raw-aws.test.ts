@@ -10,7 +10,7 @@ import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsRawClients, backfillFromRawOnAws } from '../../commands/backfill/aws-raw-backfill.ts';
 import { hourText } from '../../commands/backfill/backfill-range.ts';
-import { type LocalTarget, lakeEngine, localConsumerLag } from '../../commands/backfill/local-backfill.ts';
+import { lakeEngine, localConsumerLag, localTargetOf } from '../../commands/backfill/local-backfill.ts';
 import type { RawBackfillChoice } from '../../commands/backfill/raw-backfill.ts';
 import { HourTooLargeError } from '../../commands/backfill/raw-budget.ts';
 import { eventStreamDelivery } from '../../commands/backfill/raw-source.ts';
@@ -18,19 +18,18 @@ import { Lake } from '../../commands/lake/lake-views.ts';
 import { verifyLocalCloud } from '../../commands/verify/verify-local.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/clients.ts';
 import { readCloudState } from '../../infra/local/cloud-state.ts';
-import { LocalCloud } from '../../infra/local/local-cloud.ts';
+import type { LocalCloud } from '../../infra/local/local-cloud.ts';
 import { partitionOf } from '../../processors/archive/partition.ts';
 import { lakeSnapshot } from '../../processors/lake/lake-files.ts';
 import { s3LakeObjects } from '../../processors/lake/lake-objects.ts';
 import { ROLLUPS } from '../../processors/rollups/rollups.ts';
+import { startBackfillCloud } from './support/backfill-cloud.ts';
 import { asRecords, sampleEvents } from './support/events.ts';
 import { eventually, lakeBucketOf, putRecords } from './support/local-cloud-fixture.ts';
 import { objectsUnder, recordsOf } from './support/raw-zone.ts';
 import { waitUntilProcessed } from './support/stream-processed.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
-const HOUR_MS = 3_600_000;
-const LATENESS_S = 7_200;
 const EVENTS = 400;
 /** sampleEvents' mix: three of every four events are clickstream. */
 const CLICKSTREAM = (EVENTS / 4) * 3;
@@ -82,30 +81,10 @@ describe('npm run backfill --aws --source raw: the lake rebuilt from the deploye
 
   beforeAll(async () => {
     // Prepare: the real stack, lateness widened so events of the last hour are still accepted, raw objects after 1 s.
-    cloud = await LocalCloud.start({
-      stateDir,
-      fresh: true,
-      context: {
-        'streamlake:allowedLatenessSeconds': LATENESS_S,
-        'streamlake:aggregateBatchingWindowSeconds': 1,
-        'streamlake:archiveBatchingWindowSeconds': 1,
-        'streamlake:rawBufferingIntervalSeconds': 1,
-      },
-    });
-    const hourNow = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
-    range = { fromMs: hourNow - HOUR_MS, toMs: hourNow };
-    const offset = range.toMs + LATENESS_S * 1000 + 60_000 + 300_000 - Date.now();
-    later = () => Date.now() + offset;
+    ({ cloud, range, later } = await startBackfillCloud(stateDir, { rawBufferingSeconds: 1 }));
     const { resources } = cloud;
     const delivery = eventStreamDelivery(cloud.plan, resources.eventStream.arn);
-    const target: LocalTarget = {
-      state: readCloudState(stateDir),
-      documents: cloud.clients.documents,
-      kinesis: cloud.clients.kinesis,
-      streamName: resources.eventStream.name,
-      checkpoints: cloud.checkpoints,
-      resources,
-    };
+    const target = localTargetOf(cloud, stateDir);
 
     // The outputs file `npx cdk deploy --outputs-file` writes, with this cloud's names.
     const rebuildOutputs = {

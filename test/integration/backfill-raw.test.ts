@@ -7,25 +7,24 @@ import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hourText } from '../../commands/backfill/backfill-range.ts';
 import type { RawZone } from '../../commands/backfill/lake-rebuild.ts';
-import type { LocalTarget } from '../../commands/backfill/local-backfill.ts';
+import { type LocalTarget, localTargetOf } from '../../commands/backfill/local-backfill.ts';
 import { backfillLocalFromRaw, type RawBackfillReport } from '../../commands/backfill/raw-backfill.ts';
 import { eventStreamDelivery, rawZoneOf } from '../../commands/backfill/raw-source.ts';
 import { Lake } from '../../commands/lake/lake-views.ts';
 import { verifyLocalCloud } from '../../commands/verify/verify-local.ts';
 import { readCloudState } from '../../infra/local/cloud-state.ts';
-import { LocalCloud } from '../../infra/local/local-cloud.ts';
+import type { LocalCloud } from '../../infra/local/local-cloud.ts';
 import { partitionOf } from '../../processors/archive/partition.ts';
 import { lakeSnapshot } from '../../processors/lake/lake-files.ts';
 import { type LakeObjects, s3LakeObjects } from '../../processors/lake/lake-objects.ts';
 import { ROLLUPS } from '../../processors/rollups/rollups.ts';
+import { HOUR_MS, startBackfillCloud } from './support/backfill-cloud.ts';
 import { asRecords, sampleEvents } from './support/events.ts';
 import { eventually, lakeBucketOf, putRecords } from './support/local-cloud-fixture.ts';
 import { objectsUnder, recordsOf } from './support/raw-zone.ts';
 import { waitUntilProcessed } from './support/stream-processed.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
-const HOUR_MS = 3_600_000;
-const LATENESS_S = 7_200;
 const EVENTS = 400;
 /** sampleEvents' mix: three of every four events are clickstream. */
 const sampleCounts = { clickstream: (EVENTS / 4) * 3 };
@@ -64,28 +63,8 @@ describe('npm run backfill --source raw: the lake rebuilt from the raw zone on t
 
   beforeAll(async () => {
     // Prepare: the real stack, lateness widened so events of the last hour are still accepted, raw objects after 1 s.
-    cloud = await LocalCloud.start({
-      stateDir,
-      fresh: true,
-      context: {
-        'streamlake:allowedLatenessSeconds': LATENESS_S,
-        'streamlake:aggregateBatchingWindowSeconds': 1,
-        'streamlake:archiveBatchingWindowSeconds': 1,
-        'streamlake:rawBufferingIntervalSeconds': 1,
-      },
-    });
-    const hourNow = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
-    range = { fromMs: hourNow - HOUR_MS, toMs: hourNow };
-    const offset = range.toMs + LATENESS_S * 1000 + 60_000 + 300_000 - Date.now();
-    later = () => Date.now() + offset;
-    target = {
-      state: readCloudState(stateDir),
-      documents: cloud.clients.documents,
-      kinesis: cloud.clients.kinesis,
-      streamName: cloud.resources.eventStream.name,
-      checkpoints: cloud.checkpoints,
-      resources: cloud.resources,
-    };
+    ({ cloud, range, later } = await startBackfillCloud(stateDir, { rawBufferingSeconds: 1 }));
+    target = localTargetOf(cloud, stateDir);
     const delivery = eventStreamDelivery(cloud.plan, cloud.resources.eventStream.arn);
     stores = {
       raw: rawZoneOf(delivery, cloud.clients.s3),

@@ -13,15 +13,14 @@ import { type RollupItem, rollupNameOf, scanRollupItems } from '../../commands/r
 import { lakeRollups } from '../../commands/verify/rollup-sql.ts';
 import { verifyLocalCloud } from '../../commands/verify/verify-local.ts';
 import { readCloudState } from '../../infra/local/cloud-state.ts';
-import { LocalCloud } from '../../infra/local/local-cloud.ts';
+import type { LocalCloud } from '../../infra/local/local-cloud.ts';
 import { ROLLUPS, type RollupDefinition } from '../../processors/rollups/rollups.ts';
+import { HOUR_MS, LATENESS_S, startBackfillCloud } from './support/backfill-cloud.ts';
 import { asRecords, sampleEvents } from './support/events.ts';
 import { putRecords, tableOf } from './support/local-cloud-fixture.ts';
 import { waitUntilProcessed } from './support/stream-processed.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
-const HOUR_MS = 3_600_000;
-const LATENESS_S = 7_200;
 
 /** A rollup declared after the events were counted: page views per session, which no live consumer keeps. */
 const PAGE_VIEWS_BY_SESSION: RollupDefinition = {
@@ -63,19 +62,7 @@ describe('npm run backfill on the local cloud, the live pipeline running', () =>
 
   beforeAll(async () => {
     // Prepare: the real stack, lateness widened so events of the last hour are still accepted.
-    cloud = await LocalCloud.start({
-      stateDir,
-      fresh: true,
-      context: {
-        'streamlake:allowedLatenessSeconds': LATENESS_S,
-        'streamlake:aggregateBatchingWindowSeconds': 1,
-        'streamlake:archiveBatchingWindowSeconds': 1,
-      },
-    });
-    const hourNow = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
-    range = { fromMs: hourNow - HOUR_MS, toMs: hourNow };
-    const offset = range.toMs + LATENESS_S * 1000 + 60_000 + 300_000 - Date.now();
-    later = () => Date.now() + offset;
+    ({ cloud, range, later } = await startBackfillCloud(stateDir));
     running = cloud.runMappings(live.signal);
     // Events of the hour before: through the stream into the rollups and the lake, as the live pipeline counts them.
     await putRecords(cloud, asRecords(sampleEvents(400, range.fromMs + 30 * 60_000)));

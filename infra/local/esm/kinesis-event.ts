@@ -22,6 +22,38 @@ export const toPolledRecord = (record: _Record): PolledRecord => ({
 export const payloadBytesOf = (record: PolledRecord): number =>
   record.data.length + record.partitionKey.length + 420;
 
+/** Where a record came from, as Lambda names it; empty where a command re-reads records outside Lambda. */
+export interface RecordSource {
+  readonly region?: string;
+  readonly roleArn?: string;
+  readonly streamArn?: string;
+}
+
+/**
+ * One record exactly as Lambda hands it to a Kinesis-triggered function; the one home of that shape, used by
+ * the local pollers and by the commands that classify records as the consumers do (verify, replay, backfill).
+ */
+export const lambdaKinesisRecord = (
+  shardId: string,
+  record: PolledRecord,
+  source: RecordSource = {},
+): KinesisStreamRecord => ({
+  kinesis: {
+    kinesisSchemaVersion: '1.0',
+    partitionKey: record.partitionKey,
+    sequenceNumber: record.sequenceNumber,
+    data: record.data,
+    approximateArrivalTimestamp: record.arrivalMs / 1000,
+  },
+  eventSource: 'aws:kinesis',
+  eventVersion: '1.0',
+  eventID: `${shardId}:${record.sequenceNumber}`,
+  eventName: 'aws:kinesis:record',
+  invokeIdentityArn: source.roleArn ?? '',
+  awsRegion: source.region ?? '',
+  eventSourceARN: source.streamArn ?? '',
+});
+
 /** Builds the event exactly as Lambda hands it to a Kinesis-triggered function. */
 export const kinesisEvent = (
   settings: StreamMappingSettings,
@@ -30,22 +62,7 @@ export const kinesisEvent = (
   roleArn: string,
   records: readonly PolledRecord[],
 ): KinesisStreamEvent => ({
-  Records: records.map(
-    (record): KinesisStreamRecord => ({
-      kinesis: {
-        kinesisSchemaVersion: '1.0',
-        partitionKey: record.partitionKey,
-        sequenceNumber: record.sequenceNumber,
-        data: record.data,
-        approximateArrivalTimestamp: record.arrivalMs / 1000,
-      },
-      eventSource: 'aws:kinesis',
-      eventVersion: '1.0',
-      eventID: `${shardId}:${record.sequenceNumber}`,
-      eventName: 'aws:kinesis:record',
-      invokeIdentityArn: roleArn,
-      awsRegion: region,
-      eventSourceARN: settings.streamArn,
-    }),
+  Records: records.map((record) =>
+    lambdaKinesisRecord(shardId, record, { region, roleArn, streamArn: settings.streamArn }),
   ),
 });
