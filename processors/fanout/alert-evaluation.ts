@@ -55,14 +55,39 @@ const matches = (rule: StreamAlertRule, change: MinuteChange) =>
     ([dimension, value]) => change.dimensions[dimension] === value,
   );
 
-/** Of two readings of one minute, the fuller one (a minute item's count only grows). */
-export const fuller = (a: MinuteValue | undefined, b: MinuteValue): MinuteValue =>
-  a && a.count > b.count ? a : b;
+/**
+ * Which way a rule's reading moves when its minute item is refined at the same count: the aggregator writes a
+ * min or max measure first with `if_not_exists`, then lowers a min or raises a max in a second update that leaves
+ * `count` alone (rollups' high-water-mark writer). Attributes are named `<field>_<kind>` (measureAttribute).
+ */
+export type Refinement = 'lower' | 'higher' | undefined;
+
+export const refinementOf = (rule: StreamAlertRule): Refinement => {
+  if (!('attribute' in rule.value)) return undefined;
+  if (rule.value.attribute.endsWith('_min')) return 'lower';
+  return rule.value.attribute.endsWith('_max') ? 'higher' : undefined;
+};
+
+/**
+ * Of two readings of one minute, the fuller one: the larger count (a minute item's count only grows), and at
+ * equal counts the more refined extreme, so a re-delivered image from before a min/max refinement never
+ * replaces the refined one. Otherwise the later reading (`b`).
+ */
+export const fuller = (a: MinuteValue | undefined, b: MinuteValue, refinement?: Refinement): MinuteValue => {
+  if (!a || a.count !== b.count) return a && a.count > b.count ? a : b;
+  if (refinement === 'lower') return a.value < b.value ? a : b;
+  if (refinement === 'higher') return a.value > b.value ? a : b;
+  return b;
+};
 
 /** Folds one image into a (rule, subject)'s input: the fuller reading of its minute, its item's chain, its verdict. */
 const foldImage = (input: AlertInput, change: MinuteChange, value: number): void => {
   const count = change.latest.count ?? 0;
-  input.minutes[change.minute] = fuller(input.minutes[change.minute], { value, count });
+  input.minutes[change.minute] = fuller(
+    input.minutes[change.minute],
+    { value, count },
+    refinementOf(input.rule),
+  );
   const source = `${change.pk} ${change.minute}`;
   const known = input.sources[source];
   input.sources[source] = {
@@ -122,7 +147,10 @@ export const mergeRecent = (
   incoming: RecentMinutes,
 ): Record<string, MinuteValue> => {
   const merged: Record<string, MinuteValue> = { ...stored };
-  for (const [minute, value] of Object.entries(incoming)) merged[minute] = fuller(merged[minute], value);
+  const refinement = refinementOf(rule);
+  for (const [minute, value] of Object.entries(incoming)) {
+    merged[minute] = fuller(merged[minute], value, refinement);
+  }
   const latest = Object.keys(merged).sort().at(-1);
   if (!latest) return merged;
   const oldest = minutesBefore(latest, historyMinutes(rule) - 1);

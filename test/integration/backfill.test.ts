@@ -144,11 +144,9 @@ describe('npm run backfill on the local cloud, the live pipeline running', () =>
     });
     expect(written(first)).toBe(1);
     const repaired = (await itemsOf('purchases')).find((i) => i.sk === item.sk);
-    expect(repaired).toMatchObject({
-      count: item.count,
-      revenue_sum: item.revenue_sum,
-      ...Object.fromEntries(marks),
-    });
+    expect(repaired).toMatchObject({ count: item.count, ...Object.fromEntries(marks) });
+    // The recount sums in DuckDB's order, the live pipeline in batch order: equal up to the last bits.
+    expect(Number(repaired?.revenue_sum)).toBeCloseTo(Number(item.revenue_sum), 6);
     expect(written(await backfillLocalCloud(cloud, stateDir, choice(ROLLUPS)))).toBe(0);
   });
 

@@ -51,8 +51,11 @@ const snapshot = async (cloud: LocalCloud) => {
     derived: byKey(await scanTable(cloud, targets.derivedRollupsTable), (i) => `${i.pk} ${i.sk}`),
     devices: byKey(await scanTable(cloud, targets.deviceStateTable), (i) => String(i.deviceId)),
     // `version` is the optimistic lock of the alert item: any write moves it, even one that changes nothing.
+    // `recent` is the history a decision reads: a batch that cannot change a decision is not written (D35), so
+    // a minute's stored reading may be an earlier, equally deciding one until a re-delivery writes it; the
+    // decisions themselves (state, openedAt, resolvedAt, published) and the publications must not move.
     alerts: byKey(
-      (await scanTable(cloud, targets.alertStateTable)).map(({ version: _, ...rest }) => rest),
+      (await scanTable(cloud, targets.alertStateTable)).map(({ version: _, recent: __, ...rest }) => rest),
       (i) => String(i.alertId),
     ),
     published: cloud.sns.published().map((m) => m.messageId),

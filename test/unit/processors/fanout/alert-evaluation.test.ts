@@ -83,6 +83,54 @@ describe('alert rule evaluation', () => {
     expect(merged).toEqual({ [minute(3)]: { value: 40, count: 9 }, [minute(4)]: { value: 41, count: 2 } });
   });
 
+  it('keeps the refined min of a minute at equal counts, whichever image comes last', () => {
+    // Prepare: the aggregator writes battery_min 12 (count 20), then refines it to 9 without changing the count.
+    const batteryLow = rule('device-battery-low');
+    const before = { value: 12, count: 20 };
+    const refined = { value: 9, count: 20 };
+
+    // Act, Assess: in stream order, and with the earlier image re-delivered after the refined one was stored.
+    expect(mergeRecent(batteryLow, { [minute(3)]: before }, { [minute(3)]: refined })).toEqual({
+      [minute(3)]: refined,
+    });
+    expect(mergeRecent(batteryLow, { [minute(3)]: refined }, { [minute(3)]: before })).toEqual({
+      [minute(3)]: refined,
+    });
+    // A mean is not refined: at equal counts the later reading stands, as before.
+    expect(
+      mergeRecent(
+        overheating,
+        { [minute(3)]: { value: 40, count: 5 } },
+        { [minute(3)]: { value: 41, count: 5 } },
+      ),
+    ).toEqual({ [minute(3)]: { value: 41, count: 5 } });
+  });
+
+  it('does not resolve a low battery when a batch from before the min refinement is delivered again', () => {
+    // Prepare: OPEN on the refined minute (battery_min 9 < 10); the re-delivered batch ends at the image before it.
+    const batteryLow = rule('device-battery-low');
+    const image = (batteryMin: number): MinuteChange => ({
+      ...reading('dev-1', 3, 400, 20),
+      latest: { count: 20, temperature_sum: 400, battery_min: batteryMin },
+    });
+    const [opened] = alertInputsOf([image(9)], [batteryLow]);
+    const stored = {
+      alertId: 'device-battery-low#dev-1',
+      state: 'OPEN' as const,
+      openedAt: minute(3),
+      recent: opened?.minutes ?? {},
+    };
+    const [again] = alertInputsOf([image(12)], [batteryLow]);
+    if (!again) throw new Error('no input for the re-delivered image');
+
+    // Act
+    const step = alertStepOf(again, stored);
+
+    // Assess
+    expect(step.recent).toEqual({ [minute(3)]: { value: 9, count: 20 } });
+    expect(step.transition).toBeUndefined();
+  });
+
   it('groups a batch by rule and subject, reading the mean temperature per device', () => {
     const inputs = alertInputsOf([reading('dev-1', 1, 400, 10), reading('dev-1', 1, 200, 5)], [overheating]);
 

@@ -1,5 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { alertInputsOf } from '../../../../processors/fanout/alert-evaluation.ts';
 import { isQuiet, readsOneItemPerMinute } from '../../../../processors/fanout/alert-quiet.ts';
 import { ALERT_RULES } from '../../../../processors/fanout/alert-rules.ts';
@@ -9,11 +9,6 @@ import { createFanoutHandler } from '../../../../processors/fanout/fanout-batch.
 import { FakeSNS } from '../../support/fake-sns.ts';
 import { FakeDynamoDB } from '../../support/fake-table.ts';
 import { rollupChangeRecord } from '../../support/rollups-stream.ts';
-
-vi.hoisted(() => {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-});
 
 const config: FanoutConfig = {
   deviceStateTable: 'DeviceState',
