@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { LocalServer } from './kinesis-server.ts';
+import { atomicPutObject, type ObjectStore } from './s3-atomic-put.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -18,6 +19,7 @@ interface S3rverEvent {
 }
 
 interface S3rver {
+  readonly store: ObjectStore;
   run(): Promise<unknown>;
   close(): Promise<void>;
   on(event: 'event', listener: (event: S3rverEvent) => void): void;
@@ -28,7 +30,7 @@ export interface S3ServerOptions {
   readonly onObjectCreated?: (object: ObjectCreated) => void;
 }
 
-/** s3rver: an in-process S3 API server keeping objects on disk under `directory`. */
+/** s3rver: an in-process S3 API server keeping objects on disk under `directory`, each written whole. */
 export const startS3 = async (
   port: number,
   directory: string,
@@ -37,6 +39,8 @@ export const startS3 = async (
   const S3rver = require('s3rver') as new (options: object) => S3rver;
   mkdirSync(directory, { recursive: true });
   const server = new S3rver({ port, address: '127.0.0.1', directory, silent: true });
+  // Objects appear whole or not at all, as on S3 (s3-atomic-put.ts).
+  server.store.putObject = atomicPutObject(server.store);
   const { onObjectCreated } = options;
   if (onObjectCreated) {
     server.on('event', (event) => {
