@@ -14,7 +14,6 @@ import { lakeEngine, localConsumerLag, localTargetOf } from '../../commands/back
 import type { RawBackfillChoice } from '../../commands/backfill/raw-backfill.ts';
 import { HourTooLargeError } from '../../commands/backfill/raw-budget.ts';
 import { eventStreamDelivery } from '../../commands/backfill/raw-source.ts';
-import { Lake } from '../../commands/lake/lake-views.ts';
 import { verifyLocalCloud } from '../../commands/verify/verify-local.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/clients.ts';
 import { readCloudState } from '../../infra/local/cloud-state.ts';
@@ -23,7 +22,7 @@ import { partitionOf } from '../../processors/archive/partition.ts';
 import { lakeSnapshot } from '../../processors/lake/lake-files.ts';
 import { s3LakeObjects } from '../../processors/lake/lake-objects.ts';
 import { ROLLUPS } from '../../processors/rollups/rollups.ts';
-import { startBackfillCloud } from './support/backfill-cloud.ts';
+import { lakeCountOf, startBackfillCloud } from './support/backfill-cloud.ts';
 import { asRecords, sampleEvents } from './support/events.ts';
 import { eventually, lakeBucketOf, putRecords } from './support/local-cloud-fixture.ts';
 import { objectsUnder, recordsOf } from './support/raw-zone.ts';
@@ -55,18 +54,7 @@ describe('npm run backfill --aws --source raw: the lake rebuilt from the deploye
   let lakeOnlyOutputsFile: string;
   const asked: { functions: string[]; metrics: string[] } = { functions: [], metrics: [] };
 
-  const lakeCount = async (dataset: string) => {
-    const lake = await Lake.open(readCloudState(stateDir));
-    try {
-      const [row] = await lake.rows(
-        `SELECT count(*)::INTEGER AS n, count(DISTINCT event_id)::INTEGER AS ids FROM ${dataset} ` +
-          `WHERE event_time >= epoch_ms(${range.fromMs}) AND event_time < epoch_ms(${range.toMs})`,
-      );
-      return row as { n: number; ids: number };
-    } finally {
-      lake.close();
-    }
-  };
+  const lakeCount = (dataset: string) => lakeCountOf(stateDir, dataset, range);
   const visibleFiles = async (dataset: string) => {
     const lake = s3LakeObjects(cloud.clients.s3, lakeBucketOf(cloud));
     const prefix = `lake/${dataset}/${partitionOf(range.fromMs)}/`;

@@ -10,15 +10,13 @@ import type { RawZone } from '../../commands/backfill/lake-rebuild.ts';
 import { type LocalTarget, localTargetOf } from '../../commands/backfill/local-backfill.ts';
 import { backfillLocalFromRaw, type RawBackfillReport } from '../../commands/backfill/raw-backfill.ts';
 import { eventStreamDelivery, rawZoneOf } from '../../commands/backfill/raw-source.ts';
-import { Lake } from '../../commands/lake/lake-views.ts';
 import { verifyLocalCloud } from '../../commands/verify/verify-local.ts';
-import { readCloudState } from '../../infra/local/cloud-state.ts';
 import type { LocalCloud } from '../../infra/local/local-cloud.ts';
 import { partitionOf } from '../../processors/archive/partition.ts';
 import { lakeSnapshot } from '../../processors/lake/lake-files.ts';
 import { type LakeObjects, s3LakeObjects } from '../../processors/lake/lake-objects.ts';
 import { ROLLUPS } from '../../processors/rollups/rollups.ts';
-import { HOUR_MS, startBackfillCloud } from './support/backfill-cloud.ts';
+import { HOUR_MS, lakeCountOf, startBackfillCloud } from './support/backfill-cloud.ts';
 import { asRecords, sampleEvents } from './support/events.ts';
 import { eventually, lakeBucketOf, putRecords } from './support/local-cloud-fixture.ts';
 import { objectsUnder, recordsOf } from './support/raw-zone.ts';
@@ -43,18 +41,7 @@ describe('npm run backfill --source raw: the lake rebuilt from the raw zone on t
   let target: LocalTarget;
   let stores: { raw: RawZone; lake: LakeObjects };
 
-  const lakeCount = async (dataset: string) => {
-    const lake = await Lake.open(readCloudState(stateDir));
-    try {
-      const [row] = await lake.rows(
-        `SELECT count(*)::INTEGER AS n, count(DISTINCT event_id)::INTEGER AS ids FROM ${dataset} ` +
-          `WHERE event_time >= epoch_ms(${range.fromMs}) AND event_time < epoch_ms(${range.toMs})`,
-      );
-      return row as { n: number; ids: number };
-    } finally {
-      lake.close();
-    }
-  };
+  const lakeCount = (dataset: string) => lakeCountOf(stateDir, dataset, range);
   const visibleFiles = async (dataset: string) => {
     const prefix = `lake/${dataset}/${partitionOf(range.fromMs)}/`;
     return lakeSnapshot(await stores.lake.list(prefix), 'lake/')[0]?.visible ?? [];

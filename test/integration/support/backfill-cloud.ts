@@ -1,4 +1,6 @@
+import { Lake } from '../../../commands/lake/lake-views.ts';
 import type { EventTimeRange } from '../../../commands/verify/rollup-sql.ts';
+import { readCloudState } from '../../../infra/local/cloud-state.ts';
 import { LocalCloud } from '../../../infra/local/local-cloud.ts';
 
 export const HOUR_MS = 3_600_000;
@@ -40,4 +42,22 @@ export const startBackfillCloud = async (
   const range = { fromMs: hourNow - HOUR_MS, toMs: hourNow };
   const offset = range.toMs + LATENESS_S * 1000 + 60_000 + 300_000 - Date.now();
   return { cloud, range, later: () => Date.now() + offset };
+};
+
+/** Rows and distinct event ids of `dataset` the lake's views return for the range (visible files only). */
+export const lakeCountOf = async (
+  stateDir: string,
+  dataset: string,
+  range: EventTimeRange,
+): Promise<{ n: number; ids: number }> => {
+  const lake = await Lake.open(readCloudState(stateDir));
+  try {
+    const [row] = await lake.rows(
+      `SELECT count(*)::INTEGER AS n, count(DISTINCT event_id)::INTEGER AS ids FROM ${dataset} ` +
+        `WHERE event_time >= epoch_ms(${range.fromMs}) AND event_time < epoch_ms(${range.toMs})`,
+    );
+    return row as { n: number; ids: number };
+  } finally {
+    lake.close();
+  }
 };

@@ -2,22 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { CollectorFetch, CollectorRequestInit } from '../../../producers/collector-request.ts';
 import { CollectorWriter, type CollectorWriterOptions } from '../../../producers/collector-writer.ts';
 import { SeededRandom } from '../../../producers/random.ts';
-import { type ProducedRecord, recordOf } from '../../../producers/source.ts';
+import type { ProducedRecord } from '../../../producers/source.ts';
 import { isRecordFault, type RecordOutcome, type UnsentRecord } from '../../../producers/write-outcome.ts';
 import type { PageView } from '../../../schemas/index.ts';
 
+import { pageViewRecords } from '../support/page-views.ts';
+
 const URL = 'https://collector.test/prod/v1/server/events';
 
-let nextId = 0;
-const pageView = (sessionId: string): PageView => ({
-  schema: 'clickstream.page_view',
-  version: 1,
-  eventId: `00000000-0000-4000-8000-${String(++nextId).padStart(12, '0')}`,
-  eventTime: '2026-03-01T12:00:00.000Z',
-  sessionId,
-  page: '/',
-});
-const records = (...keys: string[]): ProducedRecord[] => keys.map((key) => recordOf(pageView(key)));
+const records = pageViewRecords;
 
 interface Request {
   readonly headers: Record<string, string>;

@@ -3,22 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { alertInputsOf } from '../../../../processors/fanout/alert-evaluation.ts';
 import { isQuiet, readsOneItemPerMinute } from '../../../../processors/fanout/alert-quiet.ts';
 import { ALERT_RULES } from '../../../../processors/fanout/alert-rules.ts';
-import type { FanoutConfig } from '../../../../processors/fanout/config.ts';
 import { minuteChangesOf } from '../../../../processors/fanout/delta.ts';
 import { createFanoutHandler } from '../../../../processors/fanout/fanout-batch.ts';
 import { FakeSNS } from '../../support/fake-sns.ts';
 import { FakeDynamoDB } from '../../support/fake-table.ts';
+import { FANOUT_CONFIG } from '../../support/fanout-config.ts';
 import { rollupChangeRecord } from '../../support/rollups-stream.ts';
 
-const config: FanoutConfig = {
-  deviceStateTable: 'DeviceState',
-  alertStateTable: 'AlertState',
-  alertsTopicArn: 'arn:aws:sns:eu-west-1:000000000000:alerts',
-  deviceSilentMinutes: 5,
-  derivedRollupsTable: 'DerivedRollups',
-  retentionSeconds: 400 * 86_400,
-  writeConcurrency: 4,
-};
+const config = FANOUT_CONFIG;
 
 const minute = (m: number) => `2026-11-22T05:${String(m).padStart(2, '0')}Z`;
 

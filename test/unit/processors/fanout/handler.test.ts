@@ -1,9 +1,9 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import type { FanoutConfig } from '../../../../processors/fanout/config.ts';
 import { createFanoutHandler } from '../../../../processors/fanout/fanout-batch.ts';
 import { FakeSNS } from '../../support/fake-sns.ts';
 import { FakeDynamoDB } from '../../support/fake-table.ts';
+import { FANOUT_CONFIG } from '../../support/fanout-config.ts';
 import { invokePrinting, type PrintedLine, streamRecord } from '../../support/processor-telemetry.ts';
 import { deviceReadingsMinute, pageViewsMinute, rollupChangeRecord } from '../../support/rollups-stream.ts';
 
@@ -14,15 +14,7 @@ vi.hoisted(() => {
 });
 
 const MINUTE = '2026-11-22T05:06Z';
-const config: FanoutConfig = {
-  deviceStateTable: 'DeviceState',
-  alertStateTable: 'AlertState',
-  alertsTopicArn: 'arn:aws:sns:eu-west-1:000000000000:alerts',
-  deviceSilentMinutes: 5,
-  derivedRollupsTable: 'DerivedRollups',
-  retentionSeconds: 400 * 86_400,
-  writeConcurrency: 4,
-};
+const config = FANOUT_CONFIG;
 
 interface Faults {
   /** Fails UpdateItem on the table for the item whose key has this value (pk, deviceId or alertId). */
