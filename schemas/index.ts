@@ -1,6 +1,7 @@
 export * from './clickstream.ts';
 export * from './columns.ts';
 export * from './envelope.ts';
+export * from './event-batch.ts';
 export * from './limits.ts';
 export * from './registry.ts';
 export * from './telemetry.ts';

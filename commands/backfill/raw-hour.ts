@@ -97,7 +97,8 @@ const tallyRejected = (
       [asStreamRecord(object.lines[line] as Uint8Array, line, hour.latestMs)],
       policy,
     );
-    const record = later.accepted[0];
+    // The event itself: a batch line holds several (D36), at their indexes.
+    const record = later.accepted.find((accepted) => accepted.index === bad.index);
     if (record && partitionOf(record.eventTimeMs) === hour.partition) {
       tally.borderline.push({ key: object.key, line, rebuild: 'future-dated', laterArrival: 'accepted' });
     }

@@ -2,6 +2,8 @@ import { lambdaKinesisRecord } from '../../infra/local/esm/kinesis-event.ts';
 import {
   type AcceptancePolicy,
   classifyBatch,
+  type EventPosition,
+  positionKey,
   type QuarantineReason,
   type RejectedRecord,
 } from '../../processors/shared/classify.ts';
@@ -9,14 +11,19 @@ import { compareSequence } from '../../processors/shared/sequence.ts';
 import type { GroundTruthEvent } from '../../producers/ground-truth.ts';
 import { parseEvent } from '../../schemas/validate.ts';
 
-/** A quarantined record is identified by where it first arrived: its shard and sequence number. */
-export const recordKey = (record: { shardId: string; sequenceNumber: string }) =>
-  `${record.shardId}:${record.sequenceNumber}`;
+/**
+ * A quarantined record is identified by where it first arrived: its shard and sequence number, and its index
+ * when it was one event of a batch record (D36).
+ */
+export const recordKey = (record: { shardId: string } & EventPosition) =>
+  `${record.shardId}:${positionKey(record)}`;
 
 /** One replayed record, appended to the ledger once Kinesis has accepted its copy. */
 export interface LedgerEntry {
   readonly shardId: string;
   readonly sequenceNumber: string;
+  /** Its index in the batch record it arrived in, if it was one event of one (D36). */
+  readonly index?: number;
   /** Why it was quarantined the first time. */
   readonly reason: QuarantineReason;
   readonly replayedAt: string;

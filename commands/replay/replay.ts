@@ -34,6 +34,7 @@ const ledgerEntryOf = (
     : {
         shardId: record.shardId,
         sequenceNumber: record.sequenceNumber,
+        ...(record.index === undefined ? {} : { index: record.index }),
         reason: record.reason,
         replayedAt: new Date().toISOString(),
         replayedAs: { shardId: outcome.ShardId ?? '', sequenceNumber: outcome.SequenceNumber },

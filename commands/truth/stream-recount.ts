@@ -2,6 +2,7 @@ import { lambdaKinesisRecord } from '../../infra/local/esm/kinesis-event.ts';
 import {
   type AcceptedRecord,
   classifyBatch,
+  positionKey,
   type QuarantineReason,
 } from '../../processors/shared/classify.ts';
 import { compareSequence } from '../../processors/shared/sequence.ts';
@@ -149,7 +150,7 @@ export class StreamRecount {
 
   /** An accepted record: a producer duplicate, or a first copy counted into the rollups. */
   private count(shard: ShardProgress, record: AcceptedRecord, arrivalMs = 0): void {
-    if (shard.duplicates.isDuplicate(record.event.eventId, record.sequenceNumber, arrivalMs)) {
+    if (shard.duplicates.isDuplicate(record.event.eventId, positionKey(record), arrivalMs)) {
       this.producerDuplicates++;
       return;
     }

@@ -1,5 +1,5 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
-import type { AcceptedRecord, ClassifiedBatch } from '../shared/classify.ts';
+import { type AcceptedRecord, type ClassifiedBatch, positionKey } from '../shared/classify.ts';
 import type { DedupMemory } from './shard-memory.ts';
 
 /** A classified batch with producer duplicates taken out of what it accepted. */
@@ -18,7 +18,8 @@ export interface FirstCopies {
 
 const idOf = (record: AcceptedRecord) => ({
   eventId: record.event.eventId,
-  sequenceNumber: record.sequenceNumber,
+  // A batch's events share a sequence number: the index tells two copies in one record apart (D36).
+  sequenceNumber: positionKey(record),
 });
 
 /**

@@ -2,6 +2,11 @@ import { isUtf8 } from 'node:buffer';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import {
   acceptedEventTimeMs,
+  BATCH_EVENTS_FIELD,
+  batchProblem,
+  EDGE_FIELD,
+  isEventBatch,
+  KINESIS_MAX_RECORD_BYTES,
   mayHoldUnencodable,
   preview,
   type StreamlakeEvent,
@@ -30,20 +35,35 @@ export interface AcceptancePolicy {
   readonly maxEventBytes: number;
 }
 
-export interface AcceptedRecord {
+/** Where an event sits in the stream: its record's sequence number, and its index when the record is a batch. */
+export interface EventPosition {
   readonly sequenceNumber: string;
+  /** Its index in a batch record's `events` (docs/decisions.md, D36); absent for a record holding one event. */
+  readonly index?: number;
+}
+
+/**
+ * One string per event position: the sequence number, `<sequence number>#<index>` in a batch. What tells two
+ * copies of an event apart (the duplicate memory's tag, replay's ledger); never ordered by.
+ */
+export const positionKey = ({ sequenceNumber, index }: EventPosition): string =>
+  index === undefined ? sequenceNumber : `${sequenceNumber}#${index}`;
+
+export interface AcceptedRecord extends EventPosition {
   readonly event: StreamlakeEvent;
   readonly eventTimeMs: number;
 }
 
-export interface RejectedRecord {
+export interface RejectedRecord extends EventPosition {
   readonly reason: QuarantineReason;
   readonly detail: string;
   readonly shardId: string;
-  readonly sequenceNumber: string;
   readonly partitionKey: string;
   readonly approximateArrivalTimestamp: number;
-  /** The record's data exactly as Kinesis delivered it (base64). */
+  /**
+   * The record's data exactly as Kinesis delivered it (base64); for one event of a batch (`index` set), that
+   * event alone as a record of its own, the batch's edge included, so a replay re-sends only it.
+   */
   readonly data: string;
 }
 
@@ -64,6 +84,23 @@ const reject = (record: KinesisStreamRecord, reason: QuarantineReason, detail: s
   partitionKey: record.kinesis.partitionKey,
   approximateArrivalTimestamp: record.kinesis.approximateArrivalTimestamp,
   data: record.kinesis.data,
+});
+
+/** The JSON of one event of a batch as a record of its own, base64: what is quarantined and replayed for it. */
+export const eventRecordData = (event: unknown): string =>
+  Buffer.from(JSON.stringify(event) ?? String(event), 'utf8').toString('base64');
+
+const rejectEvent = (
+  record: KinesisStreamRecord,
+  index: number,
+  count: number,
+  event: unknown,
+  reason: QuarantineReason,
+  detail: string,
+): RejectedRecord => ({
+  ...reject(record, reason, `event ${index} of the batch's ${count}: ${detail}`),
+  index,
+  data: eventRecordData(event),
 });
 
 /** Bounds a message that quotes the input (V8's JSON errors do) so a detail stays readable. */
@@ -94,6 +131,129 @@ export const base64Bytes = (data: string): number => {
   return (chars * 3) >>> 2;
 };
 
+/** A refusal of the record (`index` undefined) or of one event of its batch. */
+const refusal = (
+  record: KinesisStreamRecord,
+  at: BatchPlace | undefined,
+  value: unknown,
+  reason: QuarantineReason,
+  detail: string,
+): RejectedRecord =>
+  at === undefined
+    ? reject(record, reason, detail)
+    : rejectEvent(record, at.index, at.count, value, reason, detail);
+
+interface BatchPlace {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** Judges one parsed event — a record's whole payload, or one of its batch (`at`) — against its contract and times. */
+const classifyEvent = (
+  record: KinesisStreamRecord,
+  value: unknown,
+  at: BatchPlace | undefined,
+  checkCharacters: boolean,
+  policy: AcceptancePolicy,
+  accepted: AcceptedRecord[],
+  rejected: RejectedRecord[],
+): void => {
+  let eventTimeMs = acceptedEventTimeMs(value, checkCharacters);
+  if (Number.isNaN(eventTimeMs)) {
+    // Refused: only now is the reason worked out (no result object per accepted record).
+    const result = validateEvent(value, checkCharacters);
+    if (!result.ok) {
+      rejected.push(refusal(record, at, value, result.reason, result.detail));
+      return;
+    }
+    eventTimeMs = result.eventTimeMs;
+  }
+  const event = value as StreamlakeEvent;
+  const arrivalMs = record.kinesis.approximateArrivalTimestamp * 1000;
+  if (eventTimeMs < arrivalMs - policy.allowedLatenessMs) {
+    const late = Math.round((arrivalMs - eventTimeMs) / 1000);
+    rejected.push(
+      refusal(record, at, value, 'too-late', `event time ${event.eventTime} arrived ${late}s late`),
+    );
+    return;
+  }
+  if (eventTimeMs > arrivalMs + policy.clockSkewMs) {
+    const ahead = Math.round((eventTimeMs - arrivalMs) / 1000);
+    rejected.push(
+      refusal(record, at, value, 'future-dated', `event time ${event.eventTime} is ${ahead}s after arrival`),
+    );
+    return;
+  }
+  accepted.push(
+    at === undefined
+      ? { sequenceNumber: record.kinesis.sequenceNumber, event, eventTimeMs }
+      : { sequenceNumber: record.kinesis.sequenceNumber, index: at.index, event, eventTimeMs },
+  );
+};
+
+/**
+ * Judges each event of a batch record on its own (docs/decisions.md, D36): each gets the batch's edge, is
+ * held to the event size limit when the record is over it, and is accepted or quarantined alone. A batch
+ * whose own shape is wrong is refused whole: no event of it can be placed.
+ */
+const classifyEvents = (
+  record: KinesisStreamRecord,
+  batch: Record<string, unknown>,
+  overLimit: boolean,
+  checkCharacters: boolean,
+  policy: AcceptancePolicy,
+  accepted: AcceptedRecord[],
+  rejected: RejectedRecord[],
+): void => {
+  const problem = batchProblem(batch);
+  if (problem !== undefined) {
+    rejected.push(reject(record, 'schema-violation', problem));
+    return;
+  }
+  const events = batch[BATCH_EVENTS_FIELD] as unknown[];
+  const edge = batch[EDGE_FIELD];
+  const count = events.length;
+  for (let index = 0; index < count; index++) {
+    const value = events[index];
+    const at = { index, count };
+    try {
+      if (edge !== undefined && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+        if (EDGE_FIELD in value) {
+          rejected.push(
+            refusal(
+              record,
+              at,
+              value,
+              'schema-violation',
+              `carries its own "${EDGE_FIELD}": the edge that forwarded the batch sets it; leave it out`,
+            ),
+          );
+          continue;
+        }
+        (value as Record<string, unknown>)[EDGE_FIELD] = edge;
+      }
+      if (overLimit) {
+        const bytes = Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+        if (bytes > policy.maxEventBytes) {
+          rejected.push(
+            refusal(
+              record,
+              at,
+              value,
+              'oversize',
+              `${bytes} bytes, over the ${policy.maxEventBytes}-byte limit`,
+            ),
+          );
+          continue;
+        }
+      }
+      classifyEvent(record, value, at, checkCharacters, policy, accepted, rejected);
+    } catch (error) {
+      rejected.push(refusal(record, at, value, 'unprocessable', unprocessable(error)));
+    }
+  }
+};
+
 const classifyRecord = (
   record: KinesisStreamRecord,
   policy: AcceptancePolicy,
@@ -101,26 +261,26 @@ const classifyRecord = (
   rejected: RejectedRecord[],
 ): void => {
   const data = record.kinesis.data;
-  // A record the estimate puts within the limit decodes whole into the scratch buffer. Anything else is
-  // decoded as before, on its own: its exact size is what the oversize detail names, and a non-string
-  // throws what Buffer.from throws.
+  // A record within Kinesis's limit decodes whole into the scratch buffer. Anything else is decoded on its
+  // own: a non-string throws what Buffer.from throws.
   const estimate = typeof data === 'string' ? base64Bytes(data) : Number.POSITIVE_INFINITY;
   let bytes: Buffer;
   let length: number;
-  if (estimate <= policy.maxEventBytes) {
+  if (estimate <= KINESIS_MAX_RECORD_BYTES) {
     bytes = scratchFor(estimate);
     length = bytes.write(data, 'base64');
   } else {
     bytes = Buffer.from(data, 'base64');
     length = bytes.byteLength;
-    if (length > policy.maxEventBytes) {
-      rejected.push(
-        reject(record, 'oversize', `${length} bytes, over the ${policy.maxEventBytes}-byte limit`),
-      );
-      return;
-    }
   }
+  const overLimit = length > policy.maxEventBytes;
   const text = bytes.toString('utf8', 0, length);
+  // Over the event size limit, only a batch may be read (each of its events is held to the limit); anything
+  // else is never parsed.
+  if (overLimit && !text.includes(`"${BATCH_EVENTS_FIELD}"`)) {
+    rejected.push(reject(record, 'oversize', `${length} bytes, over the ${policy.maxEventBytes}-byte limit`));
+    return;
+  }
   // Decoding replaces every invalid sequence with U+FFFD, so only a text holding one can come from bytes
   // that are not UTF-8: one native scan instead of validating every record's bytes.
   if (text.includes('\uFFFD') && !isUtf8(bytes.subarray(0, length))) {
@@ -135,29 +295,15 @@ const classifyRecord = (
     return;
   }
   const checkCharacters = mayHoldUnencodable(text, length);
-  let eventTimeMs = acceptedEventTimeMs(value, checkCharacters);
-  if (Number.isNaN(eventTimeMs)) {
-    // Refused: only now is the reason worked out (no result object per accepted record).
-    const result = validateEvent(value, checkCharacters);
-    if (!result.ok) {
-      rejected.push(reject(record, result.reason, result.detail));
-      return;
-    }
-    eventTimeMs = result.eventTimeMs;
-  }
-  const event = value as StreamlakeEvent;
-  const arrivalMs = record.kinesis.approximateArrivalTimestamp * 1000;
-  if (eventTimeMs < arrivalMs - policy.allowedLatenessMs) {
-    const late = Math.round((arrivalMs - eventTimeMs) / 1000);
-    rejected.push(reject(record, 'too-late', `event time ${event.eventTime} arrived ${late}s late`));
+  if (isEventBatch(value)) {
+    classifyEvents(record, value, overLimit, checkCharacters, policy, accepted, rejected);
     return;
   }
-  if (eventTimeMs > arrivalMs + policy.clockSkewMs) {
-    const ahead = Math.round((eventTimeMs - arrivalMs) / 1000);
-    rejected.push(reject(record, 'future-dated', `event time ${event.eventTime} is ${ahead}s after arrival`));
+  if (overLimit) {
+    rejected.push(reject(record, 'oversize', `${length} bytes, over the ${policy.maxEventBytes}-byte limit`));
     return;
   }
-  accepted.push({ sequenceNumber: record.kinesis.sequenceNumber, event, eventTimeMs });
+  classifyEvent(record, value, undefined, checkCharacters, policy, accepted, rejected);
 };
 
 const unprocessable = (error: unknown): string =>

@@ -1,5 +1,10 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
-import type { AcceptedRecord, ClassifiedBatch, RejectedRecord } from './classify.ts';
+import {
+  type AcceptedRecord,
+  type ClassifiedBatch,
+  eventRecordData,
+  type RejectedRecord,
+} from './classify.ts';
 
 export interface IsolatedStep<T> {
   /** The step's result over the records it could process. */
@@ -59,9 +64,11 @@ export const isolateUnprocessable = <T>(
         detail: `${messageOf(error)}: the event passed its contract but the consumer could not process it; fix the consumer or the contract, then npm run replay`,
         shardId: batch.shardId,
         sequenceNumber: record.sequenceNumber,
+        ...(record.index === undefined ? {} : { index: record.index }),
         partitionKey: raw?.kinesis.partitionKey ?? '',
         approximateArrivalTimestamp: raw?.kinesis.approximateArrivalTimestamp ?? 0,
-        data: raw?.kinesis.data ?? '',
+        // One event of a batch is quarantined alone (D36), its edge included.
+        data: record.index === undefined ? (raw?.kinesis.data ?? '') : eventRecordData(record.event),
       };
     });
     return {

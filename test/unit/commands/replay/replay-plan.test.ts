@@ -65,6 +65,25 @@ describe('quarantine deduplication', () => {
   });
 });
 
+describe('quarantined events of batch records (D36)', () => {
+  it('keeps two events of one batch record apart, and each once across consumers', () => {
+    const first = { ...quarantined('7', event()), index: 0 };
+    const third = { ...quarantined('7', event()), index: 2 };
+    const { records, duplicates } = dedupeQuarantined([first, third, { ...third }, first]);
+    expect(records.map((r) => r.index)).toEqual([0, 2]);
+    expect(duplicates).toBe(2);
+  });
+
+  it('knows an event of a batch replayed before by its index, not another event of the same record', () => {
+    const replayed = { ...quarantined('7', event()), index: 0 };
+    const other = { ...quarantined('7', event()), index: 1 };
+    const ledger = [{ ...ledgerOf(replayed, '99'), index: 0 }];
+    const plan = planReplay([replayed, other], ledger, POLICY, ARRIVAL + 60_000);
+    expect(plan.alreadyReplayed).toEqual([replayed]);
+    expect(plan.replay).toEqual([other]);
+  });
+});
+
 describe('replay planning', () => {
   it('replays a record the current contract accepts, judged at its original arrival', () => {
     const fixed = quarantined('1', event());

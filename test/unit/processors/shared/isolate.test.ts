@@ -3,6 +3,7 @@ import { lakeKey } from '../../../../processors/archive/lake-key.ts';
 import { partitionBatch } from '../../../../processors/archive/partition.ts';
 import { type AcceptedRecord, classifyBatch } from '../../../../processors/shared/classify.ts';
 import { isolateUnprocessable } from '../../../../processors/shared/isolate.ts';
+import { eventBatchJson } from '../../../../schemas/index.ts';
 import { kinesisRecord, pageView, sequence } from '../../support/kinesis-records.ts';
 
 const POLICY = { allowedLatenessMs: 3_600_000, clockSkewMs: 300_000, maxEventBytes: 65_536 };
@@ -102,5 +103,29 @@ describe('isolateUnprocessable', () => {
     };
     // Act + Assess
     expect(() => isolateUnprocessable(records, classified, failsTogether)).toThrow('two or more');
+  });
+
+  it('quarantines one event of a batch record alone, with its index and its own JSON (D36)', () => {
+    // Prepare
+    const events = [pageView({ page: '/a' }), pageView({ page: '/bad' }), pageView({ page: '/c' })];
+    const records = [
+      kinesisRecord(eventBatchJson(events), { sequenceNumber: sequence(4), partitionKey: 'pk' }),
+    ];
+    const classified = classifyBatch(records, POLICY);
+    // Act
+    const { result, batch } = isolateUnprocessable(records, classified, throwingFor(new Set(['/bad'])));
+    // Assess
+    expect(result).toBe(2);
+    expect(batch.accepted.map((r) => r.index)).toEqual([0, 2]);
+    expect(batch.rejected).toHaveLength(1);
+    expect(batch.rejected[0]).toMatchObject({
+      reason: 'unprocessable',
+      index: 1,
+      sequenceNumber: sequence(4),
+      partitionKey: 'pk',
+    });
+    expect(JSON.parse(Buffer.from(batch.rejected[0]?.data ?? '', 'base64').toString('utf8'))).toEqual(
+      events[1],
+    );
   });
 });
