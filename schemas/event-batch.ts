@@ -1,4 +1,7 @@
-import { EDGE_FIELD } from './envelope.ts';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { EDGE_FIELD, EdgeContext } from './envelope.ts';
+import { firstUnencodable } from './limits.ts';
+import { parseUtcMillis } from './time.ts';
 
 /**
  * Several events in one Kinesis record (docs/decisions.md, D36): a JSON object whose `events` is an array of
@@ -45,6 +48,31 @@ export const batchProblem = (batch: Readonly<Record<string, unknown>>): string |
   const edge = batch[EDGE_FIELD];
   if (edge !== undefined && (typeof edge !== 'object' || edge === null || Array.isArray(edge))) {
     return `a batch record's "edge" must be an object (found ${edge === null ? 'null' : typeof edge})`;
+  }
+  return undefined;
+};
+
+const edgeCheck = TypeCompiler.Compile(EdgeContext);
+
+/**
+ * What is wrong with a batch's edge, checked once for all its events (each event of a batch is checked
+ * against its contract without it, and gets it once accepted): the edge contract every event contract holds,
+ * a real receivedAt, and — when `checkCharacters` — strings SNS, S3 and Parquet can carry. Undefined if fine.
+ */
+export const edgeProblem = (edge: unknown, checkCharacters = true): string | undefined => {
+  if (!edgeCheck.Check(edge)) {
+    const first = edgeCheck.Errors(edge).First();
+    return `the batch's edge: /${EDGE_FIELD}${first?.path ?? ''} ${first?.message ?? 'is not an edge'} (given ${JSON.stringify(first?.value)?.slice(0, 80)})`;
+  }
+  if (Number.isNaN(parseUtcMillis(edge.receivedAt))) {
+    return `the batch's edge: /${EDGE_FIELD}/receivedAt is not a real UTC time (given ${JSON.stringify(edge.receivedAt)})`;
+  }
+  if (checkCharacters) {
+    for (const [field, value] of Object.entries(edge)) {
+      if (typeof value === 'string' && firstUnencodable(value) >= 0) {
+        return `the batch's edge: /${EDGE_FIELD}/${field} holds a character SNS, S3 and Parquet cannot carry`;
+      }
+    }
   }
   return undefined;
 };

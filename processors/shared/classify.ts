@@ -5,6 +5,7 @@ import {
   BATCH_EVENTS_FIELD,
   batchProblem,
   EDGE_FIELD,
+  edgeProblem,
   isEventBatch,
   KINESIS_MAX_RECORD_BYTES,
   mayHoldUnencodable,
@@ -92,16 +93,21 @@ export const eventRecordData = (event: unknown): string =>
 
 const rejectEvent = (
   record: KinesisStreamRecord,
-  index: number,
-  count: number,
+  at: BatchPlace,
   event: unknown,
   reason: QuarantineReason,
   detail: string,
 ): RejectedRecord => ({
-  ...reject(record, reason, `event ${index} of the batch's ${count}: ${detail}`),
-  index,
-  data: eventRecordData(event),
+  ...reject(record, reason, `event ${at.index} of the batch's ${at.count}: ${detail}`),
+  index: at.index,
+  data: eventRecordData(withEdge(event, at.edge)),
 });
+
+/** The event with the batch's edge, as it is counted and quarantined. */
+const withEdge = (event: unknown, edge: unknown): unknown =>
+  edge === undefined || typeof event !== 'object' || event === null || Array.isArray(event)
+    ? event
+    : { ...event, [EDGE_FIELD]: edge };
 
 /** Bounds a message that quotes the input (V8's JSON errors do) so a detail stays readable. */
 const bounded = (text: string, max = 160) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -139,13 +145,13 @@ const refusal = (
   reason: QuarantineReason,
   detail: string,
 ): RejectedRecord =>
-  at === undefined
-    ? reject(record, reason, detail)
-    : rejectEvent(record, at.index, at.count, value, reason, detail);
+  at === undefined ? reject(record, reason, detail) : rejectEvent(record, at, value, reason, detail);
 
+/** One event's place in a batch record, and the batch's edge (checked once, given to each accepted event). */
 interface BatchPlace {
   readonly index: number;
   readonly count: number;
+  readonly edge: unknown;
 }
 
 /** Judges one parsed event — a record's whole payload, or one of its batch (`at`) — against its contract and times. */
@@ -184,17 +190,19 @@ const classifyEvent = (
     );
     return;
   }
-  accepted.push(
-    at === undefined
-      ? { sequenceNumber: record.kinesis.sequenceNumber, event, eventTimeMs }
-      : { sequenceNumber: record.kinesis.sequenceNumber, index: at.index, event, eventTimeMs },
-  );
+  if (at === undefined) {
+    accepted.push({ sequenceNumber: record.kinesis.sequenceNumber, event, eventTimeMs });
+    return;
+  }
+  if (at.edge !== undefined) (value as Record<string, unknown>)[EDGE_FIELD] = at.edge;
+  accepted.push({ sequenceNumber: record.kinesis.sequenceNumber, index: at.index, event, eventTimeMs });
 };
 
 /**
- * Judges each event of a batch record on its own (docs/decisions.md, D36): each gets the batch's edge, is
- * held to the event size limit when the record is over it, and is accepted or quarantined alone. A batch
- * whose own shape is wrong is refused whole: no event of it can be placed.
+ * Judges each event of a batch record on its own (docs/decisions.md, D36): each is checked against its
+ * contract, held to the event size limit (with the edge) when the record is over it, and accepted with the
+ * batch's edge or quarantined alone. The edge is checked once for all. A batch whose own shape or edge is
+ * wrong is refused whole: no event of it can be placed.
  */
 const classifyEvents = (
   record: KinesisStreamRecord,
@@ -210,30 +218,38 @@ const classifyEvents = (
     rejected.push(reject(record, 'schema-violation', problem));
     return;
   }
-  const events = batch[BATCH_EVENTS_FIELD] as unknown[];
   const edge = batch[EDGE_FIELD];
+  const wrongEdge = edge === undefined ? undefined : edgeProblem(edge, checkCharacters);
+  if (wrongEdge !== undefined) {
+    rejected.push(
+      reject(
+        record,
+        'schema-violation',
+        `${wrongEdge}: the edge that forwarded the batch must set a valid one`,
+      ),
+    );
+    return;
+  }
+  const events = batch[BATCH_EVENTS_FIELD] as unknown[];
   const count = events.length;
   for (let index = 0; index < count; index++) {
     const value = events[index];
-    const at = { index, count };
+    const at: BatchPlace = { index, count, edge };
     try {
-      if (edge !== undefined && typeof value === 'object' && value !== null && !Array.isArray(value)) {
-        if (EDGE_FIELD in value) {
-          rejected.push(
-            refusal(
-              record,
-              at,
-              value,
-              'schema-violation',
-              `carries its own "${EDGE_FIELD}": the edge that forwarded the batch sets it; leave it out`,
-            ),
-          );
-          continue;
-        }
-        (value as Record<string, unknown>)[EDGE_FIELD] = edge;
+      if (edge !== undefined && typeof value === 'object' && value !== null && EDGE_FIELD in value) {
+        rejected.push(
+          refusal(
+            record,
+            { index, count, edge: undefined },
+            value,
+            'schema-violation',
+            `carries its own "${EDGE_FIELD}": the edge that forwarded the batch sets it; leave it out`,
+          ),
+        );
+        continue;
       }
       if (overLimit) {
-        const bytes = Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+        const bytes = Buffer.byteLength(JSON.stringify(withEdge(value, edge)) ?? '', 'utf8');
         if (bytes > policy.maxEventBytes) {
           rejected.push(
             refusal(

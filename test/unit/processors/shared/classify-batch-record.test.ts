@@ -117,6 +117,23 @@ describe('classifyBatch on a batch record (D36)', () => {
     expect(batch.rejected[0]?.detail).toContain(detail);
   });
 
+  it.each([
+    ['a bad source address', { sourceIp: '203.0.113.7' }, '/edge/sourceIp'],
+    ['a receivedAt that is no real time', { receivedAt: '2026-02-30T00:00:00.000Z' }, 'not a real UTC time'],
+    ['a control character', { userAgent: 'agent\u0001' }, 'cannot carry'],
+  ])('refuses a batch whose edge has %s whole, checking the edge once for all its events', (_, bad, detail) => {
+    // Prepare
+    const edge = { ...webEdge(), ...bad };
+
+    // Act
+    const batch = classifyBatch([batchRecord([pageView(), pageView()], edge)], policy);
+
+    // Assess
+    expect(batch.accepted).toEqual([]);
+    expect(batch.rejected.map((r) => [r.reason, r.index])).toEqual([['schema-violation', undefined]]);
+    expect(batch.rejected[0]?.detail).toContain(detail);
+  });
+
   it('reads a batch larger than the event limit, holding each event to the limit on its own', () => {
     // Prepare: 20 events of about 300 bytes make a record over 4096 bytes; one event alone is over it.
     const events = Array.from({ length: 20 }, (_, i) => pageView({ page: `/page-${i}` }));
