@@ -1,23 +1,31 @@
-/** What a producer saw of the device edge (client-observed): connections, acknowledged messages, losses. */
+/**
+ * What a producer saw of the device edge (client-observed): connections, messages and the events they carried,
+ * losses. A message is one MQTT PUBLISH: one event, or a batch of them (docs/decisions.md, D36); IoT Core bills
+ * messages, the pipeline counts events.
+ */
 export interface DeviceFigures {
-  /** Devices that have had a message to send. */
+  /** Devices that have had an event to send. */
   readonly devices: number;
   /** Devices connected to the broker now. */
   readonly connected: number;
-  /** Messages the broker acknowledged (PUBACK): accepted records. */
+  /** Messages the broker acknowledged (PUBACK). */
   readonly published: number;
+  /** Events those messages carried: accepted records. */
+  readonly publishedEvents: number;
   /**
    * Messages resent after their connection was lost before the PUBACK (QoS 1): the broker may have taken some
    * of them already, so the stream can hold them twice under one eventId.
    */
   readonly resent: number;
+  /** Events those resent messages carried. */
+  readonly resentEvents: number;
   /** Connections re-established after one was lost. */
   readonly reconnects: number;
-  /** Messages dropped, oldest first, from a full offline buffer (unsent, DeviceBufferFull). */
+  /** Events dropped, oldest first, from a full offline buffer (unsent, DeviceBufferFull). */
   readonly dropped: number;
   /** Devices the broker refused (certificate, client id, policy) or that had no credentials. */
   readonly refusedDevices: number;
-  /** Messages not sent because their device was refused. */
+  /** Events not sent because their device was refused. */
   readonly refused: number;
 }
 
@@ -26,7 +34,9 @@ export class DeviceTally {
   devices = 0;
   connected = 0;
   published = 0;
+  publishedEvents = 0;
   resent = 0;
+  resentEvents = 0;
   reconnects = 0;
   dropped = 0;
   refusedDevices = 0;
@@ -37,7 +47,9 @@ export class DeviceTally {
       devices: this.devices,
       connected: this.connected,
       published: this.published,
+      publishedEvents: this.publishedEvents,
       resent: this.resent,
+      resentEvents: this.resentEvents,
       reconnects: this.reconnects,
       dropped: this.dropped,
       refusedDevices: this.refusedDevices,
@@ -48,12 +60,15 @@ export class DeviceTally {
 
 const n = (value: number) => value.toLocaleString('en-US');
 
-/** One line of what the devices saw: `50/50 connected, 12,000 published, 3 resent, …`. */
+/**
+ * One line of what the devices saw:
+ * `50/50 connected, 1,000 messages published (PUBACK) with 12,000 events, 3 resent (36 events) after 2 reconnects, …`.
+ */
 export const deviceFiguresText = (figures: DeviceFigures): string =>
   [
     `${n(figures.connected)}/${n(figures.devices)} connected`,
-    `${n(figures.published)} published (PUBACK)`,
-    `${n(figures.resent)} resent after ${n(figures.reconnects)} reconnects`,
-    `${n(figures.dropped)} dropped from full buffers`,
-    `refused ${n(figures.refusedDevices)} devices (${n(figures.refused)} messages)`,
+    `${n(figures.published)} messages published (PUBACK) with ${n(figures.publishedEvents)} events`,
+    `${n(figures.resent)} resent (${n(figures.resentEvents)} events) after ${n(figures.reconnects)} reconnects`,
+    `${n(figures.dropped)} events dropped from full buffers`,
+    `refused ${n(figures.refusedDevices)} devices (${n(figures.refused)} events)`,
   ].join(', ');

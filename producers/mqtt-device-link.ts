@@ -2,19 +2,24 @@ import type { MqttClient, Packet } from 'mqtt';
 import type { DeviceCredentials } from '../infra/local/iot/local-iot.ts';
 import type { DeviceTally } from './device-figures.ts';
 import type { DeviceConnector } from './mqtt-connect.ts';
-import { DeviceQueue } from './mqtt-device-queue.ts';
+import type { MessageBatching } from './mqtt-device-batch.ts';
+import { type DeviceMessage, DeviceQueue } from './mqtt-device-queue.ts';
+import { WakeUp } from './mqtt-device-wake-up.ts';
 import { type ReconnectPolicy, RefusalWatch, reconnectDelayMs, refusalOf } from './mqtt-session.ts';
 import type { QueuedRecord } from './write-lanes.ts';
 
 /** How every device link of a writer behaves. */
 export interface DeviceLinkSettings {
+  /** Events a device keeps waiting for a message, beyond which the oldest is dropped. */
   readonly maxBuffered: number;
+  /** Messages published and not yet acknowledged. */
   readonly maxInFlight: number;
   readonly reconnect: ReconnectPolicy;
   readonly refusalStrikes: number;
   readonly connectTimeoutMs: number;
   readonly keepaliveSeconds: number;
   readonly random: () => number;
+  readonly batching: MessageBatching;
 }
 
 /** What a link needs from its writer. */
@@ -23,6 +28,10 @@ export interface DeviceLinkContext {
   readonly connect: DeviceConnector;
   readonly tally: DeviceTally;
   readonly settings: DeviceLinkSettings;
+  /** Milliseconds, for how long events have waited for their message. */
+  readonly now: () => number;
+  /** While the writer flushes, partial messages go at once. */
+  readonly flushing: () => boolean;
 }
 
 type LinkState = 'registering' | 'connecting' | 'online' | 'offline' | 'refused' | 'closed';
@@ -37,11 +46,12 @@ interface Ending {
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * One device's connection: its own MQTT client, messages published in the order written with QoS 1 and at most
- * `maxInFlight` unacknowledged, accepted on PUBACK. While the device cannot publish (registering, connecting,
- * offline) its messages wait in a buffer of `maxBuffered`, the oldest dropped when full. A lost connection is
- * retried with a growing delay, mqtt.js resending the unacknowledged messages first, in order; a refusal
- * settles every message of the device unsent.
+ * One device's connection: its own MQTT client, its events packed into messages (`batching`), published in the
+ * order written with QoS 1 and at most `maxInFlight` unacknowledged, every event of a message accepted on its
+ * PUBACK. While the device cannot publish (registering, connecting, offline) its events wait in a buffer of
+ * `maxBuffered`, the oldest dropped when full. A lost connection is retried with a growing delay, mqtt.js
+ * resending the unacknowledged messages first, in order, each as it was; a refusal settles every event of the
+ * device unsent.
  */
 export class DeviceLink<R extends { readonly data: Uint8Array }> {
   private state: LinkState = 'registering';
@@ -57,13 +67,18 @@ export class DeviceLink<R extends { readonly data: Uint8Array }> {
   /** Set once the writer stops waiting for this device: the next lost connection ends it. */
   private giveUpWhenOffline = false;
   private ending: Ending | undefined;
+  /** A pump is queued for after the current write, so the events of one write share messages. */
+  private pumpQueued = false;
+  /** Pumps when the waiting events' message falls due by their delay. */
+  private readonly wakeUp = new WakeUp(() => this.pump());
 
   constructor(
     readonly deviceId: string,
     private readonly context: DeviceLinkContext,
   ) {
     this.watch = new RefusalWatch(context.settings.refusalStrikes);
-    this.queue = new DeviceQueue(context.settings.maxBuffered, context.settings.maxInFlight);
+    const { maxBuffered, maxInFlight, batching } = context.settings;
+    this.queue = new DeviceQueue(maxBuffered, maxInFlight, batching);
     context.tally.devices++;
     // Through a promise even if `credentials` throws at once: a failure refuses the device, never write().
     Promise.resolve(deviceId)
@@ -86,9 +101,28 @@ export class DeviceLink<R extends { readonly data: Uint8Array }> {
       entry.settle(this.unsentOutcome(entry, ending));
       return;
     }
-    const dropped = this.queue.push(entry);
+    const dropped = this.queue.push(entry, this.context.now());
     if (dropped) this.drop(dropped);
-    this.pump();
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    queueMicrotask(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
+  }
+
+  /** Publishes what is due now; while the writer flushes, that is every waiting event the window has room for. */
+  pump(): void {
+    const { client } = this;
+    if (this.state !== 'online' || !client) return;
+    const nowMs = this.context.now();
+    const flushing = this.context.flushing();
+    for (let message = this.queue.nextMessage(nowMs, flushing); message; ) {
+      const published = message;
+      client.publish(this.topic, message.payload, { qos: 1 }, (error) => this.acked(published, error));
+      message = this.queue.nextMessage(nowMs, flushing);
+    }
+    this.wakeUp.set(nowMs, this.queue.dueInMs(nowMs));
   }
 
   /** Resolves once every message given so far has an outcome. */
@@ -195,7 +229,9 @@ export class DeviceLink<R extends { readonly data: Uint8Array }> {
   /** The broker accepted a connection: mqtt.js now resends what the last one left unacknowledged, in order. */
   private accepted(): void {
     this.watch.connack();
-    this.context.tally.resent += this.queue.resendAll();
+    const resent = this.queue.resendAll();
+    this.context.tally.resent += resent.messages;
+    this.context.tally.resentEvents += resent.events;
   }
 
   private failed(error: Error): void {
@@ -212,26 +248,23 @@ export class DeviceLink<R extends { readonly data: Uint8Array }> {
     this.watch.failedOnNetwork();
   }
 
-  private pump(): void {
-    const { client } = this;
-    if (this.state !== 'online' || !client) return;
-    for (let entry = this.queue.nextToPublish(); entry; entry = this.queue.nextToPublish()) {
-      const published = entry;
-      client.publish(this.topic, Buffer.from(entry.record.data), { qos: 1 }, (error) =>
-        this.acked(published, error),
-      );
-    }
-  }
-
-  private acked(entry: QueuedRecord<R>, error: Error | undefined): void {
-    if (!this.queue.acknowledge(entry)) return; // given up on already
+  /** A message's PUBACK (or its failure): every event it carries gets the same outcome. */
+  private acked(message: DeviceMessage<R>, error: Error | undefined): void {
+    if (!this.queue.acknowledge(message)) return; // given up on already
     if (error) {
-      const message = `device ${this.deviceId}: ${error.message}`;
-      entry.settle(this.unsentOutcome(entry, { code: 'PublishFailed', message, retryable: true }));
+      const failure = {
+        code: 'PublishFailed',
+        message: `device ${this.deviceId}: ${error.message}`,
+        retryable: true,
+      };
+      for (const entry of message.entries) entry.settle(this.unsentOutcome(entry, failure));
     } else {
       this.watch.ack();
       this.context.tally.published++;
-      entry.settle({ status: 'accepted', record: entry.record, attempts: entry.attempts });
+      this.context.tally.publishedEvents += message.entries.length;
+      for (const entry of message.entries) {
+        entry.settle({ status: 'accepted', record: entry.record, attempts: entry.attempts });
+      }
     }
     this.pump();
     this.queue.notifyIfEmpty();
@@ -243,7 +276,7 @@ export class DeviceLink<R extends { readonly data: Uint8Array }> {
     dropped.settle(
       this.unsentOutcome(dropped, {
         code: 'DeviceBufferFull',
-        message: `device ${this.deviceId} could not publish (last error: ${this.lastError}) and its buffer of ${maxBuffered} messages was full: the oldest was dropped`,
+        message: `device ${this.deviceId} could not publish (last error: ${this.lastError}) and its buffer of ${maxBuffered} events was full: the oldest was dropped`,
         retryable: true,
       }),
     );
@@ -268,6 +301,7 @@ export class DeviceLink<R extends { readonly data: Uint8Array }> {
   /** Settles everything pending with `ending`, and whatever the device is given later. */
   private end(state: 'refused' | 'closed', ending: Ending): void {
     this.ending = ending;
+    this.wakeUp.stop();
     if (this.counted) this.context.tally.connected--;
     this.counted = false;
     this.state = state;

@@ -1,7 +1,9 @@
+import { IOT_MAX_PAYLOAD_BYTES } from '../infra/constructs/device-edge/iot-limits.ts';
 import type { DeviceCredentials } from '../infra/local/iot/local-iot.ts';
 import type { SizedRecord } from './batching.ts';
 import { type DeviceFigures, DeviceTally } from './device-figures.ts';
 import { connectOverTls, type DeviceConnector } from './mqtt-connect.ts';
+import { messageBatchingOf, messageBytes, tooLargeAlone } from './mqtt-device-batch.ts';
 import { DeviceLink, type DeviceLinkSettings } from './mqtt-device-link.ts';
 import { DEFAULT_RECONNECT, type ReconnectPolicy } from './mqtt-session.ts';
 import type { QueuedRecord } from './write-lanes.ts';
@@ -12,7 +14,23 @@ export interface MqttDeviceWriterOptions<R> {
   readonly credentials: (deviceId: string) => Promise<DeviceCredentials>;
   /** The device (thing name, client id) that sends `record`. @default its partition key */
   readonly deviceOf?: (record: R) => string;
-  /** Messages a device keeps while it cannot publish, 1 to 1000000; beyond, the oldest is dropped. @default 1000 */
+  /**
+   * Events per message, 1 to 500 (a batch record's most): a message goes once it holds this many. 1 publishes
+   * each event bare, as before batches; more publish `{"events":[…]}`, even when a message holds one.
+   * @default 500, so maxMessageBytes decides
+   */
+  readonly eventsPerMessage?: number;
+  /**
+   * Payload bytes a message grows to at most, 1 to 131072 (IoT Core's limit); an event larger on its own goes
+   * alone. @default 4608: one 5 KB IoT Core billing unit less the topic and the rule's edge (20 readings)
+   */
+  readonly maxMessageBytes?: number;
+  /**
+   * How long a device's oldest waiting event waits for its message to fill, 0 to 300000 (the silent-device check
+   * would take a longer wait for silence); flush() sends partial messages at once. @default 2000
+   */
+  readonly maxDelayMs?: number;
+  /** Events a device keeps while it cannot publish, 1 to 1000000; beyond, the oldest is dropped. @default 1000 */
   readonly maxBufferedPerDevice?: number;
   /** Unacknowledged QoS 1 messages per device, 1 to 100 (AWS IoT Core's limit per connection). @default 20 */
   readonly maxInFlightPerDevice?: number;
@@ -29,10 +47,12 @@ export interface MqttDeviceWriterOptions<R> {
   readonly connect?: DeviceConnector;
   /** Source of jitter, [0, 1). @default Math.random */
   readonly random?: () => number;
+  /** Milliseconds, for how long events wait for their message. @default performance.now */
+  readonly now?: () => number;
 }
 
 /** AWS IoT Core's largest message payload; the local broker keeps to it too. */
-export const MAX_DEVICE_MESSAGE_BYTES = 128 * 1024;
+export const MAX_DEVICE_MESSAGE_BYTES = IOT_MAX_PAYLOAD_BYTES;
 
 /**
  * Error codes that condemn one device, not the whole run: the broker refused its certificate, client id or
@@ -58,6 +78,7 @@ const settingsOf = <R>(options: MqttDeviceWriterOptions<R>): DeviceLinkSettings 
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     keepaliveSeconds: options.keepaliveSeconds ?? 60,
     random: options.random ?? Math.random,
+    batching: messageBatchingOf(options),
   };
   checkInteger('maxBufferedPerDevice', settings.maxBuffered, 1, 1_000_000);
   checkInteger('maxInFlightPerDevice', settings.maxInFlight, 1, 100);
@@ -75,11 +96,13 @@ const settingsOf = <R>(options: MqttDeviceWriterOptions<R>): DeviceLinkSettings 
 
 /**
  * Writes records over MQTT, each from its own device as the device itself would: one client per device (the
- * device's certificate, client id = thing name), QoS 1 to the device's topic, a record accepted on its PUBACK.
- * See DeviceLink for order, buffering, reconnection and refusals.
+ * device's certificate, client id = thing name), its events packed into messages as the tracker packs requests
+ * (up to `eventsPerMessage` events or `maxMessageBytes` bytes, or what waited `maxDelayMs`), QoS 1 to the
+ * device's topic, every record of a message accepted on its PUBACK — or unsent together. See DeviceLink for
+ * order, buffering, reconnection and refusals.
  *
- * QoS 1 is at least once: a message whose PUBACK was lost with its connection is resent and may reach the
- * stream twice with one eventId; the consumers count an eventId once.
+ * QoS 1 is at least once: a message whose PUBACK was lost with its connection is resent whole and may reach the
+ * stream twice with the same eventIds; the consumers count an eventId once.
  */
 export class MqttDeviceWriter<R extends SizedRecord = SizedRecord> implements RecordWriter<R> {
   private readonly links = new Map<string, DeviceLink<R>>();
@@ -88,9 +111,12 @@ export class MqttDeviceWriter<R extends SizedRecord = SizedRecord> implements Re
   private readonly deviceOf: (record: R) => string;
   private readonly connect: DeviceConnector;
   private readonly flushTimeoutMs: number;
+  private readonly now: () => number;
   private sent = 0;
   private failed = 0;
   private queued = 0;
+  /** flush() calls under way: while any is, devices send partial messages at once. */
+  private flushing = 0;
   private closed = false;
 
   constructor(private readonly options: MqttDeviceWriterOptions<R>) {
@@ -99,17 +125,18 @@ export class MqttDeviceWriter<R extends SizedRecord = SizedRecord> implements Re
     checkInteger('flushTimeoutMs', this.flushTimeoutMs, 0, 3_600_000);
     this.deviceOf = options.deviceOf ?? ((record) => record.partitionKey);
     this.connect = options.connect ?? connectOverTls;
+    this.now = options.now ?? (() => performance.now());
   }
 
   get counters(): WriterCounters {
-    return { sent: this.sent, failed: this.failed, retried: this.tally.resent };
+    return { sent: this.sent, failed: this.failed, retried: this.tally.resentEvents };
   }
 
   get pending(): number {
     return this.queued;
   }
 
-  /** Connections, acknowledged, resent, dropped and refused messages so far, as the devices saw them. */
+  /** Connections, acknowledged and resent messages and their events, dropped and refused events so far. */
   get figures(): DeviceFigures {
     return this.tally.figures();
   }
@@ -135,7 +162,7 @@ export class MqttDeviceWriter<R extends SizedRecord = SizedRecord> implements Re
             if (--remaining === 0) resolve(outcomes);
           },
         };
-        if (record.data.byteLength > MAX_DEVICE_MESSAGE_BYTES) {
+        if (tooLargeAlone(this.settings.batching, record.data.byteLength)) {
           entry.settle(this.tooLarge(record));
           return;
         }
@@ -149,12 +176,22 @@ export class MqttDeviceWriter<R extends SizedRecord = SizedRecord> implements Re
   }
 
   /**
-   * Resolves once every record written so far has an outcome. Devices that cannot publish are waited for
-   * `flushTimeoutMs`, then given up (unsent, DeviceOffline); a device still connected is waited for until it
-   * has its PUBACKs or loses its connection.
+   * Resolves once every record written so far has an outcome: partial messages go at once. Devices that cannot
+   * publish are waited for `flushTimeoutMs`, then given up (unsent, DeviceOffline); a device still connected is
+   * waited for until it has its PUBACKs or loses its connection.
    */
   async flush(): Promise<void> {
+    this.flushing++;
+    try {
+      await this.settleAll();
+    } finally {
+      this.flushing--;
+    }
+  }
+
+  private async settleAll(): Promise<void> {
     const links = [...this.links.values()];
+    for (const link of links) link.pump();
     const settled = Promise.all(links.map((link) => link.whenSettled()));
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'deadline'>((resolve) => {
@@ -185,6 +222,8 @@ export class MqttDeviceWriter<R extends SizedRecord = SizedRecord> implements Re
         connect: this.connect,
         tally: this.tally,
         settings: this.settings,
+        now: this.now,
+        flushing: () => this.flushing > 0,
       });
       this.links.set(deviceId, link);
     }
@@ -207,7 +246,7 @@ export class MqttDeviceWriter<R extends SizedRecord = SizedRecord> implements Re
       status: 'unsent',
       record,
       errorCode: 'RecordTooLarge',
-      errorMessage: `the message of device ${this.deviceOf(record)} is ${record.data.byteLength} bytes, over the ${MAX_DEVICE_MESSAGE_BYTES} bytes AWS IoT Core takes: send smaller events`,
+      errorMessage: `the message of device ${this.deviceOf(record)} holding this event alone is ${messageBytes(this.settings.batching, 1, record.data.byteLength)} bytes, over the ${MAX_DEVICE_MESSAGE_BYTES} bytes AWS IoT Core takes: send smaller events`,
       attempts: 0,
       retryable: false,
     };

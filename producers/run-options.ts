@@ -24,7 +24,8 @@ export interface RunProducersOptions {
   readonly collector?: CollectorWriterOptions;
   /**
    * The device edge: each simulated device publishes its telemetry over MQTT on its own connection, with the
-   * credentials `deviceEdge.credentials` gives for it. @default none: device events to Kinesis
+   * credentials `deviceEdge.credentials` gives for it, several events a message as `deviceEdge` batches them
+   * (eventsPerMessage, maxMessageBytes, maxDelayMs). @default none: device events to Kinesis
    */
   readonly deviceEdge?: MqttDeviceWriterOptions<ProducedRecord>;
   /** Events per second; between 1 and 1000000. @default 1000 */

@@ -1,5 +1,10 @@
 import { numberOption, UsageError } from '../../producers/cli-options.ts';
 import {
+  DEVICE_BATCH_OPTIONS,
+  type DeviceBatchSettings,
+  deviceBatchSettings,
+} from '../../producers/mqtt-device-options.ts';
+import {
   type Command,
   type GivenArguments,
   parseCommand,
@@ -11,8 +16,8 @@ import {
 export type DeviceAction = 'register' | 'revoke' | 'run';
 const ACTIONS: readonly DeviceAction[] = ['register', 'revoke', 'run'];
 
-/** How `npm run device -- run` paces the device. */
-export interface DeviceRunSettings {
+/** How `npm run device -- run` paces the device, and packs its events into messages (only what was given). */
+export interface DeviceRunSettings extends DeviceBatchSettings {
   readonly rate: number;
   readonly durationSeconds: number;
   readonly forever: boolean;
@@ -45,6 +50,7 @@ const ONLY_WITH: Readonly<
   forever: { actions: ['run'] },
   seed: { actions: ['run'] },
   endpoint: { actions: ['run'] },
+  ...Object.fromEntries(Object.keys(DEVICE_BATCH_OPTIONS).map((name) => [name, { actions: ['run'] }])),
   policy: { actions: ['register'], local: false },
   'thing-type': { actions: ['register'], local: false },
   outputs: { actions: ['register'], local: false },
@@ -82,6 +88,7 @@ const runSettingsOf = (given: GivenArguments): DeviceRunSettings => {
     forever: given.flag('forever'),
     seed: numberOption('--seed', given.text('seed'), 42, 0, 4_294_967_295, true),
     ...(endpoint ? { endpoint } : {}),
+    ...deviceBatchSettings((name) => given.text(name)),
   };
 };
 
@@ -171,6 +178,12 @@ wrote (default cdk-outputs.json)`,
       help: `run: mqtts://host[:port] instead of the endpoint the device's folder names (with --local:
 the running local cloud's broker)`,
     },
+    ...Object.fromEntries(
+      Object.entries(DEVICE_BATCH_OPTIONS).map(([name, option]) => [
+        name,
+        { ...option, help: `run: ${option.help}` },
+      ]),
+    ),
   },
   notes: `Files: on AWS <dir>/<deviceId>/, locally <state-dir>/iot/devices/<deviceId>/: certificate.pem,
 private-key.pem, ca.pem (Amazon Root CA 1, or the local CA) and device.json (endpoint, clientId, topic).

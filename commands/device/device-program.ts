@@ -59,6 +59,12 @@ export const runDeviceProgram = async (
   connect?: MqttDeviceWriterOptions<ProducedRecord>['connect'],
 ): Promise<number> => {
   const { run } = options;
+  const { eventsPerMessage, maxMessageBytes, maxDelayMs } = run;
+  const batching = {
+    ...(eventsPerMessage === undefined ? {} : { eventsPerMessage }),
+    ...(maxMessageBytes === undefined ? {} : { maxMessageBytes }),
+    ...(maxDelayMs === undefined ? {} : { maxDelayMs }),
+  };
   console.error(
     `device ${credentials.deviceId} → ${credentials.endpoint} topic ${credentials.topic}, ${run.rate} events/s ${run.forever ? 'until Ctrl-C' : `for ${run.durationSeconds}s`}`,
   );
@@ -66,7 +72,7 @@ export const runDeviceProgram = async (
   try {
     const summary = await runProducers({
       source: new SingleDeviceSource(credentials.deviceId, run.seed),
-      deviceEdge: { credentials: async () => credentials, ...(connect ? { connect } : {}) },
+      deviceEdge: { credentials: async () => credentials, ...batching, ...(connect ? { connect } : {}) },
       rate: run.rate,
       durationSeconds: run.durationSeconds,
       forever: run.forever,

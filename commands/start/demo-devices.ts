@@ -21,7 +21,7 @@ export interface DemoDevices {
  */
 export const registerDemoDevices = async (
   cloud: LocalCloud,
-  options: Pick<StartOptions, 'devices' | 'devicesVia'>,
+  options: Pick<StartOptions, 'devices' | 'devicesVia' | 'deviceBatching'>,
 ): Promise<DemoDevices | undefined> => {
   const { iot } = cloud;
   if ((options.devicesVia ?? (iot ? 'mqtt' : 'kinesis')) === 'kinesis') return undefined;
@@ -38,7 +38,10 @@ export const registerDemoDevices = async (
   }
   return {
     iot,
-    deviceEdge: { credentials: async (deviceId) => credentials.get(deviceId) ?? iot.register(deviceId) },
+    deviceEdge: {
+      credentials: async (deviceId) => credentials.get(deviceId) ?? iot.register(deviceId),
+      ...options.deviceBatching,
+    },
     registered: credentials.size,
     registerMs: performance.now() - startedMs,
   };

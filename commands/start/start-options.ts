@@ -6,6 +6,11 @@ import {
   UsageError,
 } from '../../producers/cli-options.ts';
 import {
+  DEVICE_BATCH_OPTIONS,
+  type DeviceBatchSettings,
+  deviceBatchSettings,
+} from '../../producers/mqtt-device-options.ts';
+import {
   type Command,
   type GivenArguments,
   parseCommand,
@@ -56,10 +61,16 @@ export interface StartOptions {
    * @default 'mqtt' when the stack declares the device edge, else 'kinesis'
    */
   readonly devicesVia?: 'mqtt' | 'kinesis';
+  /** How each simulated device packs its events into MQTT messages; the writer's defaults for what is not given. */
+  readonly deviceBatching?: DeviceBatchSettings;
 }
 
 const WEB_PATHS = ['collector', 'kinesis'] as const;
 const DEVICE_PATHS = ['mqtt', 'kinesis'] as const;
+
+/** The `--device-…` batching options given, if any. */
+const deviceBatchingOf = (deviceBatching: DeviceBatchSettings): { deviceBatching?: DeviceBatchSettings } =>
+  Object.keys(deviceBatching).length > 0 ? { deviceBatching } : {};
 
 /** `--web-via`: one of WEB_PATHS, or an error naming the given text. */
 const webViaOf = (text: string | undefined): 'collector' | 'kinesis' => {
@@ -109,6 +120,7 @@ const readStartOptions = (given: GivenArguments): StartOptions => ({
   ...(given.flag('faults') ? { faults: true } : {}),
   webVia: webViaOf(given.text('web-via')),
   ...devicesViaOf(given.text('devices-via')),
+  ...deviceBatchingOf(deviceBatchSettings((name) => given.text(name), 'device-')),
 });
 
 export const START_COMMAND: Command<StartOptions> = {
@@ -164,6 +176,12 @@ events do (default); kinesis: straight into the stream, as before the collector`
 to the local broker, whose topic rule puts it into the stream, as on AWS IoT Core (default);
 kinesis: straight into the stream, as before the device edge`,
     },
+    ...Object.fromEntries(
+      Object.entries(DEVICE_BATCH_OPTIONS).map(([name, option]) => [
+        `device-${name}`,
+        { ...option, help: `with --devices-via mqtt: ${option.help}` },
+      ]),
+    ),
     'state-dir': stateDirOption('where servers keep data, checkpoints and logs (default .streamlake)'),
     fresh: {
       type: 'boolean',

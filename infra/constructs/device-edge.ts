@@ -30,8 +30,9 @@ export const deviceRuleNameOf = (stackName: string): string =>
   `${stackName.replace(/[^A-Za-z0-9_]/g, '_').slice(0, RULE_NAME_LENGTH - RULE_SUFFIX.length)}${RULE_SUFFIX}`;
 
 /**
- * The device edge: devices hold an X.509 certificate, not AWS credentials, and publish each event over MQTT
- * to IoT Core; a topic rule puts it into the event stream.
+ * The device edge: devices hold an X.509 certificate, not AWS credentials, and publish their events over MQTT
+ * to IoT Core, several a message (`{"events":[…]}`, docs/decisions.md D36) or one bare; a topic rule puts each
+ * message into the event stream as one record.
  *
  * - Topic rule: `SELECT *, {receivedAt, requestId, clientId, topic} AS edge FROM 'streamlake/devices/+/telemetry'`,
  *   one Kinesis PutRecord per message, partition key = the device id from the topic; a message the Kinesis

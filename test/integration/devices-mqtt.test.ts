@@ -20,11 +20,20 @@ import { TcpRelay } from './support/tcp-relay.ts';
 /** Conditions, not clocks: each wait ends as soon as it holds; this only bounds a run that went wrong. */
 const WAIT_MS = 60_000;
 
-/** A record of the event stream: where it is, and the JSON the rule put there (the event plus `edge`). */
+/**
+ * A record of the event stream: where it is, and the JSON the rule put there — one device message: a batch
+ * `{"events":[…],"edge":{…}}` (docs/decisions.md, D36), or one event plus `edge` when the device sends them bare.
+ */
 interface Streamed {
   readonly shardId: string;
   readonly partitionKey: string;
-  readonly body: StreamlakeEvent & { readonly edge?: Record<string, string> };
+  readonly body: { readonly events?: StreamlakeEvent[]; readonly edge?: Record<string, string> };
+}
+
+/** An event of the stream, with the record that carried it. */
+interface StreamedEvent {
+  readonly record: Streamed;
+  readonly event: StreamlakeEvent;
 }
 
 const streamed = async (cloud: LocalCloud): Promise<Streamed[]> =>
@@ -36,10 +45,17 @@ const streamed = async (cloud: LocalCloud): Promise<Streamed[]> =>
     })),
   );
 
-/** How many records of the stream carry each event id. */
+/** The events the records carry, in stream order: a batch's events, or the record's one event without its edge. */
+const eventsOf = (records: readonly Streamed[]): StreamedEvent[] =>
+  records.flatMap((record) => {
+    const { events, edge: _edge, ...bare } = record.body;
+    return (events ?? [bare as StreamlakeEvent]).map((event) => ({ record, event }));
+  });
+
+/** How many times the stream carries each event id. */
 const copiesById = (records: readonly Streamed[]) => {
   const copies = new Map<string, number>();
-  for (const { body } of records) copies.set(body.eventId, (copies.get(body.eventId) ?? 0) + 1);
+  for (const { event } of eventsOf(records)) copies.set(event.eventId, (copies.get(event.eventId) ?? 0) + 1);
   return copies;
 };
 
@@ -135,22 +151,25 @@ describe('simulated devices over MQTT through the local IoT Core, into the rollu
     // Prepare
     const before = iot.figures();
 
-    // Act
+    // Act: the devices batch their readings, as they do by default.
     const { summary, events } = await produce('steady', { devices: 4, rate: 200, maxEvents: 300, seed: 13 });
 
-    // Assess: the devices' view and the broker's agree.
+    // Assess: the devices' view and the broker's agree, message for message.
     expect(summary).toMatchObject({ stoppedBy: 'max-events', sent: 300, unsentCount: 0 });
     expect(summary.devices).toMatchObject({
       devices: 4,
-      published: 300,
+      publishedEvents: 300,
       resent: 0,
       dropped: 0,
       refusedDevices: 0,
     });
+    const messages = summary.devices?.published ?? 0;
+    expect(messages).toBeGreaterThanOrEqual(4);
+    expect(messages).toBeLessThan(300);
     expect(events).toHaveLength(300);
     const after = iot.figures();
     expect(after.connections - before.connections).toBe(4);
-    expect(after.messagesIn - before.messagesIn).toBe(300);
+    expect(after.messagesIn - before.messagesIn).toBe(messages);
     expect(after).toMatchObject({
       refusedConnections: 0,
       refusedPublishes: 0,
@@ -159,25 +178,29 @@ describe('simulated devices over MQTT through the local IoT Core, into the rollu
     });
     delivered.push(...events);
 
-    // Assess: in the stream each once, unchanged but for the edge context, keyed and ordered by device.
+    // Assess: one record per message, a batch of one device's readings with the edge once; each reading in the
+    // stream once, unchanged, keyed and ordered by device.
     await eventually(
-      async () => (await streamed(cloud)).length >= events.length,
+      async () => eventsOf(await streamed(cloud)).length >= events.length,
       WAIT_MS,
-      `${events.length} records in the stream`,
+      `${events.length} events in the stream`,
     );
     const records = await streamed(cloud);
-    expect(records).toHaveLength(events.length);
-    const byId = new Map(records.map((record) => [record.body.eventId, record]));
-    for (const event of events) {
-      const record = byId.get(event.eventId);
-      const { edge, ...sent } = record?.body ?? {};
-      expect(sent).toEqual(event);
-      expect(record?.partitionKey).toBe(deviceOf(event));
-      expect(edge).toMatchObject({ clientId: deviceOf(event), topic: deviceTopic(deviceOf(event)) });
+    expect(records).toHaveLength(messages);
+    for (const { partitionKey, body } of records) {
+      expect(Object.keys(body).sort()).toEqual(['edge', 'events']);
+      expect(body.edge).toMatchObject({ clientId: partitionKey, topic: deviceTopic(partitionKey) });
+      expect(body.events?.every((event) => deviceOf(event) === partitionKey)).toBe(true);
     }
+    const byId = new Map(
+      eventsOf(records).map((streamedEvent) => [streamedEvent.event.eventId, streamedEvent]),
+    );
+    for (const event of events) expect(byId.get(event.eventId)?.event).toEqual(event);
     for (const deviceId of new Set(events.map(deviceOf))) {
       const sentOrder = events.filter((e) => deviceOf(e) === deviceId).map((e) => e.eventId);
-      const streamOrder = records.filter((r) => r.partitionKey === deviceId).map((r) => r.body.eventId);
+      const streamOrder = eventsOf(records.filter((r) => r.partitionKey === deviceId)).map(
+        (e) => e.event.eventId,
+      );
       expect(streamOrder).toEqual(sentOrder);
     }
     await expectEachDeliveredEventCountedOnce();
@@ -187,7 +210,7 @@ describe('simulated devices over MQTT through the local IoT Core, into the rollu
     // Prepare: devices connect through a relay that can hold back the broker's PUBACKs.
     const relay = await TcpRelay.start(Number(new URL(iot.url).port));
     const before = iot.figures();
-    const streamBefore = (await streamed(cloud)).length;
+    const recordsBefore = (await streamed(cloud)).length;
     let restart:
       | Promise<{ heldConnections: number; takenWhileHeld: number; publishedBefore: number }>
       | undefined;
@@ -199,9 +222,9 @@ describe('simulated devices over MQTT through the local IoT Core, into the rollu
       const heldConnections = relay.holdReplies();
       const taken = iot.figures().messagesIn;
       await eventually(
-        () => iot.figures().messagesIn >= taken + 20,
+        () => iot.figures().messagesIn >= taken + 10,
         WAIT_MS,
-        'the broker to take 20 messages whose PUBACKs are held',
+        'the broker to take 10 messages whose PUBACKs are held',
       );
       const takenWhileHeld = iot.figures().messagesIn - taken;
       await iot.restart();
@@ -225,7 +248,7 @@ describe('simulated devices over MQTT through the local IoT Core, into the rollu
         },
         onProgress: (progress) => {
           if (!restart && progress.sent >= 150)
-            restart = restartWithAcksInFlight(progress.devices?.published ?? 0);
+            restart = restartWithAcksInFlight(progress.devices?.publishedEvents ?? 0);
         },
       }));
     } finally {
@@ -238,7 +261,12 @@ describe('simulated devices over MQTT through the local IoT Core, into the rollu
     expect(restarted?.heldConnections).toBe(5);
     expect(restarted?.publishedBefore).toBeLessThan(900);
     expect(summary).toMatchObject({ stoppedBy: 'max-events', sent: 900, unsentCount: 0 });
-    expect(summary.devices).toMatchObject({ devices: 5, published: 900, dropped: 0, refusedDevices: 0 });
+    expect(summary.devices).toMatchObject({
+      devices: 5,
+      publishedEvents: 900,
+      dropped: 0,
+      refusedDevices: 0,
+    });
     expect(summary.devices?.reconnects).toBeGreaterThanOrEqual(5);
     const after = iot.figures();
     expect(after.connections - before.connections).toBeGreaterThanOrEqual(10);
@@ -246,28 +274,34 @@ describe('simulated devices over MQTT through the local IoT Core, into the rollu
     expect(events).toHaveLength(900);
     delivered.push(...events);
 
-    // Assess: what the broker took while the PUBACKs were held is in the stream twice, under one event id.
-    const ids = new Set(events.map((event) => event.eventId));
+    // Assess: what the broker took while the PUBACKs were held is in the stream twice, under the same event ids:
+    // every message the broker took is one record, resent messages whole.
+    const messagesIn = after.messagesIn - before.messagesIn;
     await eventually(
-      async () => (await streamed(cloud)).length - streamBefore >= 900 + (restarted?.takenWhileHeld ?? 0),
+      async () => (await streamed(cloud)).length - recordsBefore >= messagesIn,
       WAIT_MS,
-      'the resent messages in the stream',
+      'every message the broker took in the stream',
     );
-    const records = (await streamed(cloud)).filter((record) => ids.has(record.body.eventId));
-    const copies = copiesById(records);
+    const ids = new Set(events.map((event) => event.eventId));
+    const runRecords = (await streamed(cloud)).filter((record) =>
+      eventsOf([record]).some(({ event }) => ids.has(event.eventId)),
+    );
+    const copies = copiesById(runRecords);
     const twice = [...copies.values()].filter((n) => n === 2).length;
+    expect(runRecords).toHaveLength(messagesIn);
     expect(copies.size).toBe(900);
     expect([...copies.values()].every((n) => n === 1 || n === 2)).toBe(true);
     expect(twice).toBeGreaterThanOrEqual(restarted?.takenWhileHeld ?? 1);
-    expect(summary.devices?.resent).toBeGreaterThanOrEqual(twice);
-    expect(after.messagesIn - before.messagesIn).toBe(900 + twice);
+    expect(summary.devices?.resentEvents).toBeGreaterThanOrEqual(twice);
+    expect(eventsOf(runRecords)).toHaveLength(900 + twice);
+    expect(messagesIn).toBeGreaterThanOrEqual(summary.devices?.published ?? 0);
     console.info(
-      `broker restart: ${restarted?.takenWhileHeld} messages taken with PUBACKs held, ${summary.devices?.resent} resent, ${twice} in the stream twice, ${summary.devices?.reconnects} reconnects`,
+      `broker restart: ${restarted?.takenWhileHeld} messages taken with PUBACKs held, ${summary.devices?.resent} resent (${summary.devices?.resentEvents} events), ${twice} events in the stream twice, ${summary.devices?.reconnects} reconnects`,
     );
     await expectEachDeliveredEventCountedOnce();
   });
 
-  it('a reading the Kinesis action cannot put (the stream throttled) is kept under errors/iot/ with its reason, counted as a rule failure and raising the DeviceRuleErrors alarm', async () => {
+  it('a message the Kinesis action cannot put (the stream throttled) is kept whole under errors/iot/ with its reason, counted as a rule failure and raising the DeviceRuleErrors alarm', async () => {
     // Prepare
     const faults = cloud.faults;
     if (!faults) throw new Error('the cloud was started with faults, yet has no fault rules');
@@ -290,7 +324,14 @@ describe('simulated devices over MQTT through the local IoT Core, into the rollu
     faults.rules.add({ service: 'kinesis', operations: ['PutRecords'], effect: 'throttle' });
     let produced: Awaited<ReturnType<typeof produce>>;
     try {
-      produced = await produce('throttled', { devices: 1, rate: 50, maxEvents: 3, seed: 23 });
+      // Two readings a message: three messages, each full as soon as its second reading is written.
+      produced = await produce('throttled', {
+        devices: 1,
+        rate: 50,
+        maxEvents: 6,
+        seed: 23,
+        deviceEdge: { credentials: (deviceId) => iot.register(deviceId), eventsPerMessage: 2 },
+      });
       await eventually(
         async () => (await keptObjects()).length >= 3,
         WAIT_MS,
@@ -301,9 +342,10 @@ describe('simulated devices over MQTT through the local IoT Core, into the rollu
     }
     const finishedMs = Date.now();
 
-    // Assess: IoT Core acknowledged them (PUBACK does not wait for the rule), the error action kept each.
+    // Assess: IoT Core acknowledged them (PUBACK does not wait for the rule), the error action kept each message.
     const { summary, events } = produced;
-    expect(summary).toMatchObject({ sent: 3, unsentCount: 0 });
+    expect(summary).toMatchObject({ sent: 6, unsentCount: 0 });
+    expect(summary.devices).toMatchObject({ published: 3, publishedEvents: 6 });
     const kept = await Promise.all(
       (await keptObjects()).map(async ({ Key }) => {
         const object = await cloud.clients.s3.send(new GetObjectCommand({ Bucket, Key }));
@@ -311,9 +353,14 @@ describe('simulated devices over MQTT through the local IoT Core, into the rollu
       }),
     );
     expect(kept).toHaveLength(3);
-    const keptIds = kept.map(
-      ({ body }) => JSON.parse(Buffer.from(body.base64OriginalPayload, 'base64').toString('utf8')).eventId,
+    const keptBatches = kept.map(
+      ({ body }) =>
+        JSON.parse(Buffer.from(body.base64OriginalPayload, 'base64').toString('utf8')) as {
+          events: StreamlakeEvent[];
+        },
     );
+    expect(keptBatches.map((batch) => batch.events.length)).toEqual([2, 2, 2]);
+    const keptIds = keptBatches.flatMap((batch) => batch.events.map((event) => event.eventId));
     expect(keptIds.sort()).toEqual(events.map((event) => event.eventId).sort());
     for (const { key, body } of kept) {
       expect(key).toMatch(new RegExp(`^errors/iot/\\d{4}/\\d\\d/\\d\\d/${body.cloudwatchTraceId}\\.json$`));

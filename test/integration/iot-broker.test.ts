@@ -61,6 +61,13 @@ const streamed = async (cloud: LocalCloud) =>
       (record) => JSON.parse(Buffer.from(record.data, 'base64').toString('utf8')) as Record<string, unknown>,
     );
 
+/** Every record of the stream with its partition key, parsed. */
+const keyedRecords = async (cloud: LocalCloud) =>
+  [...(await readShards(cloud)).values()].flat().map((record) => ({
+    partitionKey: record.partitionKey,
+    body: JSON.parse(Buffer.from(record.data, 'base64').toString('utf8')) as Record<string, unknown>,
+  }));
+
 describe('the local IoT Core broker of the real stack', () => {
   let cloud: LocalCloud;
   let iot: LocalIot;
@@ -114,6 +121,69 @@ describe('the local IoT Core broker of the real stack', () => {
         dimensions: { Protocol: 'MQTT' },
       }),
     ).toBeGreaterThanOrEqual(1);
+  });
+
+  it('puts a message of several events into the stream as ONE record: the batch as sent, the edge added once', async () => {
+    // Prepare
+    const device = await iot.register('dev-11');
+    const client = await connected(device.endpoint, asDevice(device));
+    clients.push(client);
+    const events = [reading('dev-11'), reading('dev-11'), reading('dev-11'), reading('dev-11')];
+    const before = figures().messagesIn;
+
+    // Act: one PUBLISH, as a device batching its events sends it.
+    await client.publishAsync(device.topic, JSON.stringify({ events }), { qos: 1 });
+
+    // Assess
+    const carrying = async () =>
+      (await keyedRecords(cloud)).filter(({ body }) =>
+        JSON.stringify(body).includes(events[0]?.eventId ?? '-'),
+      );
+    await eventually(async () => (await carrying()).length > 0, 30_000, 'the batch in the event stream');
+    const records = await carrying();
+    expect(records).toHaveLength(1);
+    const [record] = records;
+    expect(record?.partitionKey).toBe('dev-11');
+    expect(Object.keys(record?.body ?? {}).sort()).toEqual(['edge', 'events']);
+    expect(record?.body.events).toEqual(events);
+    expect(record?.body.edge).toMatchObject({ clientId: 'dev-11', topic: device.topic });
+    expect(figures().messagesIn).toBe(before + 1);
+  });
+
+  it('ends the connection of a device publishing a payload over IoT Core’s 128 KB, counted as a client error, and hands nothing of it on', async () => {
+    // Prepare: a batch just over the limit, and one just at it.
+    const device = await iot.register('dev-12');
+    const client = await connected(device.endpoint, asDevice(device));
+    const padded = (bytes: number) => {
+      const frame = JSON.stringify({ events: [reading('dev-12')], pad: '' });
+      return frame.replace('"pad":""', `"pad":"${'x'.repeat(bytes - Buffer.byteLength(frame))}"`);
+    };
+    const over = padded(128 * 1024 + 1);
+    const before = figures();
+    const clientErrors = () =>
+      cloud.metricStore.total({
+        namespace: 'AWS/IoT',
+        name: 'PublishIn.ClientError',
+        dimensions: { Protocol: 'MQTT' },
+      });
+
+    // Act
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    client.publish(device.topic, over, { qos: 1 });
+    await closed;
+    client.end(true);
+    const again = await connected(device.endpoint, asDevice(device));
+    clients.push(again);
+    await again.publishAsync(device.topic, padded(128 * 1024), { qos: 1 });
+
+    // Assess: refused, logged with IoT Core's reason; one at the limit is taken.
+    expect(Buffer.byteLength(over)).toBe(128 * 1024 + 1);
+    expect(figures().refusedPublishes).toBe(before.refusedPublishes + 1);
+    expect(figures().messagesIn).toBe(before.messagesIn + 1);
+    expect(clientErrors()).toBe(1);
+    expect(iotLog()).toMatch(
+      /"eventType":"Publish-In".*"clientId":"dev-12".*"reason":"PAYLOAD_LIMIT_EXCEEDED"/,
+    );
   });
 
   it('refuses a connection with another client id than the certificate’s thing: not authorized, logged, counted', async () => {

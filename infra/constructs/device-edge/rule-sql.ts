@@ -1,7 +1,7 @@
 import { EDGE_FIELD, type Edge } from '../../../schemas/index.ts';
 
 /**
- * The `edge` the rule adds to each event, from what IoT Core knows of the message, each entry in IoT SQL:
+ * The `edge` the rule adds to each message, from what IoT Core knows of it, each entry in IoT SQL:
  * when the rules engine received it (the envelope's UTC_TIME: milliseconds and a literal Z; parse_time's zone
  * is UTC unless given), the message's trace id (a UUID), the publishing client id (the thing name) and the
  * topic. `sourceip()` is left out: IoT SQL cannot truncate an address, and the lake keeps truncated ones only.
@@ -14,7 +14,8 @@ export const RULE_EDGE = {
 } as const satisfies Partial<Record<keyof Edge, string>>;
 
 /**
- * The rule's SQL: every event as the device sent it (`*`), plus the `edge` object. Its fields are never
+ * The rule's SQL: the message as the device sent it (`*`: one event's fields, or a batch's `events`), plus the
+ * `edge` object — once per message, so a batch record's events share it (docs/decisions.md, D36). Nothing is
  * altered, only re-serialized by the rules engine (key order and number spelling may differ from the bytes sent).
  */
 export const telemetryRuleSql = (topicFilter: string): string => {

@@ -58,6 +58,16 @@ export class BrokerRecord {
     this.write('Publish-In', 'AUTHORIZATION_FAILURE', details, peer, { topicName: topic });
   }
 
+  /**
+   * A publish over IoT Core's payload limit: `PublishIn.ClientError` ("did not meet the requirements defined in
+   * AWS IoT quotas"), logged with IoT Core's reason PAYLOAD_LIMIT_EXCEEDED.
+   */
+  oversizePublish(topic: string, details: string, peer: Peer): void {
+    this.refusedPublishes++;
+    this.count('PublishIn.ClientError');
+    this.write('Publish-In', 'PAYLOAD_LIMIT_EXCEEDED', details, peer, { topicName: topic });
+  }
+
   refusedSubscribe(topicFilter: string, details: string, peer: Peer): void {
     this.count('Subscribe.AuthError');
     this.write('Subscribe', 'AUTHORIZATION_FAILURE', details, peer, { topicName: topicFilter });

@@ -24,7 +24,10 @@ export interface IotFigures {
   readonly refusedConnections: number;
   /** Publishes accepted and handed to the rule engine. */
   readonly messagesIn: number;
-  /** Publishes refused by the policy (the publisher is disconnected, as by IoT Core). */
+  /**
+   * Publishes refused by the policy or over IoT Core's payload limit (the publisher is disconnected, as by IoT
+   * Core).
+   */
   readonly refusedPublishes: number;
   /** Messages a rule failed to evaluate (from the rule engine). */
   readonly ruleErrors: number;

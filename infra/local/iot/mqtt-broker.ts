@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
-import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
+import { IOT_MAX_PAYLOAD_BYTES } from '../../constructs/device-edge/iot-limits.ts';
 import type { BrokerRecord, Peer } from './broker-record.ts';
 import { certificateIdOfFingerprint } from './certificates.ts';
 import { type DeviceAuthority, type DeviceSession, isRefusal } from './device-authority.ts';
@@ -32,8 +33,9 @@ const peerOf = (socket: Socket | undefined, more: Omit<Peer, 'sourceIp' | 'sourc
 /**
  * aedes over node:tls, bound to 127.0.0.1: TLS demands a client certificate from the local CA (others fail the
  * handshake), and aedes' hooks ask the DeviceAuthority at CONNECT (certificate registered and ACTIVE, policy allows
- * the client id) and at each PUBLISH/SUBSCRIBE. A refused CONNECT gets CONNACK 5; a refused PUBLISH or SUBSCRIBE
- * ends the connection, as IoT Core does. Accepted publishes go to the sink after PUBACK is written (QoS 1).
+ * the client id) and at each PUBLISH/SUBSCRIBE. A refused CONNECT gets CONNACK 5; a refused PUBLISH (the policy,
+ * or a payload over IoT Core's 128 KB) or SUBSCRIBE ends the connection, as IoT Core does over MQTT 3.1.1.
+ * Accepted publishes go to the sink after PUBACK is written (QoS 1).
  */
 export class MqttBroker {
   private server: Server | undefined;
@@ -55,8 +57,7 @@ export class MqttBroker {
   async start(): Promise<void> {
     const aedes = await Aedes.createBroker({
       authenticate: (client, _username, _password, done) => this.authenticate(client, done),
-      authorizePublish: (client, packet, done) =>
-        done(client ? this.authorizePublish(client, packet.topic) : null),
+      authorizePublish: (client, packet, done) => done(client ? this.authorizePublish(client, packet) : null),
       authorizeSubscribe: (client, subscription, done) =>
         this.authorizeSubscribe(client, subscription.topic)
           ? done(null, subscription)
@@ -162,11 +163,21 @@ export class MqttBroker {
     done(null, true);
   }
 
-  private authorizePublish(client: Client, topic: string): Error | null {
+  private authorizePublish(client: Client, packet: PublishPacket): Error | null {
+    const { topic } = packet;
     const session = this.sessions.get(client);
     const { authority, record } = this.options;
     const peer = () =>
       peerOf(client.conn as Socket, { clientId: client.id, principalId: session?.certificateId ?? '' });
+    const bytes = Buffer.byteLength(packet.payload);
+    if (bytes > IOT_MAX_PAYLOAD_BYTES) {
+      record.oversizePublish(
+        topic,
+        `Message payload exceeds size limit for message type: ${bytes} bytes, IoT Core takes ${IOT_MAX_PAYLOAD_BYTES}`,
+        peer(),
+      );
+      return new Error(`client ${client.id}: a payload of ${bytes} bytes is over ${IOT_MAX_PAYLOAD_BYTES}`);
+    }
     if (!session || !authority.stillActive(session)) {
       record.refusedPublish(topic, 'the certificate is no longer ACTIVE', peer());
       return new Error(`client ${client.id}: certificate revoked`);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deviceTopic } from '../../../infra/local/iot/local-iot.ts';
+import { BATCH_FRAME_BYTES } from '../../../producers/mqtt-device-batch.ts';
 import {
   isDeviceFault,
   MAX_DEVICE_MESSAGE_BYTES,
@@ -9,7 +10,7 @@ import {
 import { type ProducedRecord, recordOf } from '../../../producers/source.ts';
 import type { RecordOutcome, UnsentRecord } from '../../../producers/write-outcome.ts';
 import type { Reading } from '../../../schemas/index.ts';
-import { MemoryBroker, memoryCredentials } from '../support/memory-broker.ts';
+import { eventsIn, MemoryBroker, memoryCredentials } from '../support/memory-broker.ts';
 
 let nextId = 0;
 const reading = (deviceId: string): ProducedRecord => {
@@ -28,16 +29,21 @@ const reading = (deviceId: string): ProducedRecord => {
 };
 const readings = (deviceId: string, count: number) => Array.from({ length: count }, () => reading(deviceId));
 const eventIdOf = (record: ProducedRecord) => record.event?.eventId;
-const eventIdsOf = (payloads: readonly string[]) => payloads.map((p) => (JSON.parse(p) as Reading).eventId);
+const eventIdsIn = (messages: Parameters<typeof eventsIn>[0]) =>
+  eventsIn<Reading>(messages).map((event) => event.eventId);
 
 const opened: { writer?: MqttDeviceWriter<ProducedRecord>; broker?: MemoryBroker }[] = [];
 
-/** A writer on the memory broker that reconnects within milliseconds; closed after each test. */
+/**
+ * A writer on the memory broker that reconnects within milliseconds and sends what waits without lingering (each
+ * write's events of a device share messages); closed after each test.
+ */
 const writerOn = (broker: MemoryBroker, options: Partial<MqttDeviceWriterOptions<ProducedRecord>> = {}) => {
   const writer = new MqttDeviceWriter<ProducedRecord>({
     credentials: memoryCredentials,
     connect: broker.connect,
     reconnect: { baseDelayMs: 5, maxDelayMs: 20 },
+    maxDelayMs: 0,
     ...options,
   });
   opened.push({ writer, broker });
@@ -64,23 +70,29 @@ describe('MqttDeviceWriter', () => {
   it("publishes each device's records on its own connection and topic, in the order written, accepted on PUBACK", async () => {
     // Prepare
     const broker = await MemoryBroker.started();
-    const writer = writerOn(broker, { maxInFlightPerDevice: 5 });
+    const writer = writerOn(broker, { maxInFlightPerDevice: 5, eventsPerMessage: 4 });
     const devices = ['dev-0000', 'dev-0001', 'dev-0002'];
     const records = Array.from({ length: 60 }, (_, i) => reading(devices[i % 3] as string));
     // Act
     const outcomes = await writer.write(records);
-    // Assess
+    // Assess: 20 events a device, 4 a message.
     expect(outcomes.map((o) => o.status)).toEqual(records.map(() => 'accepted'));
     expect(outcomes.map((o) => o.record)).toEqual(records);
-    await broker.took(60);
+    await broker.took(15);
     for (const device of devices) {
       const sent = broker.messages.filter((m) => m.clientId === device);
       expect(sent.every((m) => m.topic === deviceTopic(device))).toBe(true);
-      expect(eventIdsOf(sent.map((m) => m.payload))).toEqual(
-        records.filter((r) => r.partitionKey === device).map(eventIdOf),
-      );
+      expect(sent).toHaveLength(5);
+      expect(eventIdsIn(sent)).toEqual(records.filter((r) => r.partitionKey === device).map(eventIdOf));
     }
-    expect(writer.figures).toMatchObject({ devices: 3, connected: 3, published: 60, dropped: 0, refused: 0 });
+    expect(writer.figures).toMatchObject({
+      devices: 3,
+      connected: 3,
+      published: 15,
+      publishedEvents: 60,
+      dropped: 0,
+      refused: 0,
+    });
     expect(writer.counters).toEqual({ sent: 60, failed: 0, retried: 0 });
     expect(writer.pending).toBe(0);
   });
@@ -99,25 +111,31 @@ describe('MqttDeviceWriter', () => {
     const dropped = unsent(outcomes);
     expect(dropped.map((o) => o.record)).toEqual(records.slice(0, 15));
     expect(dropped.every((o) => o.errorCode === 'DeviceBufferFull' && o.retryable)).toBe(true);
-    expect(dropped[0]?.errorMessage).toContain('buffer of 10 messages was full');
+    expect(dropped[0]?.errorMessage).toContain('buffer of 10 events was full');
     expect(outcomes.slice(15).every((o) => o.status === 'accepted')).toBe(true);
-    await broker.took(10);
-    expect(eventIdsOf(broker.messages.map((m) => m.payload))).toEqual(records.slice(15).map(eventIdOf));
-    expect(writer.figures).toMatchObject({ dropped: 15, published: 10, connected: 1 });
+    // What waited while the broker was down goes as one message once it is back.
+    await broker.took(1);
+    expect(eventIdsIn(broker.messages)).toEqual(records.slice(15).map(eventIdOf));
+    expect(writer.figures).toMatchObject({ dropped: 15, published: 1, publishedEvents: 10, connected: 1 });
   });
 
-  it('reconnects after the broker restarts and resends what it had not acknowledged, keeping the order', async () => {
-    // Prepare: the broker takes the second batch but never acknowledges it, as if its PUBACKs were lost.
+  it('reconnects after the broker restarts and resends whole what it had not acknowledged, keeping the order', async () => {
+    // Prepare: the broker takes the second message but never acknowledges it, as if its PUBACK was lost.
     const broker = await MemoryBroker.started();
     const writer = writerOn(broker, { maxInFlightPerDevice: 10 });
     const first = readings('dev-0003', 5);
     const second = readings('dev-0003', 5);
     expect((await writer.write(first)).every((o) => o.status === 'accepted')).toBe(true);
-    const unacknowledged: string[] = [];
-    broker.authorizePublish = (_client, packet) => unacknowledged.push(packet.payload.toString());
+    const unacknowledged: { clientId: string; topic: string; payload: string }[] = [];
+    broker.authorizePublish = (client, packet) =>
+      unacknowledged.push({
+        clientId: client?.id ?? '',
+        topic: packet.topic,
+        payload: packet.payload.toString(),
+      });
     // Act
     const writing = writer.write(second);
-    await until(() => unacknowledged.length === 5, 'the broker received the second batch');
+    await until(() => unacknowledged.length === 1, 'the broker received the second message');
     await broker.stop();
     // While it is down the device keeps trying, and is refused: a resend is counted once it happens.
     await until(() => broker.refusedAttempts >= 2, 'the device tried to reconnect');
@@ -126,11 +144,20 @@ describe('MqttDeviceWriter', () => {
     const outcomes = await writing;
     // Assess
     expect(outcomes.every((o) => o.status === 'accepted' && o.attempts === 2)).toBe(true);
-    expect(eventIdsOf(unacknowledged)).toEqual(second.map(eventIdOf));
-    await broker.took(10);
-    // QoS 1 redelivery: the second batch reached the broker twice (consumers count an eventId once), in order.
-    expect(eventIdsOf(broker.messages.map((m) => m.payload))).toEqual([...first, ...second].map(eventIdOf));
-    expect(writer.figures).toMatchObject({ published: 10, resent: 5, reconnects: 1, connected: 1 });
+    expect(eventIdsIn(unacknowledged)).toEqual(second.map(eventIdOf));
+    await broker.took(2);
+    // QoS 1 redelivery: the second message reached the broker twice (consumers count an eventId once), in order,
+    // the same events in it both times.
+    expect(eventIdsIn(broker.messages)).toEqual([...first, ...second].map(eventIdOf));
+    expect(broker.messages[1]?.payload).toBe(unacknowledged[0]?.payload);
+    expect(writer.figures).toMatchObject({
+      published: 2,
+      publishedEvents: 10,
+      resent: 1,
+      resentEvents: 5,
+      reconnects: 1,
+      connected: 1,
+    });
     expect(writer.counters.retried).toBe(5);
   });
 
@@ -159,7 +186,7 @@ describe('MqttDeviceWriter', () => {
     expect(refused[0]?.errorMessage).toContain(`published to ${deviceTopic('dev-0001')}, 3 times in a row`);
     expect(outcomes.slice(4).every((o) => o.status === 'accepted')).toBe(true);
     expect(broker.messages.every((m) => m.clientId === 'dev-0001')).toBe(true);
-    expect(writer.figures).toMatchObject({ refusedDevices: 1, refused: 5, published: 4 });
+    expect(writer.figures).toMatchObject({ refusedDevices: 1, refused: 5, published: 1, publishedEvents: 4 });
   });
 
   it('refuses a device the broker does not let connect (CONNACK not authorized) at once', async () => {
@@ -219,18 +246,21 @@ describe('MqttDeviceWriter', () => {
     expect(writer.pending).toBe(0);
   });
 
-  it('refuses a message larger than AWS IoT Core takes without connecting', async () => {
-    // Prepare
+  it('refuses an event whose message alone is larger than AWS IoT Core takes, without connecting', async () => {
+    // Prepare: bare, it would fit; in a batch message's frame it does not.
     const broker = await MemoryBroker.started();
     const writer = writerOn(broker);
     const huge: ProducedRecord = {
       ...reading('dev-0008'),
-      data: new Uint8Array(MAX_DEVICE_MESSAGE_BYTES + 1),
+      data: new Uint8Array(MAX_DEVICE_MESSAGE_BYTES - BATCH_FRAME_BYTES + 1),
     };
     // Act
     const [outcome] = await writer.write([huge]);
     // Assess
     expect(outcome).toMatchObject({ status: 'unsent', errorCode: 'RecordTooLarge', retryable: false });
+    expect((outcome as UnsentRecord<ProducedRecord>).errorMessage).toContain(
+      `is ${MAX_DEVICE_MESSAGE_BYTES + 1} bytes, over the ${MAX_DEVICE_MESSAGE_BYTES} bytes`,
+    );
     expect(writer.figures.devices).toBe(0);
   });
 

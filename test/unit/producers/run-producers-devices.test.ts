@@ -6,7 +6,7 @@ import { runProducers } from '../../../producers/run-producers.ts';
 import type { RecordSource } from '../../../producers/source.ts';
 import type { PutRecordsSender } from '../../../producers/write-outcome.ts';
 import { datasetOf, type StreamlakeEvent } from '../../../schemas/index.ts';
-import { MemoryBroker, memoryCredentials } from '../support/memory-broker.ts';
+import { eventsIn, MemoryBroker, memoryCredentials } from '../support/memory-broker.ts';
 
 /** Accepts everything and keeps the records' bytes. */
 const acceptingKinesis = () => {
@@ -67,16 +67,23 @@ describe('runProducers with a device edge', () => {
     // Assess
     expect(summary.unsentCount).toBe(0);
     expect(summary.sent).toBe(600);
-    await broker.took(summary.byDataset.telemetry);
-    expect(broker.messages.length).toBe(summary.byDataset.telemetry);
+    const published = await broker.tookEvents<StreamlakeEvent>(summary.byDataset.telemetry);
+    expect(published).toHaveLength(summary.byDataset.telemetry);
     expect(broker.messages.every((m) => m.topic === `streamlake/devices/${m.clientId}/telemetry`)).toBe(true);
-    const published = broker.messages.map((m) => JSON.parse(m.payload) as StreamlakeEvent);
     expect(published.every((e) => datasetOf(e.schema) === 'telemetry' && 'deviceId' in e)).toBe(true);
+    // Each message holds one device's events, several of them.
+    for (const message of broker.messages) {
+      expect(eventsIn<{ deviceId: string }>([message]).every((e) => e.deviceId === message.clientId)).toBe(
+        true,
+      );
+    }
+    expect(broker.messages.length).toBeLessThan(summary.byDataset.telemetry);
     expect(collector.events.length).toBe(summary.byDataset.clickstream);
     expect(kinesis.received.length).toBe(summary.poisonSent);
     expect(summary.devices).toMatchObject({
       devices: 5,
-      published: summary.byDataset.telemetry,
+      published: broker.messages.length,
+      publishedEvents: summary.byDataset.telemetry,
       connected: 0,
     });
   });
@@ -88,7 +95,7 @@ describe('runProducers with a device edge', () => {
     const summary = await runProducers({ ...quick, clickstreamShare: 0, deviceEdge: deviceEdgeOn(broker) });
     // Assess
     expect(summary.sent).toBe(600);
-    expect(await broker.took(600)).toHaveLength(600);
+    expect(await broker.tookEvents(600)).toHaveLength(600);
   });
 
   it('refuses to start without a stream when web events or poison would need one', async () => {

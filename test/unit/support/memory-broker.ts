@@ -70,6 +70,16 @@ export class MemoryBroker {
     return this.messages;
   }
 
+  /** Waits until the messages the broker took carry `count` events (see eventsIn); returns those events. */
+  async tookEvents<E = Record<string, unknown>>(count: number): Promise<E[]> {
+    for (let i = 0; i < 2000 && eventsIn(this.messages).length < count; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const events = eventsIn<E>(this.messages);
+    if (events.length < count) throw new Error(`the broker took ${events.length} events, not ${count}`);
+    return events;
+  }
+
   /** Drops every connection and refuses new ones until start(). */
   async stop(): Promise<void> {
     const running = this.broker;
@@ -101,6 +111,16 @@ export class MemoryBroker {
     return device;
   }
 }
+
+/**
+ * The events the messages carried, in order: a batch message's `events`, or the one event a bare message is
+ * (docs/decisions.md, D36).
+ */
+export const eventsIn = <E = Record<string, unknown>>(messages: readonly BrokerMessage[]): E[] =>
+  messages.flatMap((message) => {
+    const payload = JSON.parse(message.payload) as { readonly events?: E[] };
+    return payload.events ?? [payload as E];
+  });
 
 /** Credentials for a device of the memory broker: only the id and topic matter without TLS. */
 export const memoryCredentials = async (deviceId: string): Promise<DeviceCredentials> => ({

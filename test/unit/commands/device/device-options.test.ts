@@ -41,6 +41,32 @@ describe('npm run device command line', () => {
     });
   });
 
+  it('reads how the device packs events into messages, only what was given (the writer has the defaults)', () => {
+    expect(
+      parseDeviceArgs([
+        'run',
+        'dev-7',
+        '--events-per-message=1',
+        '--message-bytes',
+        '2000',
+        '--max-delay=500',
+      ]),
+    ).toMatchObject({ run: { eventsPerMessage: 1, maxMessageBytes: 2000, maxDelayMs: 500 } });
+    expect(parseDeviceArgs(['run', 'dev-7'])?.run).not.toHaveProperty('eventsPerMessage');
+    expect(usageErrorOf(() => parseDeviceArgs(['run', 'dev-1', '--events-per-message=0'])).message).toBe(
+      '--events-per-message must be an integer between 1 and 500 (given "0")',
+    );
+    expect(usageErrorOf(() => parseDeviceArgs(['run', 'dev-1', '--message-bytes=200000'])).message).toBe(
+      '--message-bytes must be an integer between 1 and 131072 (given "200000")',
+    );
+    expect(usageErrorOf(() => parseDeviceArgs(['run', 'dev-1', '--max-delay=2.5'])).message).toBe(
+      '--max-delay must be an integer between 0 and 300000 (given "2.5")',
+    );
+    expect(usageErrorOf(() => parseDeviceArgs(['register', 'dev-1', '--max-delay=5'])).message).toBe(
+      '--max-delay applies to run, not register: drop it',
+    );
+  });
+
   it('returns undefined for --help, whose text names every action and option', () => {
     expect(parseDeviceArgs(['--help'])).toBeUndefined();
     for (const text of [
@@ -51,6 +77,9 @@ describe('npm run device command line', () => {
       '--local ',
       '--policy NAME ',
       '--rate N ',
+      '--events-per-message N ',
+      '--message-bytes B ',
+      '--max-delay MS ',
     ]) {
       expect(DEVICE_USAGE).toContain(`\n  ${text}`);
     }

@@ -72,11 +72,36 @@ describe('runDeviceProgram', () => {
     // Assess
     expect(status).toBe(0);
     const published = printed.find((line) => line.startsWith('device: '));
-    expect(published).toMatch(/^device: 0\/1 connected, \d+ published \(PUBACK\)/);
-    const count = Number(published?.match(/(\d+) published/)?.[1]);
+    expect(published).toMatch(/^device: 0\/1 connected, \d+ messages published \(PUBACK\) with \d+ events/);
+    const count = Number(published?.match(/with (\d+) events/)?.[1]);
     expect(count).toBeGreaterThan(0);
-    const messages = await broker.took(count);
-    expect(messages.every((m) => m.clientId === 'sensor-7' && m.topic === credentials.topic)).toBe(true);
-    expect(messages.every((m) => (JSON.parse(m.payload) as Reading).deviceId === 'sensor-7')).toBe(true);
+    const events = await broker.tookEvents<Reading>(count);
+    expect(broker.messages.every((m) => m.clientId === 'sensor-7' && m.topic === credentials.topic)).toBe(
+      true,
+    );
+    expect(events.every((event) => event.deviceId === 'sensor-7')).toBe(true);
+  });
+
+  it('publishes each event bare, one message each, with --events-per-message 1', async () => {
+    // Prepare
+    const broker = await MemoryBroker.started();
+    brokers.push(broker);
+    const printed: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const credentials = await memoryCredentials('sensor-8');
+    const options = optionsOf('run', 'sensor-8', '--rate=100', '--duration=0.1', '--events-per-message=1');
+    // Act
+    const status = await runDeviceProgram(credentials, options, new AbortController().signal, broker.connect);
+    // Assess
+    expect(status).toBe(0);
+    const [, messages, events] =
+      printed
+        .find((line) => line.startsWith('device: '))
+        ?.match(/(\d+) messages published \(PUBACK\) with (\d+) events/) ?? [];
+    expect(Number(events)).toBeGreaterThan(0);
+    expect(messages).toBe(events);
+    const published = await broker.took(Number(messages));
+    expect(published.every((m) => (JSON.parse(m.payload) as Reading).deviceId === 'sensor-8')).toBe(true);
   });
 });

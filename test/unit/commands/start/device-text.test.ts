@@ -9,7 +9,9 @@ const devices: DeviceFigures = {
   devices: 50,
   connected: 48,
   published: 12_000,
+  publishedEvents: 12_000,
   resent: 3,
+  resentEvents: 3,
   reconnects: 2,
   dropped: 0,
   refusedDevices: 1,
@@ -43,7 +45,7 @@ describe('device figures in npm start', () => {
   it('gives the devices and the broker a summary line each', () => {
     const [client, server] = deviceSummaryLines(devices, broker);
     expect(client).toBe(
-      '  devices (MQTT)          48/50 connected, 12,000 published (PUBACK), 3 resent after 2 reconnects, 0 dropped from full buffers, refused 1 devices (40 messages)',
+      '  devices (MQTT)          48/50 connected, 12,000 messages published (PUBACK) with 12,000 events, 3 resent (3 events) after 2 reconnects, 0 events dropped from full buffers, refused 1 devices (40 events)',
     );
     expect(server).toContain('52 connections (2 refused), 12,003 messages in (0 refused)');
     expect(server).toContain('Kinesis action failures 1');

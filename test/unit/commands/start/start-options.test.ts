@@ -62,6 +62,22 @@ describe('npm start command line', () => {
     expect(parseStartArgs(['--devices-via', 'mqtt'])).toMatchObject({ devicesVia: 'mqtt' });
   });
 
+  it('reads how devices batch their messages, and leaves the writer defaults when none is given (D36)', () => {
+    expect(
+      parseStartArgs([
+        '--device-events-per-message',
+        '1',
+        '--device-message-bytes=2048',
+        '--device-max-delay',
+        '500',
+      ]),
+    ).toMatchObject({ deviceBatching: { eventsPerMessage: 1, maxMessageBytes: 2048, maxDelayMs: 500 } });
+    expect(parseStartArgs([])).not.toHaveProperty('deviceBatching');
+    expect(usageErrorOf(() => parseStartArgs(['--device-max-delay=x'])).message).toBe(
+      '--device-max-delay must be an integer between 0 and 300000 (given "x")',
+    );
+  });
+
   it('returns undefined for --help, whose text names every option it parses', () => {
     expect(parseStartArgs(['-h'])).toBeUndefined();
     for (const option of [
@@ -80,6 +96,9 @@ describe('npm start command line', () => {
       '--dashboard-port N',
       '--web-via PATH',
       '--devices-via PATH',
+      '--device-events-per-message N',
+      '--device-message-bytes B',
+      '--device-max-delay MS',
       '-h, --help',
     ]) {
       expect(START_USAGE).toContain(`\n  ${option} `);

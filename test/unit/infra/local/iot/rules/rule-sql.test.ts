@@ -63,6 +63,25 @@ describe('the rule SQL: SELECT', () => {
     });
   });
 
+  it('the project rule adds the edge once to a batch message, beside its events, which it leaves as they came', () => {
+    const sql = `SELECT *, {'receivedAt': parse_time("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", timestamp()), 'requestId': traceid(), 'clientId': clientid(), 'topic': topic()} AS edge FROM 'streamlake/devices/+/telemetry'`;
+    const events = [EVENT, { ...EVENT, eventId: 'e-2' }, { ...EVENT, eventId: 'e-3' }];
+
+    const output = select(sql, { events }) as Record<string, unknown>;
+
+    expect(Object.keys(output)).toEqual(['events', 'edge']);
+    expect(output.events).toEqual(events);
+    expect(output.edge).toMatchObject({ requestId: TRACE, clientId: 'dev-7' });
+  });
+
+  it("replaces an edge the device sent with the rule's own", () => {
+    const sql = `SELECT *, {'clientId': clientid()} AS edge FROM '#'`;
+
+    const output = select(sql, { events: [EVENT], edge: { clientId: 'someone-else', forged: true } });
+
+    expect(output).toEqual({ events: [EVENT], edge: { clientId: 'dev-7' } });
+  });
+
   it('selects fields, nested paths and aliases; a path without alias is named by its last part', () => {
     const output = select("SELECT eventId AS id, reading.celsius, reading.celsius AS c FROM '#'", EVENT);
 
