@@ -125,7 +125,8 @@ export const opsAlarms = (resources: OpsResources, thresholds: OpsThresholds): A
       series: {
         kind: 'percent',
         part: pipelineMetric(consumer.service, 'RecordsQuarantined', 'quarantined'),
-        whole: pipelineMetric(consumer.service, 'RecordsIn', 'read'),
+        // Events, not records: a batch record holds several, and each is quarantined alone (D36).
+        whole: pipelineMetric(consumer.service, 'EventsIn', 'read'),
         label: `${consumer.title} quarantine rate`,
       },
       comparison: 'GreaterThanThreshold',
@@ -135,7 +136,7 @@ export const opsAlarms = (resources: OpsResources, thresholds: OpsThresholds): A
       datapointsToAlarm: 3,
       treatMissingData: 'notBreaching',
       description:
-        `More than ${thresholds.quarantineRatePercent}% of the records ${consumer.title} reads are quarantined. ` +
+        `More than ${thresholds.quarantineRatePercent}% of the events ${consumer.title} reads are quarantined. ` +
         'The "Quarantined by reason" chart says why (invalid, unknown schema, too late, from the future …); the records are under quarantine/ with their reason. ' +
         'A producer deploying a new event version or a clock problem is the usual cause; once fixed, replay the quarantine.',
     });

@@ -57,7 +57,7 @@ export const demoSummary = (run: DemoRun): string => {
   const { cloud, producers } = run;
   const stats = run.stats.mapping(cloud.resources.mappings.aggregate.id);
   const m = cloud.metrics;
-  const records = m.get('RecordsIn', AGGREGATE);
+  const events = m.get('EventsIn', AGGREGATE);
   const writes = m.get('RollupWrites');
   const quarantined = Object.entries(m.byDimension('QuarantinedByReason', AGGREGATE))
     .map(([reason, count]) => `${reason} ${n(count)}`)
@@ -76,12 +76,12 @@ export const demoSummary = (run: DemoRun): string => {
     `  unsent                  ${n(producers.unsentCount)}${producers.unsentCount ? ` ${JSON.stringify(producers.unsentByError)}` : ''}`,
     ...[edgeSummaryLine(cloud.collectorFigures?.snapshot())].filter((line) => line !== undefined),
     ...deviceSummaryLines(producers.devices, cloud.iot?.figures()),
-    `  processed by aggregator ${n(stats.processed)} records in ${n(stats.invocations)} invocations${run.drained ? '' : ' (NOT caught up)'}`,
+    `  processed by aggregator ${n(stats.processed)} records (${n(events)} events) in ${n(stats.invocations)} invocations${run.drained ? '' : ' (NOT caught up)'}`,
     `  aggregated              ${n(m.get('RecordsAggregated', AGGREGATE))}`,
     `  quarantined             ${n(m.get('RecordsQuarantined', AGGREGATE))}${quarantined ? ` (${quarantined})` : ''}`,
     `  given up on (on-failure) ${givenUp.text}${givenUp.total ? ` — NOT counted: see s3://${lake}/aws/lambda/` : ''}`,
     `  rollup items written    ${n(m.get('RollupItems'))} (writes ${n(writes)}, conflict retries ${n(m.get('RollupConflictRetries'))}, min/max refinements ${n(m.get('RollupExtremesRefinements'))}, duplicates skipped ${n(m.get('DuplicatesSkipped', AGGREGATE))})`,
-    `  DynamoDB writes / 1,000 ${records ? n((writes / records) * 1000) : '-'} (lower bound ${records ? n((m.get('RollupItems') / records) * 1000) : '-'})`,
+    `  DynamoDB writes / 1,000 ${events ? n((writes / events) * 1000) : '-'} events (lower bound ${events ? n((m.get('RollupItems') / events) * 1000) : '-'})`,
     `  max iterator age        ${n(stats.maxIteratorAgeMs / 1000)}s`,
     `  fan-out (rollups stream) ${n(m.get('DerivedUpdates', FANOUT))} derived updates, ${n(m.get('DeviceStateUpdates', FANOUT))} device-state updates, duplicates skipped ${n(m.get('DuplicatesSkipped', FANOUT))}`,
     `  alerts                  ${n(cloud.alerts.opened)} opened, ${n(cloud.alerts.resolved)} resolved (SNS topic; kept in ${cloud.state ?? '(memory)'}/alerts.jsonl)`,

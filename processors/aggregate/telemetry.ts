@@ -18,6 +18,12 @@ export const publishBatchMetrics = (
   nowMs = Date.now(),
 ): void => {
   metrics.addMetric('RecordsIn', MetricUnit.Count, records.length);
+  // A batch record holds several events (D36): what was counted, quarantined or left out, event by event.
+  metrics.addMetric(
+    'EventsIn',
+    MetricUnit.Count,
+    batch.accepted.length + batch.rejected.length + producerDuplicates,
+  );
   metrics.addMetric('RecordsAggregated', MetricUnit.Count, batch.accepted.length);
   metrics.addMetric('RecordsQuarantined', MetricUnit.Count, batch.rejected.length);
   metrics.addMetric('ProducerDuplicates', MetricUnit.Count, producerDuplicates);

@@ -24,6 +24,12 @@ export const publishBatchMetrics = (
   nowMs = Date.now(),
 ): void => {
   metrics.addMetric('RecordsIn', MetricUnit.Count, records.length);
+  // A batch record holds several events (D36): what was archived, quarantined or left out, event by event.
+  metrics.addMetric(
+    'EventsIn',
+    MetricUnit.Count,
+    batch.accepted.length + batch.rejected.length + report.producerDuplicates,
+  );
   metrics.addMetric('RecordsArchived', MetricUnit.Count, batch.accepted.length);
   metrics.addMetric('RecordsQuarantined', MetricUnit.Count, batch.rejected.length);
   metrics.addMetric('ProducerDuplicates', MetricUnit.Count, report.producerDuplicates);

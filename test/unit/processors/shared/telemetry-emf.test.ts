@@ -96,6 +96,7 @@ describe('EMF output of a processor parses into the expected metrics', () => {
     expect(counters?.service).toBe('streamlake-aggregate');
     expect(unitsOf(counters as PrintedLine)).toEqual({
       RecordsIn: 'Count',
+      EventsIn: 'Count',
       RecordsAggregated: 'Count',
       RecordsQuarantined: 'Count',
       ProducerDuplicates: 'Count',
@@ -110,6 +111,7 @@ describe('EMF output of a processor parses into the expected metrics', () => {
     });
     expect(valuesOf(counters as PrintedLine)).toEqual({
       RecordsIn: 5,
+      EventsIn: 7,
       RecordsAggregated: 2,
       RecordsQuarantined: 3,
       ProducerDuplicates: 2,
@@ -144,6 +146,7 @@ describe('EMF output of a processor parses into the expected metrics', () => {
     expect(counters?.service).toBe('streamlake-archive');
     expect(unitsOf(counters as PrintedLine)).toEqual({
       RecordsIn: 'Count',
+      EventsIn: 'Count',
       RecordsArchived: 'Count',
       RecordsQuarantined: 'Count',
       ProducerDuplicates: 'Count',
@@ -154,6 +157,7 @@ describe('EMF output of a processor parses into the expected metrics', () => {
     });
     expect(valuesOf(counters as PrintedLine)).toEqual({
       RecordsIn: 5,
+      EventsIn: 7,
       RecordsArchived: 2,
       RecordsQuarantined: 3,
       ProducerDuplicates: 2,

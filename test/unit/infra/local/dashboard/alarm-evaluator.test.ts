@@ -79,11 +79,12 @@ describe('evaluateAlarm', () => {
     expect(after.state).toBe('ALARM');
   });
 
-  it('computes the quarantine rate from quarantined and read records, 3 of 5 periods', () => {
+  it('computes the quarantine rate from quarantined and read events (not records: a batch record holds many), 3 of 5 periods', () => {
     // Prepare
     const store = new MetricStore({ retentionMs: 60 * MINUTE, clock: () => T0 + 10 * MINUTE });
     for (let minute = 0; minute < 5; minute++) {
-      store.put(pipeline('RecordsIn'), 1000, T0 + minute * MINUTE + 1000);
+      store.put(pipeline('RecordsIn'), 10, T0 + minute * MINUTE + 1000);
+      store.put(pipeline('EventsIn'), 1000, T0 + minute * MINUTE + 1000);
       store.put(pipeline('RecordsQuarantined'), minute < 3 ? 100 : 0, T0 + minute * MINUTE + 1000);
     }
 
