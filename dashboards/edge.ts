@@ -7,7 +7,7 @@ import type { DashboardRow } from './widgets.ts';
 /**
  * The web collector's responses counted by status from its access log (a CloudWatch metric filter on the
  * stage's JSON lines): API Gateway's own metrics count 4XX and 5XX only, so a throttle (429), a refused
- * origin (403) or a partial write (207) is told apart only here.
+ * origin (403) or a refused batch (413, 503) is told apart only here.
  */
 export const COLLECTOR_RESPONSES_METRIC = {
   namespace: 'Streamlake',
@@ -60,17 +60,17 @@ export const collectorResponsesByStatus = (collector: CollectorResource): Search
 
 /**
  * Records Kinesis accepted and refused in PutRecords calls (stream-level metrics, free). They count every
- * PutRecords caller of the stream: the collector and any producer with credentials; devices' topic rule
- * writes with PutRecord and is not among them. The access log cannot carry the counts: no access-log
- * variable holds the integration's response body.
+ * PutRecords caller of the stream: the collector — one record a request, holding its batch of events (D36) —
+ * and any producer with credentials; devices' topic rule writes with PutRecord and is not among them. The
+ * access log cannot carry the counts: no access-log variable holds the integration's response body.
  */
 export const putRecordsMetrics = (streamName: string) => {
   const of = (name: string, label: string) =>
     metric('AWS/Kinesis', `PutRecords.${name}`, { StreamName: streamName }, 'Sum', label, 'Count');
   return {
-    accepted: of('SuccessfulRecords', 'events accepted'),
-    refused: of('FailedRecords', 'events refused'),
-    throttled: of('ThrottledRecords', 'events refused for throughput'),
+    accepted: of('SuccessfulRecords', 'records accepted'),
+    refused: of('FailedRecords', 'records refused'),
+    throttled: of('ThrottledRecords', 'records refused for throughput'),
   };
 };
 
@@ -95,7 +95,7 @@ export const edgeRow = (collector: CollectorResource, streamName: string): Dashb
         api.latencyMaximum,
         api.kinesisLatency,
       ]),
-      graph('Events accepted and refused by Kinesis (all PutRecords callers)', [
+      graph('Records accepted and refused by Kinesis (all PutRecords callers; a request is one record)', [
         records.accepted,
         records.refused,
         records.throttled,

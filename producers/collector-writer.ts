@@ -15,7 +15,7 @@ import { KeyedLanes, type Linger, type QueuedRecord } from './write-lanes.ts';
 import type { RecordOutcome, RecordWriter, WriterCounters } from './write-outcome.ts';
 
 export interface CollectorWriterOptions extends CollectorTarget {
-  /** Events per request, 1 to 500 (one Kinesis PutRecords). @default 20, the tracker's batch */
+  /** Events per request, 1 to 500 (one Kinesis record, a batch). @default 20, the tracker's batch */
   readonly eventsPerRequest?: number;
   /**
    * How long a partial request waits for more events, as the tracker's `batch.maxDelayMs`: a lane then sends
@@ -39,13 +39,15 @@ export interface CollectorWriterOptions extends CollectorTarget {
   readonly now?: () => number;
 }
 
-/** The most the edge adds to an event (`{"edge":{…},`): the longest header values it keeps, and the rest. */
+/** The most the edge adds to a batch (`{"edge":{…},"events":` and `}`): the longest header values it keeps, and the rest. */
 const EDGE_BYTES = EDGE_LIMITS.requestId + EDGE_LIMITS.userAgent + EDGE_LIMITS.origin + 256;
 /**
- * A request's events in bytes. The collector's one PutRecords takes 5 MiB with the edge context and partition
- * keys (500 × ~1.4 KB at most); API Gateway's 10 MB body cap is further still.
+ * A request's events in bytes, each its data and partition key as planBatches counts them. The collector puts a
+ * request as one Kinesis record (docs/decisions.md D36), which takes 1 MiB with its partition key: the events,
+ * a comma between each (their own partition keys, one byte at least, cover it), the edge context once, and the
+ * first event's key (≤ 256 characters, ≤ 1 KiB). API Gateway's 10 MB body cap is further still.
  */
-const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+const MAX_REQUEST_BYTES = KINESIS_MAX_RECORD_BYTES - EDGE_BYTES - 1024;
 
 interface Refused<R> {
   readonly entry: QueuedRecord<R>;

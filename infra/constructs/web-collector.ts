@@ -29,14 +29,15 @@ export interface WebCollectorProps extends WebCollectorSettings {
 }
 
 /**
- * The web edge: an API Gateway REST API that writes batches of events straight into the event stream
- * with one Kinesis PutRecords per request (an AWS service integration, VTL mapping templates, no Lambda).
+ * The web edge: an API Gateway REST API that writes batches of events straight into the event stream,
+ * each request as one Kinesis record holding the whole batch (`{"edge": …, "events": […]}`, docs/decisions.md
+ * D36), put by a PutRecords call of one entry (an AWS service integration, VTL mapping templates, no Lambda).
  *
  * - `POST /v1/events`: browsers, no key; written only for an Origin on the allow-list, else 403.
  * - `POST /v1/server/events`: server-side sources, with an X-Api-Key of the usage plan (per-key throttle).
  *
  * Both check the body against the event-batch model (400), take JSON as application/json or text/plain
- * (415 otherwise), and answer with what Kinesis accepted, entry by entry (200/207/429/503).
+ * (415 otherwise), and answer whether Kinesis took the batch: all of it (200) or none (429/503, 413 too large).
  */
 export class WebCollector extends Construct {
   readonly api: RestApi;
@@ -73,7 +74,7 @@ export class WebCollector extends Construct {
     });
     this.api = new RestApi(this, 'Api', {
       restApiName: this.apiName,
-      description: 'streamlake web collector: batches of events -> Kinesis PutRecords',
+      description: 'streamlake web collector: a batch of events per request -> one Kinesis record',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
       // Access logs need the account's CloudWatch role for API Gateway; the stack sets it.
       cloudWatchRole: true,

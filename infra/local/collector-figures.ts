@@ -30,7 +30,9 @@ const eventsInBody = (body: string): number => {
   }
 };
 
+/** A 200/207 body: the collector answers `{"refused": []}` since it puts a request as one record (D36). */
 interface CollectorAnswerBody {
+  /** Events accepted, in answers of before D36 (the collector's answer can no longer count them). */
   readonly accepted?: unknown;
   readonly refused?: readonly { readonly error?: unknown }[];
 }
@@ -55,7 +57,7 @@ export class CollectorFigures {
     this.requests++;
     this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
     this.latency.add(entry.latencyMs);
-    if (status === 200 || status === 207) this.countEntries(body);
+    if (status === 200 || status === 207) this.countEntries(body, eventsInBody(entry.request.body));
     else this.refuse(refusalOfStatus(status) as RefusalReason, eventsInBody(entry.request.body));
   };
 
@@ -72,16 +74,18 @@ export class CollectorFigures {
     };
   }
 
-  private countEntries(body: string): void {
+  /** `sent`: the request's events; those not refused were accepted, unless the answer counts them itself. */
+  private countEntries(body: string, sent: number): void {
     let answer: CollectorAnswerBody;
     try {
       answer = JSON.parse(body) as CollectorAnswerBody;
     } catch {
       return;
     }
-    if (typeof answer.accepted === 'number') this.accepted += answer.accepted;
-    for (const entry of answer.refused ?? [])
-      this.refuse(refusalOfEntry(String(entry.error)) as RefusalReason, 1);
+    const refused = answer.refused ?? [];
+    this.accepted +=
+      typeof answer.accepted === 'number' ? answer.accepted : Math.max(0, sent - refused.length);
+    for (const entry of refused) this.refuse(refusalOfEntry(String(entry.error)) as RefusalReason, 1);
   }
 
   private refuse(reason: RefusalReason, events: number): void {

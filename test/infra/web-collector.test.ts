@@ -60,7 +60,7 @@ describe('WebCollector', () => {
   it.each([
     ['browsers', browser],
     ['server-side sources', server],
-  ])('writes the batch of %s with one Kinesis PutRecords, as the collector role', (_, method) => {
+  ])('writes the batch of %s as one record with one Kinesis PutRecords, as the collector role', (_, method) => {
     expect(method.Properties.Integration).toMatchObject({
       Type: 'AWS',
       IntegrationHttpMethod: 'POST',
@@ -131,7 +131,7 @@ describe('WebCollector', () => {
     }
   });
 
-  it("maps Kinesis's answer: 200 to the per-entry result, 4xx to a refusal, 5xx to 503", () => {
+  it("maps Kinesis's answer: 200 to the one entry's result, 4xx to a refusal, 5xx to 503", () => {
     const responses = browser.Properties.Integration.IntegrationResponses as Record<string, unknown>[];
 
     expect(responses.map((r) => ({ pattern: r.SelectionPattern, status: r.StatusCode }))).toEqual([
@@ -142,7 +142,8 @@ describe('WebCollector', () => {
     const [result, refusal, unavailable] = responses.map((r) =>
       text((r.ResponseTemplates as Record<string, unknown>)['application/json']),
     );
-    expect(result).toContain('#set($context.responseOverride.status = 207)');
+    expect(result).toContain('{"refused":[]}');
+    expect(result).toContain('#set($context.responseOverride.status = $status)');
     expect(refusal).toContain('#set($status = 413)');
     expect(unavailable).toContain(
       '#set($context.responseOverride.header.Retry-After = $retryAfterUnavailable)',
@@ -154,7 +155,7 @@ describe('WebCollector', () => {
       browser.Properties.MethodResponses as { StatusCode: string; ResponseParameters: object }[]
     ).map((r) => r.StatusCode);
 
-    expect(statuses).toEqual(['200', '207', '400', '403', '413', '429', '503']);
+    expect(statuses).toEqual(['200', '400', '403', '413', '429', '503']);
     for (const response of browser.Properties.MethodResponses) {
       expect(Object.keys(response.ResponseParameters)).toEqual([
         'method.response.header.Access-Control-Allow-Origin',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCloud } from '../../infra/local/local-cloud.ts';
-import { validateEvent } from '../../schemas/validate.ts';
+import { batchProblem, edgeProblem, validateEvent } from '../../schemas/index.ts';
 import { sampleEvents } from './support/events.ts';
 import { readShards } from './support/local-cloud-fixture.ts';
 
@@ -19,32 +19,32 @@ describe('the web collector of the real stack on the local cloud', () => {
     await cloud?.stop();
   });
 
-  it('takes a batch from an allowed origin as text/plain, one record per event, each the event plus edge context', async () => {
+  it('takes a batch from an allowed origin as text/plain as one record: the edge context once, the events as sent', async () => {
     // Prepare
     const events = sampleEvents(6).filter((event) => 'sessionId' in event);
 
     // Act
     const answer = await post(events, { 'content-type': 'text/plain', origin: SHOP, 'user-agent': 'test' });
 
-    // Assess: every event accepted; in the stream with edge first and the event's own fields unchanged.
+    // Assess: accepted whole; in the stream as one batch record, its events in order and unchanged.
     expect(cloud.collectorUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\w+\/v1\/events$/);
     expect(answer.status).toBe(200);
     expect(answer.headers.get('access-control-allow-origin')).toBe(SHOP);
     expect(answer.headers.get('access-control-expose-headers')).toBe('Retry-After');
-    expect(await answer.json()).toEqual({ accepted: events.length, refused: [] });
-    const stored = [...(await readShards(cloud)).values()]
-      .flat()
-      .map((r) => JSON.parse(Buffer.from(r.data, 'base64').toString('utf8')));
-    expect(stored.map(({ edge: _, ...event }) => event.eventId).sort()).toEqual(
-      events.map((e) => e.eventId).sort(),
-    );
-    for (const record of stored) {
-      expect(Object.keys(record)[0]).toBe('edge');
-      expect(record.edge).toMatchObject({ sourceIp: '127.0.0.0', userAgent: 'test', origin: SHOP });
-      const { edge: _, ...event } = record;
-      expect(event).toEqual(events.find((e) => e.eventId === event.eventId));
-      expect(validateEvent(record).ok).toBe(true);
-    }
+    expect(await answer.json()).toEqual({ refused: [] });
+    const stored = [...(await readShards(cloud)).values()].flat().map((r) => ({
+      partitionKey: r.partitionKey,
+      batch: JSON.parse(Buffer.from(r.data, 'base64').toString('utf8')),
+    }));
+    expect(stored).toHaveLength(1);
+    const [{ partitionKey, batch }] = stored as [(typeof stored)[number]];
+    expect(Object.keys(batch)).toEqual(['edge', 'events']);
+    expect(batchProblem(batch)).toBeUndefined();
+    expect(edgeProblem(batch.edge)).toBeUndefined();
+    expect(batch.edge).toMatchObject({ sourceIp: '127.0.0.0', userAgent: 'test', origin: SHOP });
+    expect(batch.events).toEqual(events);
+    expect(partitionKey).toBe((events[0] as { sessionId: string }).sessionId);
+    for (const event of batch.events) expect(validateEvent({ edge: batch.edge, ...event }).ok).toBe(true);
   });
 
   it('refuses an origin not on the allow-list (403), a batch without event ids (400) and another content type (415)', async () => {

@@ -7,7 +7,7 @@ import { sampleEvents } from './support/events.ts';
 import { control } from './support/fault-control.ts';
 import { eventually, readShards } from './support/local-cloud-fixture.ts';
 
-/** Kinesis throttling the collector's PutRecords, end to end through the real local API Gateway. */
+/** Kinesis throttling the collector's PutRecords (one batch record a request), end to end through the real local API Gateway. */
 describe('the web collector while Kinesis throttles', () => {
   let cloud: LocalCloud;
 
@@ -58,12 +58,18 @@ describe('the web collector while Kinesis throttles', () => {
     expect(outcomes.map((outcome) => outcome.status)).toEqual(events.map(() => 'accepted'));
     expect(writer.counters.retried).toBeGreaterThan(0);
     expect(cloud.collectorFigures?.snapshot().byStatus['429']).toBeGreaterThanOrEqual(2);
-    const stored = [...(await readShards(cloud)).values()]
-      .flat()
-      .map(
-        (record) =>
-          (JSON.parse(Buffer.from(record.data, 'base64').toString('utf8')) as { eventId: string }).eventId,
-      );
+    // Each accepted request is one batch record: every event is in exactly one of them, in its request's order.
+    const batches = [...(await readShards(cloud)).values()].flat().map(
+      (record) =>
+        JSON.parse(Buffer.from(record.data, 'base64').toString('utf8')) as {
+          events: { eventId: string }[];
+        },
+    );
+    const stored = batches.flatMap((batch) => batch.events.map((event) => event.eventId));
     expect(stored.sort()).toEqual(events.map((event) => event.eventId).sort());
+    for (const batch of batches) {
+      const order = batch.events.map((event) => events.findIndex((e) => e.eventId === event.eventId));
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
   });
 });

@@ -10,7 +10,7 @@ import { readShards, streamOf } from './support/local-cloud-fixture.ts';
 
 interface Stored {
   readonly text: string;
-  readonly value?: { edge?: Record<string, string> } & Partial<StreamlakeEvent>;
+  readonly value?: { edge?: Record<string, string>; events?: StreamlakeEvent[] } & Partial<StreamlakeEvent>;
 }
 
 /** The clickstream through the local collector's server route (API key), devices and poison to Kinesis directly. */
@@ -64,22 +64,29 @@ describe('producers sending the clickstream through the local web collector', ()
     expect(summary.poisonSent).toBeGreaterThan(0);
     expect(summary.edge?.accepted).toBe(summary.byDataset.clickstream);
     expect(summary.edge?.requests).toBeGreaterThanOrEqual(Math.ceil(summary.byDataset.clickstream / 20));
-    expect(stored).toHaveLength(1500);
+    // A collector request is one record, so the stream holds fewer records than events were sent.
+    const batches = stored.filter((s) => s.value?.events);
+    expect(batches).toHaveLength(summary.edge?.requests ?? -1);
+    expect(stored.length - batches.length).toBe(summary.sent - summary.byDataset.clickstream);
   });
 
-  it('puts every clickstream event in the stream once, exactly as sent plus the edge context', () => {
-    const viaEdge = stored.filter((s) => s.value?.edge);
+  it('puts every clickstream event in the stream once, as sent, in a batch record with the edge context once', () => {
+    const batches = stored.filter((s) => s.value?.events);
     const sentWeb = truth.filter((t) => t.event.schema.startsWith('clickstream.'));
+    const viaEdge = batches.flatMap((s) =>
+      (s.value?.events ?? []).map((event) => ({ event, edge: s.value?.edge })),
+    );
     expect(viaEdge).toHaveLength(summary.byDataset.clickstream);
     expect(sentWeb).toHaveLength(summary.byDataset.clickstream);
-    const byId = new Map(viaEdge.map((s) => [s.value?.eventId, s.value]));
+    const byId = new Map(viaEdge.map((s) => [s.event.eventId, s]));
     expect(byId.size).toBe(viaEdge.length);
-    for (const { event } of sentWeb) {
-      const { edge, ...rest } = byId.get(event.eventId) ?? {};
-      expect(rest).toEqual(event);
-      expect(edge).toMatchObject({ sourceIp: '127.0.0.0', userAgent: 'streamlake-produce' });
-      expect(edge?.origin).toBeUndefined();
+    for (const batch of batches) {
+      expect(Object.keys(batch.value ?? {})).toEqual(['edge', 'events']);
+      expect(batch.value?.edge).toMatchObject({ sourceIp: '127.0.0.0', userAgent: 'streamlake-produce' });
+      expect(batch.value?.edge?.origin).toBeUndefined();
+      expect(batch.value?.events?.length).toBeLessThanOrEqual(20);
     }
+    for (const { event } of sentWeb) expect(byId.get(event.eventId)?.event).toEqual(event);
     // The collector does not say where Kinesis put them; the ground truth says so by leaving it out.
     expect(sentWeb.every((t) => t.shardId === undefined)).toBe(true);
   });

@@ -327,9 +327,9 @@ describe('the web collector construct, served locally', () => {
   const send = (route: string, body: unknown, headers: Record<string, string>) =>
     fetch(`${collectorBase}${route}`, { method: 'POST', headers, body: JSON.stringify(body) });
 
-  it('writes a batch from an allowed origin, each record the event with the edge context first', async () => {
+  it('writes a batch from an allowed origin as one record: the edge context once, then the events as sent', async () => {
     // Prepare
-    const events = [anEvent(), anEvent()];
+    const events = [anEvent(), anEvent({ sessionId: undefined, deviceId: 'device-7' }), anEvent()];
 
     // Act
     const response = await send(
@@ -340,20 +340,49 @@ describe('the web collector construct, served locally', () => {
 
     // Assess
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ accepted: 2, refused: [] });
+    expect(await response.json()).toEqual({ refused: [] });
     expect(response.headers.get('access-control-allow-origin')).toBe(SHOP_ORIGIN);
     const written = (await streamRecords(collectorStream)).filter((r) =>
       r.data.includes(events[0]?.eventId ?? '?'),
     );
-    const { edge } = JSON.parse(written[0]?.data ?? '{}') as { edge: Record<string, string> };
-    expect(edge).toEqual({
+    expect(written).toHaveLength(1);
+    const batch = JSON.parse(written[0]?.data ?? '{}') as { edge: Record<string, string>; events: unknown[] };
+    expect(Object.keys(batch)).toEqual(['edge', 'events']);
+    expect(batch.edge).toEqual({
       receivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       requestId: response.headers.get('x-amzn-requestid'),
       sourceIp: '127.0.0.0',
       userAgent: 'shop',
       origin: SHOP_ORIGIN,
     });
+    expect(batch.events).toEqual(JSON.parse(JSON.stringify(events)));
     expect(written[0]?.partitionKey).toBe(events[0]?.sessionId);
+  });
+
+  it('answers 413 with its message for a batch whose record is over the 1 MiB Kinesis takes, writing nothing', async () => {
+    // Prepare: 40 events of ≈ 27 KB, each far under the limit alone, ≈ 1.1 MB together.
+    const events = Array.from({ length: 40 }, () => anEvent({ page: 'x'.repeat(27_000) }));
+    const before = (await streamRecords(collectorStream)).length;
+
+    // Act
+    const response = await send('v1/server/events', events, {
+      'Content-Type': 'application/json',
+      'X-Api-Key': serverKey,
+    });
+    const half = await send('v1/server/events', events.slice(0, 20), {
+      'Content-Type': 'application/json',
+      'X-Api-Key': serverKey,
+    });
+
+    // Assess
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { message: string }).message).toMatch(
+      /^Kinesis refused the batch as too large \(.*less than or equal to 1048576\): send fewer or smaller events per request$/,
+    );
+    expect(half.status).toBe(200);
+    const after = await streamRecords(collectorStream);
+    expect(after).toHaveLength(before + 1);
+    expect((JSON.parse(after.at(-1)?.data ?? '{}') as { events: unknown[] }).events).toHaveLength(20);
   });
 
   it('answers the statuses of the contract: 403 origin, 400 model, 415 type, 403 key, 200 with a key, 204 preflight', async () => {

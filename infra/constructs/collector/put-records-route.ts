@@ -27,7 +27,7 @@ export interface PutRecordsRouteOptions {
 }
 
 /** Statuses a collector route answers with; each may carry the CORS headers and Retry-After. */
-export const ROUTE_STATUSES = ['200', '207', '400', '403', '413', '429', '503'];
+export const ROUTE_STATUSES = ['200', '400', '403', '413', '429', '503'];
 const RESPONSE_HEADERS = [
   'Access-Control-Allow-Origin',
   'Access-Control-Expose-Headers',
@@ -36,8 +36,8 @@ const RESPONSE_HEADERS = [
 ];
 
 /**
- * `POST` on `resource`: the body checked against the event-batch model, then sent as one Kinesis
- * PutRecords through an AWS service integration, and Kinesis's answer mapped back by status.
+ * `POST` on `resource`: the body checked against the event-batch model, then written as one Kinesis record
+ * (a PutRecords call of one entry) through an AWS service integration, and Kinesis's answer mapped back by status.
  */
 export function addPutRecordsRoute(resource: IResource, options: PutRecordsRouteOptions): Method {
   const request = putRecordsRequest(options.templates);

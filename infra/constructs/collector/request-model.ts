@@ -1,10 +1,18 @@
 import { type JsonSchema, JsonSchemaType, JsonSchemaVersion } from 'aws-cdk-lib/aws-apigateway';
-import { EDGE_FIELD, envelopeFields, KINESIS_MAX_PARTITION_KEY_LENGTH } from '../../../schemas/index.ts';
+import {
+  EDGE_FIELD,
+  envelopeFields,
+  KINESIS_MAX_PARTITION_KEY_LENGTH,
+  MAX_BATCH_EVENTS,
+} from '../../../schemas/index.ts';
 
-/** Kinesis PutRecords takes at most 500 entries; the collector sends a batch as one call. */
-export const MAX_EVENTS_PER_REQUEST = 500;
+/** A request becomes one batch record, and a batch record holds at most MAX_BATCH_EVENTS events (D36). */
+export const MAX_EVENTS_PER_REQUEST = MAX_BATCH_EVENTS;
 
-/** The identity fields a record's partition key comes from, in the order the request template tries them. */
+/**
+ * The identity fields a record's partition key comes from, in the order the request template tries them on the
+ * batch's first event (its eventId when it has neither). Any event may be first, so each must be a usable key.
+ */
 export const PARTITION_KEY_FIELDS = ['sessionId', 'deviceId'] as const;
 
 interface EnvelopeField {

@@ -45,11 +45,11 @@ function preamble(settings: TemplateSettings): string {
   ].join('\n');
 }
 
-/** The integration request: the batch as one Kinesis PutRecords call. */
+/** The integration request: the batch as one Kinesis record, a PutRecords call of one entry. */
 export const putRecordsRequest = (settings: TemplateSettings): string =>
   compose(settings, vtl('put-records-request'));
 
-/** Kinesis answered 200: per-entry results → 200, 207, 429 or 503. */
+/** Kinesis answered 200: its one entry written → 200, refused → 429 or 503. */
 export const putRecordsResult = (settings: TemplateSettings): string =>
   compose(settings, vtl('put-records-result'));
 

@@ -1,6 +1,8 @@
 /**
- * Mapping templates of the test REST API (events-api-stack.ts), written as the collector's are: each event
- * becomes one PutRecords entry whose data is the event with an `edge` object added first.
+ * Mapping templates of the test REST API (events-api-stack.ts), written as the collector's were before it put a
+ * request as one record (docs/decisions.md D36): each event becomes one PutRecords entry whose data is the event
+ * with an `edge` object added first. Kept so, the local API Gateway's per-entry paths stay covered: `#foreach` over
+ * the body, `$input.json` per element, a 207 naming refused entries.
  */
 
 /** Origins the test API's CORS allows; the first is the preflight's default. */

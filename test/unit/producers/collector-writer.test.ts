@@ -4,7 +4,7 @@ import { CollectorWriter, type CollectorWriterOptions } from '../../../producers
 import { SeededRandom } from '../../../producers/random.ts';
 import type { ProducedRecord } from '../../../producers/source.ts';
 import { isRecordFault, type RecordOutcome, type UnsentRecord } from '../../../producers/write-outcome.ts';
-import type { PageView } from '../../../schemas/index.ts';
+import { EDGE_LIMITS, KINESIS_MAX_RECORD_BYTES, type PageView } from '../../../schemas/index.ts';
 
 import { pageViewRecords } from '../support/page-views.ts';
 
@@ -33,8 +33,9 @@ const fakeCollector = (respond: (events: PageView[], call: number) => Answer | P
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
-function ok(events: PageView[]): Response {
-  return json(200, { accepted: events.length, refused: [] });
+/** The collector's 200: the request became one record, none of its events refused. */
+function ok(_events: PageView[]): Response {
+  return json(200, { refused: [] });
 }
 
 /** One lane and no real waiting, unless a test says otherwise; every sleep is kept. */
@@ -313,6 +314,27 @@ describe('CollectorWriter', () => {
       { status: 'accepted' },
     ]);
     expect(collector.requests.map((r) => r.events.length)).toEqual([1]);
+  });
+
+  it('cuts requests so each fits one Kinesis record of 1 MiB with its edge context', async () => {
+    // Prepare: six events of ≈ 300 KB, one lane; three fit one record, four would not.
+    const collector = fakeCollector();
+    const { writer } = writerWith(collector.fetch, { eventsPerRequest: 500 });
+    const big = pageViewRecords('s', 's', 's', 's', 's', 's').map((record) => {
+      const event = { ...(record.event as PageView), page: `/${'p'.repeat(300_000)}` };
+      return { ...record, event, data: new TextEncoder().encode(JSON.stringify(event)) };
+    });
+
+    // Act
+    const outcomes = await writer.write(big);
+
+    // Assess: every request's events, edge context and key are under the record limit.
+    expect(outcomes.every((outcome) => outcome.status === 'accepted')).toBe(true);
+    expect(collector.requests.map((request) => request.events.length)).toEqual([3, 3]);
+    const edge = EDGE_LIMITS.requestId + EDGE_LIMITS.userAgent + EDGE_LIMITS.origin + 256;
+    for (const { events } of collector.requests) {
+      expect(JSON.stringify(events).length + edge + 256).toBeLessThanOrEqual(KINESIS_MAX_RECORD_BYTES);
+    }
   });
 
   it('keeps each key in order and never has two requests with the same key in flight', async () => {

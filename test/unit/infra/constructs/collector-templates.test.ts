@@ -6,7 +6,15 @@ import {
   putRecordsResult,
   type TemplateSettings,
 } from '../../../../infra/constructs/collector/templates.ts';
-import { EDGE_LIMITS, validateEvent } from '../../../../schemas/index.ts';
+import { renderMappingTemplate } from '../../../../infra/local/apigateway/render-template.ts';
+import {
+  batchProblem,
+  EDGE_LIMITS,
+  edgeProblem,
+  isEventBatch,
+  MAX_BATCH_EVENTS,
+  validateEvent,
+} from '../../../../schemas/index.ts';
 import { type FakeRequest, renderTemplate } from './collector-gateway-fake.ts';
 
 const SHOP = 'https://shop.example';
@@ -52,11 +60,24 @@ interface PutRecordsBody {
   Records: { PartitionKey: string; Data: string }[];
 }
 
+type BatchRecord = {
+  edge: Record<string, string>;
+  events: Record<string, unknown>[];
+};
+
 const putRecords = (settings: TemplateSettings, request: FakeRequest): PutRecordsBody =>
   JSON.parse(renderTemplate(putRecordsRequest(settings), request).output);
 
-const dataOf = (record: { Data: string }): Record<string, unknown> =>
-  JSON.parse(Buffer.from(record.Data, 'base64').toString('utf8'));
+const dataOf = (record: { Data: string } | undefined): BatchRecord =>
+  JSON.parse(Buffer.from(record?.Data ?? '', 'base64').toString('utf8'));
+
+/** The one record a request becomes; fails when there is not exactly one. */
+const batchOf = (settings: TemplateSettings, request: FakeRequest) => {
+  const { Records } = putRecords(settings, request);
+  expect(Records).toHaveLength(1);
+  const [record] = Records as [{ PartitionKey: string; Data: string }];
+  return { partitionKey: record.PartitionKey, data: dataOf(record) };
+};
 
 const fromShop = (body: unknown, extra: Partial<FakeRequest> = {}): FakeRequest => ({
   body: JSON.stringify(body),
@@ -64,45 +85,67 @@ const fromShop = (body: unknown, extra: Partial<FakeRequest> = {}): FakeRequest 
   ...extra,
 });
 
-describe('the collector request template (PutRecords)', () => {
-  it('turns a JSON array into one record per event, in order, on the stack stream', () => {
-    // Act
-    const body = putRecords(browser, fromShop([pageView, reading]));
-
-    // Assess
-    expect(body.StreamName).toBe('events');
-    expect(body.Records.map((record) => dataOf(record).eventId)).toEqual([pageView.eventId, reading.eventId]);
-  });
-
-  it('reads {"events": [...]} the same way, whatever the whitespace before it', () => {
-    // Prepare
-    const request = { ...fromShop({}), body: `\n  ${JSON.stringify({ events: [pageView, reading] })}` };
-
-    // Act
-    const body = putRecords(browser, request);
-
-    // Assess
-    expect(body.Records.map((record) => dataOf(record).eventId)).toEqual([pageView.eventId, reading.eventId]);
-  });
-
-  it('keeps each event exactly as sent and adds "edge" as its first property', () => {
-    // Act
-    const [record] = putRecords(browser, fromShop([pageView])).Records;
-
-    // Assess
-    const data = dataOf(record as { Data: string });
-    expect(Object.keys(data)[0]).toBe('edge');
-    const { edge: _edge, ...event } = data;
-    expect(event).toEqual(pageView);
-    expect(Object.keys(event)).toEqual(Object.keys(pageView));
-  });
-
-  it('keys each record by sessionId, else deviceId, else eventId', () => {
+describe('the collector request template (one PutRecords entry: the batch as one record)', () => {
+  it('puts a JSON array as one record on the stack stream: the edge once, then the events as sent, in order', () => {
     // Act
     const body = putRecords(browser, fromShop([pageView, reading, anonymous]));
 
     // Assess
-    expect(body.Records.map((record) => record.PartitionKey)).toEqual(['s-1', 'device-7', anonymous.eventId]);
+    expect(body.StreamName).toBe('events');
+    expect(body.Records).toHaveLength(1);
+    const data = dataOf(body.Records[0]);
+    expect(Object.keys(data)).toEqual(['edge', 'events']);
+    expect(data.events).toEqual([pageView, reading, anonymous]);
+  });
+
+  it('reads {"events": [...]} the same way, whatever the whitespace before it, and takes nothing else of it', () => {
+    // Prepare
+    const request = {
+      ...fromShop({}),
+      body: `\n  ${JSON.stringify({ events: [pageView, reading], note: 'not an event' })}`,
+    };
+
+    // Act
+    const { data } = batchOf(browser, request);
+
+    // Assess
+    expect(Object.keys(data)).toEqual(['edge', 'events']);
+    expect(data.events).toEqual([pageView, reading]);
+  });
+
+  it("keeps each event's fields exactly as sent, in their order, with no edge of its own", () => {
+    // Act
+    const { data } = batchOf(browser, fromShop([pageView, reading]));
+
+    // Assess
+    expect(data.events.map((event) => Object.keys(event))).toEqual([
+      Object.keys(pageView),
+      Object.keys(reading),
+    ]);
+    expect(data.events.some((event) => 'edge' in event)).toBe(false);
+  });
+
+  it('puts the largest batch the model takes (500 events) in one record, every event in order', () => {
+    // Prepare
+    const events = Array.from({ length: MAX_BATCH_EVENTS }, (_, n) => ({ ...pageView, eventId: `e-${n}` }));
+
+    // Act
+    const { data } = batchOf(browser, fromShop(events));
+
+    // Assess
+    expect(data.events.map((event) => event.eventId)).toEqual(events.map((event) => event.eventId));
+  });
+
+  it.each([
+    ['sessionId', [pageView, reading], 's-1'],
+    ['deviceId, when it has no sessionId', [reading, pageView], 'device-7'],
+    ['eventId, when it has neither', [anonymous, pageView], anonymous.eventId],
+  ])("keys the record by the first event's %s", (_, events, key) => {
+    // Act
+    const { partitionKey } = batchOf(browser, fromShop(events));
+
+    // Assess
+    expect(partitionKey).toBe(key);
   });
 
   it('escapes a partition key as JSON, whatever it holds', () => {
@@ -110,10 +153,10 @@ describe('the collector request template (PutRecords)', () => {
     const odd = { ...pageView, sessionId: 'it\'s a "session" \\ ü' };
 
     // Act
-    const [record] = putRecords(browser, fromShop([odd])).Records;
+    const { partitionKey } = batchOf(browser, fromShop({ events: [odd, reading] }));
 
     // Assess
-    expect(record?.PartitionKey).toBe(odd.sessionId);
+    expect(partitionKey).toBe(odd.sessionId);
   });
 
   it('stamps the receive time to the millisecond, the request id, the user agent and the origin', () => {
@@ -125,10 +168,10 @@ describe('the collector request template (PutRecords)', () => {
     });
 
     // Act
-    const [record] = putRecords(browser, request).Records;
+    const { data } = batchOf(browser, request);
 
     // Assess
-    expect(dataOf(record as { Data: string }).edge).toEqual({
+    expect(data.edge).toEqual({
       receivedAt: '2026-02-03T04:05:06.007Z',
       requestId: 'req-1',
       sourceIp: '203.0.113.0',
@@ -137,15 +180,20 @@ describe('the collector request template (PutRecords)', () => {
     });
   });
 
-  it('forwards records the consumers accept: the contracts know the edge context', () => {
+  it('forwards a record the consumers read as a batch: its edge valid, each event valid with it', () => {
     // Prepare
     const request = fromShop([pageView, reading], { userAgent: 'Mozilla/5.0 (it\'s "me")' });
 
     // Act
-    const records = putRecords(browser, request).Records;
+    const { data } = batchOf(browser, request);
 
     // Assess
-    for (const record of records) expect(validateEvent(dataOf(record))).toMatchObject({ ok: true });
+    expect(isEventBatch(data)).toBe(true);
+    expect(batchProblem(data)).toBeUndefined();
+    expect(edgeProblem(data.edge)).toBeUndefined();
+    for (const event of data.events) {
+      expect(validateEvent({ edge: data.edge, ...event })).toMatchObject({ ok: true });
+    }
   });
 
   it('cuts a user agent and an origin to the lengths the edge context allows', () => {
@@ -156,19 +204,18 @@ describe('the collector request template (PutRecords)', () => {
     };
 
     // Act
-    const [record] = putRecords(server, {
+    const { data } = batchOf(server, {
       body: JSON.stringify([reading]),
       userAgent: long.userAgent,
       headers: { Origin: long.origin },
-    }).Records;
+    });
 
     // Assess
-    const data = dataOf(record as { Data: string });
     expect(data.edge).toMatchObject({
       userAgent: long.userAgent.slice(0, EDGE_LIMITS.userAgent),
       origin: long.origin.slice(0, EDGE_LIMITS.origin),
     });
-    expect(validateEvent(data)).toMatchObject({ ok: true });
+    expect(edgeProblem(data.edge)).toBeUndefined();
   });
 
   it.each([
@@ -178,22 +225,18 @@ describe('the collector request template (PutRecords)', () => {
     ['::1', '::'],
   ])('truncates the source address %s to %s', (sourceIp, truncated) => {
     // Act
-    const [record] = putRecords(browser, fromShop([pageView], { sourceIp })).Records;
+    const { data } = batchOf(browser, fromShop([pageView], { sourceIp }));
 
     // Assess
-    expect((dataOf(record as { Data: string }).edge as { sourceIp: string }).sourceIp).toBe(truncated);
+    expect(data.edge.sourceIp).toBe(truncated);
   });
 
   it('leaves out the user agent and the origin when the request has none (a keyed server source)', () => {
     // Act
-    const [record] = putRecords(server, { body: JSON.stringify([reading]), userAgent: '' }).Records;
+    const { data } = batchOf(server, { body: JSON.stringify([reading]), userAgent: '' });
 
     // Assess
-    expect(Object.keys(dataOf(record as { Data: string }).edge as object)).toEqual([
-      'receivedAt',
-      'requestId',
-      'sourceIp',
-    ]);
+    expect(Object.keys(data.edge)).toEqual(['receivedAt', 'requestId', 'sourceIp']);
   });
 
   it('reads the Origin header however the client cased it', () => {
@@ -207,25 +250,49 @@ describe('the collector request template (PutRecords)', () => {
   it.each([
     ['an origin not on the list', { Origin: 'https://elsewhere.example' }],
     ['no Origin at all', {}],
-  ])('writes nothing for a browser request from %s', (_, headers) => {
+  ])('writes nothing for a browser request from %s: no entry, which Kinesis refuses', (_, headers) => {
     // Act
     const body = putRecords(browser, { body: JSON.stringify([pageView]), headers });
 
     // Assess
-    expect(body.Records).toEqual([]);
+    expect(body).toEqual({ StreamName: 'events', Records: [] });
   });
 
   it('writes a keyed server request from any origin, and records that origin', () => {
     // Act
-    const [record] = putRecords(server, {
+    const { data } = batchOf(server, {
       body: JSON.stringify([pageView]),
       headers: { Origin: 'https://elsewhere.example' },
-    }).Records;
+    });
 
     // Assess
-    expect((dataOf(record as { Data: string }).edge as { origin: string }).origin).toBe(
-      'https://elsewhere.example',
-    );
+    expect(data.edge.origin).toBe('https://elsewhere.example');
+  });
+
+  it.each([
+    ['an array', [pageView, reading], { Origin: SHOP }],
+    ['{"events": [...]}', { events: [reading, anonymous] }, { origin: SHOP }],
+    ['a stranger', [pageView], { Origin: 'https://elsewhere.example' }],
+  ])('renders byte for byte as the local API Gateway renders it (%s)', (_, body, headers) => {
+    // Prepare
+    const epoch = Date.UTC(2026, 10, 22, 5, 6, 7, 89);
+    const request = { requestId: 'req-9', sourceIp: '198.51.100.7', userAgent: "Mozilla/5.0 (it's)" };
+
+    // Act
+    const fake = renderTemplate(putRecordsRequest(browser), {
+      body: JSON.stringify(body),
+      headers,
+      requestTimeEpoch: epoch,
+      ...request,
+    });
+    const local = renderMappingTemplate(putRecordsRequest(browser), {
+      body: JSON.stringify(body),
+      params: { header: headers },
+      context: { receivedAtMs: epoch, ...request },
+    });
+
+    // Assess
+    expect(local.output).toBe(fake.output);
   });
 });
 
@@ -234,82 +301,65 @@ const kinesisAnswer = (records: object[]) =>
     FailedRecordCount: records.filter((record) => 'ErrorCode' in record).length,
     Records: records,
   });
-const ok = (n: number) => ({ SequenceNumber: `4959${n}`, ShardId: 'shardId-000000000000' });
+const written = {
+  SequenceNumber: '49590338271490256608559692538361571095921575989136588898',
+  ShardId: 'shardId-000000000000',
+};
 const refused = (ErrorCode: string) => ({ ErrorCode, ErrorMessage: `${ErrorCode} for this record` });
 
-describe('the collector result template (Kinesis answered 200)', () => {
-  const result = (records: object[], headers: Record<string, string> = { Origin: SHOP }) =>
-    renderTemplate(putRecordsResult(browser), { body: '[]', headers }, kinesisAnswer(records));
+describe('the collector result template (Kinesis answered 200 for its one entry)', () => {
+  const result = (entry: object, headers: Record<string, string> = { Origin: SHOP }) =>
+    renderTemplate(putRecordsResult(browser), { body: '[]', headers }, kinesisAnswer([entry]));
 
-  it('answers 200 with the count when every record was accepted', () => {
+  it('answers 200 with nothing refused when the batch was written', () => {
     // Act
-    const rendered = result([ok(1), ok(2)]);
+    const rendered = result(written);
 
     // Assess
     expect(rendered.status).toBeUndefined();
-    expect(JSON.parse(rendered.output)).toEqual({ accepted: 2, refused: [] });
-  });
-
-  it('answers 207 naming each refused event by its index in the batch, so only those are resent', () => {
-    // Act
-    const rendered = result([
-      ok(1),
-      refused('ProvisionedThroughputExceededException'),
-      ok(3),
-      refused('InternalFailure'),
-    ]);
-
-    // Assess
-    expect(rendered.status).toBe(207);
-    expect(JSON.parse(rendered.output)).toEqual({
-      accepted: 2,
-      refused: [
-        { index: 1, error: 'ProvisionedThroughputExceededException', retryable: true },
-        { index: 3, error: 'InternalFailure', retryable: true },
-      ],
-    });
+    expect(JSON.parse(rendered.output)).toEqual({ refused: [] });
     expect(rendered.headers['Retry-After']).toBeUndefined();
   });
 
-  it('marks an error code Kinesis does not document for PutRecords entries as not retryable', () => {
+  it.each([
+    'ProvisionedThroughputExceededException',
+    'KMSThrottlingException',
+  ])('answers 429 with Retry-After when the batch was refused for throughput (%s)', (code) => {
     // Act
-    const rendered = result([ok(1), refused('KMSAccessDeniedException')]);
-
-    // Assess
-    expect(JSON.parse(rendered.output).refused).toEqual([
-      { index: 1, error: 'KMSAccessDeniedException', retryable: false },
-    ]);
-  });
-
-  it('answers 429 with Retry-After when every record was refused for throughput', () => {
-    // Act
-    const rendered = result([
-      refused('ProvisionedThroughputExceededException'),
-      refused('ProvisionedThroughputExceededException'),
-    ]);
+    const rendered = result(refused(code));
 
     // Assess
     expect(rendered.status).toBe(429);
     expect(rendered.headers['Retry-After']).toBe('1');
-    expect(JSON.parse(rendered.output).accepted).toBe(0);
+    expect(JSON.parse(rendered.output)).toEqual({
+      message: `Kinesis throttled the batch (${code}): resend it after Retry-After seconds`,
+    });
   });
 
-  it('answers 503 with Retry-After when every record was refused and some for an internal failure', () => {
+  it.each([
+    'InternalFailure',
+    'KMSAccessDeniedException',
+  ])('answers 503 with Retry-After when the batch was refused for anything else (%s)', (code) => {
     // Act
-    const rendered = result([refused('ProvisionedThroughputExceededException'), refused('InternalFailure')]);
+    const rendered = result(refused(code));
 
     // Assess
     expect(rendered.status).toBe(503);
     expect(rendered.headers['Retry-After']).toBe('5');
+    expect(JSON.parse(rendered.output)).toEqual({
+      message: `Kinesis cannot take the batch now (${code}): resend it after Retry-After seconds`,
+    });
   });
 
-  it('lets an allowed origin read the result, and no other', () => {
+  it('lets an allowed origin read the result, refused or not, and no other', () => {
     // Act
-    const allowed = result([ok(1)]);
-    const other = result([ok(1)], { Origin: 'https://elsewhere.example' });
+    const allowed = result(written);
+    const throttled = result(refused('ProvisionedThroughputExceededException'));
+    const other = result(written, { Origin: 'https://elsewhere.example' });
 
     // Assess
     expect(allowed.headers['Access-Control-Allow-Origin']).toBe(SHOP);
+    expect(throttled.headers['Access-Control-Allow-Origin']).toBe(SHOP);
     expect(other.headers['Access-Control-Allow-Origin']).toBeUndefined();
   });
 });

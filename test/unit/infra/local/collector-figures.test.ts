@@ -26,6 +26,23 @@ describe("the collector's edge figures", () => {
     expect(figures.snapshot().latencyP99Ms).toBeGreaterThan(0);
   });
 
+  it("counts a 200's accepted events from its request when the answer does not count them (one record a request)", () => {
+    const figures = new CollectorFigures('CollectorApi');
+    figures.record(accessEntry({ status: 200, body: '{"refused":[]}' }, { body: events(20) }));
+    figures.record(
+      accessEntry({ status: 200, body: '{"refused":[]}' }, { body: JSON.stringify({ events: [{}, {}] }) }),
+    );
+    figures.record(
+      accessEntry({ status: 429, body: '{"message":"Kinesis throttled the batch"}' }, { body: events(3) }),
+    );
+    expect(figures.snapshot()).toMatchObject({
+      requests: 3,
+      eventsAccepted: 22,
+      eventsRefused: { throttled: 3 },
+      byStatus: { '200': 2, '429': 1 },
+    });
+  });
+
   it("leaves out preflights and other APIs' requests", () => {
     const figures = new CollectorFigures('CollectorApi');
     figures.record(accessEntry({ status: 204 }, { method: 'OPTIONS' }));
