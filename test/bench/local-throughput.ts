@@ -8,6 +8,8 @@ export interface LocalRun {
   readonly targetRate: number;
   readonly achievedRate: number;
   readonly records: number;
+  /** Events in those records (several a record through the edges, D36). */
+  readonly events: number;
   readonly writes: number;
   readonly items: number;
   readonly earlyMaxAgeS: number;
@@ -27,6 +29,12 @@ export const runLocalPipeline = async (
   durationSeconds: number,
   consumers: 'all' | 'aggregate' = 'all',
   batchingWindowSeconds = 5,
+  /**
+   * `direct`: producers write one event a record straight to the stream, so only the consumers are measured.
+   * `edges`: as npm start runs it — the web clickstream through the local collector at the tracker's batching
+   * (100 events or 5 s a request: one batch record each), devices over MQTT (a batch record a message), D36.
+   */
+  via: 'direct' | 'edges' = 'direct',
 ) => {
   const stateDir = mkdtempSync(join(tmpdir(), 'streamlake-bench-'));
   const options: StartOptions = {
@@ -42,10 +50,11 @@ export const runLocalPipeline = async (
     fresh: true,
     basePort: 0,
     consumers,
-    // The consumers are measured here: producers write to the stream directly, so the edges (collector, broker),
-    // which share these two cores, are not what limits the rate (they have benchmarks of their own).
-    webVia: 'kinesis',
-    devicesVia: 'kinesis',
+    ...(via === 'direct'
+      ? // The consumers alone: producers write to the stream directly, so the edges (collector, broker), which
+        // share these two cores, are not what limits the rate (they have benchmarks of their own).
+        { webVia: 'kinesis' as const, devicesVia: 'kinesis' as const }
+      : { webVia: 'collector' as const, devicesVia: 'mqtt' as const, webMaxDelayMs: 5_000 }),
   };
   const ages: { at: number; age: number }[] = [];
   const started = Date.now();
@@ -79,6 +88,7 @@ export const runLocalPipeline = async (
     targetRate: rate,
     achievedRate,
     records: run.cloud.metrics.get('RecordsIn', 'streamlake-aggregate'),
+    events: run.cloud.metrics.get('EventsIn', 'streamlake-aggregate'),
     writes: run.cloud.metrics.get('RollupWrites'),
     items: run.cloud.metrics.get('RollupItems'),
     earlyMaxAgeS: first,

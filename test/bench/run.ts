@@ -41,8 +41,8 @@ console.log(
 );
 const demo = await runLocalPipeline(1000, duration);
 console.log(
-  `demo load 1,000 events/s: DynamoDB writes per 1,000 records ${n((demo.writes / demo.records) * 1000, 1)}` +
-    ` (lower bound, distinct items per batch: ${n((demo.items / demo.records) * 1000, 1)}; bar ≤ 50)`,
+  `demo load 1,000 events/s: DynamoDB writes per 1,000 events ${n((demo.writes / demo.events) * 1000, 1)}` +
+    ` (lower bound, distinct items per batch: ${n((demo.items / demo.events) * 1000, 1)}; bar ≤ 50)`,
 );
 const table = (title: string, runs: LocalRun[]) => {
   console.log(`\n${title}`);
@@ -67,7 +67,21 @@ table(
 const everything: LocalRun[] = [demo];
 for (const rate of quick ? [3000] : [2000, 3000, 4000])
   everything.push(await runLocalPipeline(rate, duration));
-table('Every consumer (aggregate + archive + fan-out/alerts + schedule), as npm start runs it:', everything);
+table(
+  'Every consumer (aggregate + archive + fan-out/alerts + schedule), producers writing one event a record to the stream:',
+  everything,
+);
+const throughEdges: LocalRun[] = [];
+for (const rate of quick ? [5000] : [3000, 4000, 5000])
+  throughEdges.push(await runLocalPipeline(rate, duration, 'all', 5, 'edges'));
+table(
+  "As npm start runs it: web through the local collector (a batch record a request), devices over MQTT (a batch record a message), every consumer; the simulators share the local cloud's two cores:",
+  throughEdges,
+);
+for (const r of throughEdges)
+  console.log(
+    `  ${n(r.targetRate)}/s: ${n(r.events)} events in ${n(r.records)} records (${n(r.events / Math.max(1, r.records), 1)} a record)`,
+  );
 await printParquetBench(quick);
 printColdStartBench(quick);
 await printCollectorBench(quick);
