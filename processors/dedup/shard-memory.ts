@@ -33,6 +33,13 @@ interface Remembered {
   readonly batchId?: string;
 }
 
+/**
+ * Entries of one item at most: 12 bytes each, 360,000 bytes, under DynamoDB's 400 KB item with its keys. A batch
+ * of batch records (D36) can hold more events than that (6 MiB of 100-byte events ≈ 60,000): it is remembered in
+ * several items, written in order, its `batchId` on the last.
+ */
+export const ENTRIES_PER_ITEM = 30_000;
+
 const ARRIVAL_DIGITS = 13;
 const sortKey = (arrivedAtMs: number, firstSequenceNumber: string) =>
   `${String(Math.floor(arrivedAtMs)).padStart(ARRIVAL_DIGITS, '0')}#${padSequence(firstSequenceNumber)}`;
@@ -96,20 +103,28 @@ export class DedupMemory {
     batchId?: string,
   ): Promise<void> {
     if (entries.length === 0) return;
-    const sk = sortKey(arrivedAtMs, firstSequenceNumber);
-    await this.config.client.send(
-      new PutCommand({
-        TableName: this.config.tableName,
-        Item: {
-          pk: this.partitionKey(shardId),
-          sk,
-          entries: packEntries(entries),
-          expiresAt: Math.ceil((arrivedAtMs + this.config.horizonMs) / 1000),
-          ...(batchId ? { batchId } : {}),
-        },
-      }),
-    );
-    this.memoryOf(shardId).add({ sk, arrivedAtMs, entries, ...(batchId ? { batchId } : {}) });
+    const base = sortKey(arrivedAtMs, firstSequenceNumber);
+    const parts = Math.ceil(entries.length / ENTRIES_PER_ITEM);
+    for (let part = 0; part < parts; part++) {
+      // Part 0 keeps the batch's own key; later parts sort right after it and before any later batch.
+      const sk = part === 0 ? base : `${base}#${String(part).padStart(4, '0')}`;
+      const slice = entries.slice(part * ENTRIES_PER_ITEM, (part + 1) * ENTRIES_PER_ITEM);
+      // The batch id only on the last part: an item carrying it says every part was written.
+      const id = part === parts - 1 && batchId ? { batchId } : {};
+      await this.config.client.send(
+        new PutCommand({
+          TableName: this.config.tableName,
+          Item: {
+            pk: this.partitionKey(shardId),
+            sk,
+            entries: packEntries(slice),
+            expiresAt: Math.ceil((arrivedAtMs + this.config.horizonMs) / 1000),
+            ...id,
+          },
+        }),
+      );
+      this.memoryOf(shardId).add({ sk, arrivedAtMs, entries: slice, ...id });
+    }
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DedupMemory } from '../../../../processors/dedup/shard-memory.ts';
+import { DedupMemory, ENTRIES_PER_ITEM } from '../../../../processors/dedup/shard-memory.ts';
 import { fakeDedupTable } from '../../support/fake-dedup-table.ts';
 
 const HORIZON = 15 * 60_000;
@@ -89,5 +89,48 @@ describe('the dedup memory of a consumer', () => {
     await memory.remember('shard-0', T0, rec('a', 1).sequenceNumber, split.remembered, 'batch-1');
     await memory.split('shard-0', T0 + HORIZON + 1, [rec('b', 2)], id);
     expect(memory.remembersBatch('shard-0', 'batch-1')).toBe(false);
+  });
+});
+
+describe('a batch larger than one item holds (batch records, D36)', () => {
+  it('is remembered in several items under 400 KB, in order, the batch id on the last; a cold reader finds all', async () => {
+    const table = fakeDedupTable();
+    const memory = consumer(table, 'archive');
+    const records = Array.from({ length: ENTRIES_PER_ITEM * 2 + 5 }, (_, i) => rec(`e${i}`, i));
+    const split = await memory.split('shard-0', T0, records, id);
+    await memory.remember('shard-0', T0, records[0]?.sequenceNumber ?? '0', split.remembered, 'batch-1');
+
+    expect(table.items.map((item) => item.entries.byteLength)).toEqual([
+      ENTRIES_PER_ITEM * 12,
+      ENTRIES_PER_ITEM * 12,
+      5 * 12,
+    ]);
+    expect(table.items.every((item) => item.entries.byteLength < 400_000)).toBe(true);
+    const keys = table.items.map((item) => item.sk);
+    expect([...keys].sort()).toEqual(keys);
+    expect(table.items.map((item) => item.batchId)).toEqual([undefined, undefined, 'batch-1']);
+
+    const cold = consumer(table, 'archive');
+    const again = await cold.split(
+      'shard-0',
+      T0 + 1000,
+      [rec('e0', 9_000_000), rec(`e${ENTRIES_PER_ITEM * 2 + 4}`, 9_000_001)],
+      id,
+    );
+    expect(again.duplicates).toHaveLength(2);
+    expect(cold.remembersBatch('shard-0', 'batch-1')).toBe(true);
+  });
+
+  it('does not claim the batch when only its first parts were written (a crash between puts)', async () => {
+    const table = fakeDedupTable();
+    const memory = consumer(table, 'archive');
+    const records = Array.from({ length: ENTRIES_PER_ITEM + 1 }, (_, i) => rec(`e${i}`, i));
+    const split = await memory.split('shard-0', T0, records, id);
+    await memory.remember('shard-0', T0, records[0]?.sequenceNumber ?? '0', split.remembered, 'batch-1');
+    table.items.pop();
+
+    const cold = consumer(table, 'archive');
+    await cold.split('shard-0', T0 + 1000, [], id);
+    expect(cold.remembersBatch('shard-0', 'batch-1')).toBe(false);
   });
 });
