@@ -4,7 +4,7 @@ import { runWithOptions } from '../shared/command-line.ts';
 import { COST_COMMAND, type CostOptions } from './cost-options.ts';
 import { costTable, measuredText, verdictText } from './cost-table.ts';
 import { countingRun } from './counting-run.ts';
-import type { Measured } from './measured.ts';
+import { type Measured, measuredOf, type SavedMeasured } from './measured.ts';
 import { costModel } from './model.ts';
 import { PRICES } from './prices.ts';
 import { AWS_STACK_SETTINGS } from './stack-settings.ts';
@@ -13,14 +13,15 @@ import { AWS_STACK_SETTINGS } from './stack-settings.ts';
 process.removeAllListeners('warning');
 
 const measure = async (options: CostOptions): Promise<Measured> => {
-  if (options.from) return JSON.parse(readFileSync(options.from, 'utf8')) as Measured;
+  if (options.from) return measuredOf(JSON.parse(readFileSync(options.from, 'utf8')) as SavedMeasured);
   console.error(
-    `streamlake cost: running the local pipeline at ${options.runRate} events/s for ${options.durationSeconds}s, counting at the front doors …`,
+    `streamlake cost: running the local pipeline at ${options.runRate} events/s for ${options.durationSeconds}s on ${options.shards} shard(s), counting at the front doors …`,
   );
   return countingRun({
     rate: options.runRate,
     durationSeconds: options.durationSeconds,
     devices: options.devices,
+    shards: options.shards,
     onProgress: (producer) =>
       process.stderr.write(`\r  sent ${producer.sent.toLocaleString('en-US')} events`),
   });

@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../../infra/defaults.ts';
 import { numberOption, UsageError } from '../../producers/cli-options.ts';
 import type { Command, GivenArguments } from '../shared/command-line.ts';
 
@@ -8,6 +9,8 @@ export interface CostOptions {
   readonly runRate: number;
   readonly durationSeconds: number;
   readonly devices: number;
+  /** Shards of the counting run's stream: consumers batch per shard, so DynamoDB writes per event follow it. */
+  readonly shards: number;
   /** Price a saved run (`--save`) instead of running. */
   readonly from?: string;
   readonly save?: string;
@@ -37,6 +40,7 @@ const readCostOptions = (given: GivenArguments): CostOptions => {
     runRate: numberOption('--run-rate', given.text('run-rate'), 1000, 10, 5000, true),
     durationSeconds: numberOption('--duration', given.text('duration'), 30, 5, 600, true),
     devices: numberOption('--devices', given.text('devices'), 50, 1, 1000, true),
+    shards: numberOption('--shards', given.text('shards'), DEFAULTS.eventStream.shards, 1, 16, true),
     ...(from ? { from } : {}),
     ...(save ? { save } : {}),
   };
@@ -57,6 +61,11 @@ and prices it: dollars a month per service and per million events at each rate.`
     'run-rate': { type: 'string', value: 'N', help: 'events/s of the counting run (default 1000)' },
     duration: { type: 'string', value: 'S', help: 'seconds the counting run produces (default 30)' },
     devices: { type: 'string', value: 'N', help: 'simulated devices publishing over MQTT (default 50)' },
+    shards: {
+      type: 'string',
+      value: 'N',
+      help: `shards of the counting run's stream, 1–16 (default ${DEFAULTS.eventStream.shards}, the stack's; the table prints the shards each rate needs)`,
+    },
     save: { type: 'string', value: 'FILE', help: 'write what the run measured to FILE (JSON)' },
     from: { type: 'string', value: 'FILE', help: 'price a run saved with --save instead of running one' },
   },

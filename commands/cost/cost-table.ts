@@ -1,8 +1,10 @@
 import { type CostSummary, deviceBatchFor, summarize } from './cost-summary.ts';
 import type { Measured } from './measured.ts';
-import type { CostModel } from './model.ts';
+import type { CostLine, CostModel } from './model.ts';
 import type { Prices } from './prices.ts';
 import { READ_ON, REGION } from './prices.ts';
+import { eventsPerRecord, type StreamFigures, type Way } from './stream-figures.ts';
+import type { ProvisionedCapacity } from './table-capacity.ts';
 
 /** The goals at 1,000 events/s (ARCHITECTURE.md): dollars per million events. */
 export const GOALS = { core: 0.05, allInWeb: 0.1 } as const;
@@ -14,30 +16,42 @@ const usd = (value: number) =>
 const pad = (text: string, width: number) => text.padEnd(width);
 const right = (text: string, width: number) => text.padStart(width);
 
+/** Events and records of one way in: `21,061 events in 211 records (99.8 a record)`. */
+const wayText = (stream: StreamFigures, way: Way) => {
+  const records = stream.recordsByWay[way];
+  const each = records > 0 ? ` (${n(eventsPerRecord(stream, way), 1)} a record)` : '';
+  return `${n(stream.eventsByWay[way])} events in ${n(records)} records${each}`;
+};
+
 /** What the run measured, per 1,000 events (per 1,000 of the edge's own events for the edges). */
 export const measuredText = (m: Measured): string => {
-  const per1k = (count: number, of = m.stream.records) => n((count / Math.max(1, of)) * 1000, 2);
   const { stream } = m;
+  const per1k = (count: number, of = stream.events) => n((count / Math.max(1, of)) * 1000, 2);
+  const bytesPerRecord = n(stream.bytes / Math.max(1, stream.records));
+  const tableText = ([table, t]: [string, Measured['frontDoor']['tables'][string]]) => {
+    const indexes = Object.entries(t.indexes ?? {}).map(
+      ([index, i]) => `; of which ${index} WRU ${per1k(i.writeUnits)}, RRU ${per1k(i.readUnits)}`,
+    );
+    return `  DynamoDB ${pad(table, 28)} WRU ${per1k(t.writeUnits)}, RRU ${per1k(t.readUnits)}, requests ${per1k(t.requests)}${indexes.join('')}`;
+  };
   const lines = [
-    `measured: ${n(stream.records)} events in ${n(m.runSeconds, 1)} s (${n(m.runRate)} events/s; asked ${n(m.targetRate)}): web ${n(stream.byWay.web)} through the collector at ${m.webEventsPerRequest} events/request, devices ${n(stream.byWay.device)} over MQTT, direct ${n(stream.byWay.direct)}`,
+    `measured: ${n(stream.events)} events in ${n(stream.records)} records, ${n(m.runSeconds, 1)} s (${n(m.runRate)} events/s; asked ${n(m.targetRate)})`,
+    `  web ${wayText(stream, 'web')} through the collector (${n(m.api.requests)} requests, ${m.webEventsPerRequest} events/request asked); devices ${wayText(stream, 'device')} over MQTT (${n(m.iot.messages)} messages); direct ${wayText(stream, 'direct')}`,
     'per 1,000 events:',
-    `  Kinesis       ${n(stream.bytes / Math.max(1, stream.records))} bytes/record; 1 KiB units ${per1k(stream.kibUnits)}, 25 KiB PUT payload units ${per1k(stream.putPayloadUnits)}; ${m.streamConsumers} consumers read each`,
-    `  Firehose      5 KiB units ${per1k(stream.firehoseUnits)} (${n(stream.bytes / Math.max(1, stream.records))} bytes a record, billed as 5,120)`,
+    `  Kinesis       records ${per1k(stream.records)} (${n(eventsPerRecord(stream), 2)} events a record, ${bytesPerRecord} bytes a record, ${n(stream.bytes / Math.max(1, stream.events))} an event); 1 KiB units ${per1k(stream.kibUnits)}, 25 KiB PUT payload units ${per1k(stream.putPayloadUnits)}; ${m.streamConsumers} consumers read each record`,
+    `  Firehose      5 KiB units ${per1k(stream.firehoseUnits)} (per record, ${bytesPerRecord} bytes a record on average; a smaller one is billed as 5,120)`,
     ...m.functions.map(
       (fn) =>
         `  Lambda ${pad(fn.role, 18)} ${fn.memoryMb} MB: invocations ${per1k(fn.invocations)} (${n(fn.invocations)} in the run), local ms ${per1k(fn.durationMs)} of which running ${per1k(fn.busyMs)}`,
     ),
-    ...Object.entries(m.frontDoor.tables).map(
-      ([table, t]) =>
-        `  DynamoDB ${pad(table, 28)} WRU ${per1k(t.writeUnits)}, RRU ${per1k(t.readUnits)}, requests ${per1k(t.requests)}`,
-    ),
+    ...Object.entries(m.frontDoor.tables).map(tableText),
     ...Object.entries(m.frontDoor.zones).map(
       ([zone, z]) =>
         `  S3 ${pad(zone, 34)} PUT/LIST ${per1k(z.putClass)}, GET ${per1k(z.getClass)}, bytes in ${per1k(z.bytesIn)}`,
     ),
     `  SNS           publishes ${per1k(m.frontDoor.snsPublishes)}`,
-    `  API Gateway   requests per 1,000 web events ${per1k(m.api.requests, m.api.events)}; access log ${n(m.api.accessLogBytes / Math.max(1, m.api.requests))} bytes/request`,
-    `  IoT Core      per 1,000 device events: messages ${per1k(m.iot.messages, stream.byWay.device)}, rules ${per1k(m.iot.rulesTriggered, stream.byWay.device)}, actions ${per1k(m.iot.actions, stream.byWay.device)}`,
+    `  API Gateway   requests per 1,000 web events ${per1k(m.api.requests, stream.eventsByWay.web)}; access log ${n(m.api.accessLogBytes / Math.max(1, m.api.requests))} bytes/request`,
+    `  IoT Core      per 1,000 device events: messages ${per1k(m.iot.messages, stream.eventsByWay.device)}, rules ${per1k(m.iot.rulesTriggered, stream.eventsByWay.device)}, actions ${per1k(m.iot.actions, stream.eventsByWay.device)}`,
     `  CloudWatch    ${m.logs.customMetrics.length} custom metrics from EMF + ${m.template.metricFilters} metric filter(s); log bytes in the run: ${Object.entries(
       m.logs.byService,
     )
@@ -45,6 +59,31 @@ export const measuredText = (m: Measured): string => {
       .join(', ')}; ${m.template.alarmMetrics} alarm metrics, ${m.template.dashboards} dashboard(s)`,
   ];
   return lines.join('\n');
+};
+
+const sumOf = (lines: readonly CostLine[]) => lines.reduce((sum, line) => sum + line.monthlyUsd, 0);
+
+/** `RollupsTable 29/1, DerivedRollupsTable 40/1 + TopByCount 20/1`: write/read units per table and index. */
+const capacityText = (capacity: readonly ProvisionedCapacity[]) =>
+  [...new Set(capacity.map((c) => c.table))]
+    .map((table) =>
+      capacity
+        .filter((c) => c.table === table)
+        .map((c) => `${c.index ?? table} ${n(c.writeUnits)}/${n(c.readUnits)}`)
+        .join(' + '),
+    )
+    .join(', ');
+
+/** DynamoDB's two capacity modes at one rate: what each costs a month, which is cheaper, the units provisioned. */
+const dynamoModesText = (m: CostModel) => {
+  const current = m.lines.filter((line) => line.service.startsWith('DynamoDB '));
+  const currentMode = m.dynamoMode;
+  const otherMode = currentMode === 'on-demand' ? 'provisioned' : 'on-demand';
+  const [a, b] = [sumOf(current), sumOf(m.otherDynamoMode)];
+  const perM = (monthly: number) => usd(monthly / (m.eventsPerMonth / 1e6));
+  const cheaper =
+    a === b ? 'the same' : `${a < b ? currentMode : otherMode} cheaper by ${usd(Math.abs(a - b))}/month`;
+  return `${n(m.rate)}/s: DynamoDB ${currentMode} ${usd(a)}/month (${perM(a)}/M), ${otherMode} instead ${usd(b)}/month (${perM(b)}/M): ${cheaper}; provisioned WCU/RCU ${capacityText(m.tableCapacity)}`;
 };
 
 /** The table: each item's dollars a month and per million events at each rate, then the totals. */
@@ -84,10 +123,11 @@ export const costTable = (models: readonly CostModel[]): string => {
     total('all-in, web event ($/M)', (s) => usd(s.allInWeb)),
     total('all-in, device event ($/M)', (s) => usd(s.allInDevice)),
     ...models.map((m) => {
-      const other = m.otherKinesisMode.reduce((sum, line) => sum + line.monthlyUsd, 0);
+      const other = sumOf(m.otherKinesisMode);
       const [mode] = m.otherKinesisMode.map((line) => line.service);
-      return `${n(m.rate)}/s: ${mode ?? 'other mode'} instead ${usd(other)}/month (${usd(other / (m.eventsPerMonth / 1e6))}/M); shards: ${m.shards.provisioned} provisioned, ${m.shards.onDemand} on demand`;
+      return `${n(m.rate)}/s: ${mode ?? 'other mode'} instead ${usd(other)}/month (${usd(other / (m.eventsPerMonth / 1e6))}/M); ${n(m.recordsPerSecond, 1)} records/s, shards: ${m.shards.provisioned} provisioned, ${m.shards.onDemand} on demand`;
     }),
+    ...models.map(dynamoModesText),
   ].join('\n');
 };
 
@@ -96,7 +136,7 @@ export const verdictText = (models: readonly CostModel[], measured: Measured, pr
   const at = models.find((m) => m.rate === 1000) ?? models[0];
   if (!at) return '';
   const s = summarize(at);
-  const deviceBytes = measured.stream.bytesByWay.device / Math.max(1, measured.stream.byWay.device);
+  const deviceBytes = measured.stream.bytesByWay.device / Math.max(1, measured.stream.eventsByWay.device);
   const perMessage = prices.iotMessage.usd + prices.iotRuleTriggered.usd + prices.iotActionExecuted.usd;
   const batch = deviceBatchFor(s.perMillion.web, deviceBytes, 37, perMessage);
   const basic = deviceBatchFor(s.perMillion.web, deviceBytes, 37, perMessage - prices.iotMessage.usd);

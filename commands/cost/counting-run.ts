@@ -1,6 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULTS } from '../../infra/defaults.ts';
+import type { ExchangeTap } from '../../infra/local/faults/exchange-tap.ts';
 import type { LocalCloud } from '../../infra/local/local-cloud.ts';
 import { LAMBDA_NAMESPACE, LOCAL_LAMBDA_NAMESPACE } from '../../infra/local/metrics/lambda-metrics.ts';
 import { DEFAULT_BATCH } from '../../tracker/src/options.ts';
@@ -10,7 +12,7 @@ import { FrontDoorCounter, type FrontDoorCounts } from './front-door-counts.ts';
 import { functionLogFigures } from './function-logs.ts';
 import type { FunctionFigures, Measured } from './measured.ts';
 import { streamFigures } from './stream-figures.ts';
-import { templateFigures } from './template-figures.ts';
+import { logicalName, templateFigures } from './template-figures.ts';
 
 export interface CountingRunOptions {
   /** Events/s the simulators send. @default 1000 */
@@ -19,10 +21,17 @@ export interface CountingRunOptions {
   readonly durationSeconds?: number;
   /** Simulated devices, each publishing over MQTT. @default 50 */
   readonly devices?: number;
+  /**
+   * Shards of the local stream. Each consumer batches per shard, so fewer shards make larger batches and fewer
+   * DynamoDB writes per event. @default 2, the stack's default (infra/defaults.ts)
+   */
+  readonly shards?: number;
   /** Web events per collector request. @default the tracker's default (tracker/src/options.ts) */
   readonly webEventsPerRequest?: number;
   /** Told of the run's progress once a second (the CLI's live line). */
   readonly onProgress?: DemoHooks['onProgress'];
+  /** Further taps told of every exchange at the front doors while the run counts (an analysis's own tallies). */
+  readonly taps?: readonly ExchangeTap[];
 }
 
 /** The AWS/Lambda totals the local runtime recorded for one function. */
@@ -49,9 +58,6 @@ const functionFigures = (cloud: LocalCloud): FunctionFigures[] => {
     ...(fn.environment.POWERTOOLS_SERVICE_NAME ? { service: fn.environment.POWERTOOLS_SERVICE_NAME } : {}),
   }));
 };
-
-/** A logical id without CloudFormation's 8-character hash: `RollupsTable1AD9B0DB` → `RollupsTable`. */
-export const logicalName = (logicalId: string): string => logicalId.replace(/[0-9A-F]{8}$/, '');
 
 /** The counts with tables and buckets named by their logical ids, as the stack declares them. */
 const byLogicalName = (cloud: LocalCloud, counts: FrontDoorCounts): FrontDoorCounts => {
@@ -104,7 +110,7 @@ export const countingRun = async (options: CountingRunOptions = {}): Promise<Mea
     seed: 42,
     devices: options.devices ?? 50,
     poisonRate: 0.002,
-    shards: 2,
+    shards: options.shards ?? DEFAULTS.eventStream.shards,
     stateDir,
     fresh: true,
     basePort: 0,
@@ -116,7 +122,11 @@ export const countingRun = async (options: CountingRunOptions = {}): Promise<Mea
     webMaxDelayMs: DEFAULT_BATCH.maxDelayMs,
   };
   const counter = new FrontDoorCounter();
-  let untap: () => void = () => undefined;
+  let untaps: (() => void)[] = [];
+  const untap = () => {
+    for (const remove of untaps) remove();
+    untaps = [];
+  };
   let cloud: LocalCloud | undefined;
   try {
     const run = await runDemo(start, new AbortController().signal, {
@@ -124,7 +134,8 @@ export const countingRun = async (options: CountingRunOptions = {}): Promise<Mea
         cloud = ready;
         if (!ready.faults)
           throw new Error('the cost run needs the fault proxies (faults: true) to count requests');
-        untap = ready.faults.taps.add(counter);
+        const { taps } = ready.faults;
+        untaps = [counter, ...(options.taps ?? [])].map((tap) => taps.add(tap));
       },
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });

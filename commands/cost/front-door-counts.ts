@@ -14,6 +14,12 @@ const CAPACITY_OPERATIONS: Readonly<Record<string, 'read' | 'write'>> = {
   TransactWriteItems: 'write',
 };
 
+/** Capacity units one global secondary index consumed. */
+export interface IndexCounts {
+  readonly writeUnits: number;
+  readonly readUnits: number;
+}
+
 /** What DynamoDB charged one table, as it reported it (ConsumedCapacity), indexes included. */
 export interface TableCounts {
   readonly requests: number;
@@ -21,6 +27,11 @@ export interface TableCounts {
   readonly readUnits: number;
   /** Writes refused by their condition: charged (≥ 1 WRU each) but reported without ConsumedCapacity. */
   readonly conditionFailures: number;
+  /**
+   * Of the units above, what each global secondary index consumed (a write that sets an index's keys writes the
+   * index too; one that changes them, twice). Absent in runs saved before it was counted.
+   */
+  readonly indexes?: Readonly<Record<string, IndexCounts>>;
 }
 
 /** S3 requests under one key prefix of one bucket (`lake/`, `raw/`, `quarantine/`, `errors/` …). */
@@ -49,6 +60,8 @@ interface ConsumedCapacity {
   readonly CapacityUnits?: number;
   readonly ReadCapacityUnits?: number;
   readonly WriteCapacityUnits?: number;
+  /** With `ReturnConsumedCapacity: INDEXES`: each global secondary index's share. */
+  readonly GlobalSecondaryIndexes?: Readonly<Record<string, { readonly CapacityUnits?: number }>>;
 }
 
 const jsonOf = (body: Buffer | undefined): Record<string, unknown> | undefined => {
@@ -89,6 +102,19 @@ export const s3RequestClass = (method: string, isObject: boolean): 'put' | 'get'
 
 /** SNS bills every started 64 KB of a published message as one request. */
 export const snsUnitsOf = (messageBytes: number): number => Math.max(1, Math.ceil(messageBytes / 65_536));
+
+/** One report's units, as writes or reads, with each global secondary index's share when it names them. */
+const unitsOf = (report: ConsumedCapacity, kind: 'read' | 'write'): Partial<TableCounts> => {
+  const as = (units: number): IndexCounts =>
+    kind === 'write' ? { writeUnits: units, readUnits: 0 } : { writeUnits: 0, readUnits: units };
+  const indexes = Object.entries(report.GlobalSecondaryIndexes ?? {}).map(
+    ([name, consumed]) => [name, as(consumed.CapacityUnits ?? 0)] as const,
+  );
+  return {
+    ...as(report.CapacityUnits ?? 0),
+    ...(indexes.length > 0 ? { indexes: Object.fromEntries(indexes) } : {}),
+  };
+};
 
 const emptyTable = (): TableCounts => ({ requests: 0, writeUnits: 0, readUnits: 0, conditionFailures: 0 });
 const emptyZone = (): ZoneCounts => ({ putClass: 0, getClass: 0, bytesIn: 0, bytesOut: 0 });
@@ -146,10 +172,9 @@ export class FrontDoorCounter implements ExchangeTap {
       return;
     }
     for (const [index, report] of reports.entries()) {
-      const units = report.CapacityUnits ?? 0;
       this.addTable(report.TableName ?? requestTable ?? '(unknown)', {
         requests: index === 0 ? 1 : 0,
-        ...(kind === 'write' ? { writeUnits: units } : { readUnits: units }),
+        ...unitsOf(report, kind),
       });
     }
   }
@@ -167,11 +192,20 @@ export class FrontDoorCounter implements ExchangeTap {
 
   private addTable(table: string, add: Partial<TableCounts>): void {
     const was = this.tables.get(table) ?? emptyTable();
+    const indexes = { ...was.indexes };
+    for (const [name, units] of Object.entries(add.indexes ?? {})) {
+      const before = indexes[name] ?? { writeUnits: 0, readUnits: 0 };
+      indexes[name] = {
+        writeUnits: before.writeUnits + units.writeUnits,
+        readUnits: before.readUnits + units.readUnits,
+      };
+    }
     this.tables.set(table, {
       requests: was.requests + (add.requests ?? 0),
       writeUnits: was.writeUnits + (add.writeUnits ?? 0),
       readUnits: was.readUnits + (add.readUnits ?? 0),
       conditionFailures: was.conditionFailures + (add.conditionFailures ?? 0),
+      ...(Object.keys(indexes).length > 0 ? { indexes } : {}),
     });
   }
 

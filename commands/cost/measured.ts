@@ -1,6 +1,10 @@
 import type { FrontDoorCounts } from './front-door-counts.ts';
 import type { LogFigures } from './function-logs.ts';
-import type { StreamFigures } from './stream-figures.ts';
+import {
+  type StreamFigures,
+  type StreamFiguresBeforeBatches,
+  upgradedStreamFigures,
+} from './stream-figures.ts';
 import type { TemplateFigures } from './template-figures.ts';
 
 /** One function as the run measured it (AWS/Lambda metrics of the local runtime) and as the template sizes it. */
@@ -39,3 +43,14 @@ export interface Measured {
   readonly iot: { readonly messages: number; readonly rulesTriggered: number; readonly actions: number };
   readonly template: TemplateFigures;
 }
+
+/** A run as `--save` wrote it, today or before records held batches (D36). */
+export type SavedMeasured = Omit<Measured, 'stream'> & {
+  readonly stream: StreamFigures | StreamFiguresBeforeBatches;
+};
+
+/** A saved run in today's shape: one saved before batches had one event per record. */
+export const measuredOf = (saved: SavedMeasured): Measured => ({
+  ...saved,
+  stream: upgradedStreamFigures(saved.stream),
+});

@@ -7,6 +7,7 @@ import {
   provisionedShards,
   type StreamLoad,
 } from './stream-capacity.ts';
+import { capacityUsePerEvent, type ProvisionedCapacity, provisionedCapacity } from './table-capacity.ts';
 
 /** AWS bills a month as 730 hours. */
 export const SECONDS_PER_MONTH = 730 * 3600;
@@ -44,6 +45,10 @@ export interface StackSettings {
   /** The function whose invocations the lake's S3 requests follow. */
   readonly lakeWriter: string;
   readonly kinesisMode: 'on-demand' | 'provisioned';
+  /** The tables' capacity mode (on-demand: per request; provisioned: units an hour, held by auto scaling). */
+  readonly dynamoMode: 'on-demand' | 'provisioned';
+  /** The utilization auto scaling holds provisioned tables and indexes at (0–1). */
+  readonly dynamoTargetUtilization: number;
 }
 
 export interface CostModel {
@@ -56,9 +61,18 @@ export interface CostModel {
   readonly lines: readonly CostLine[];
   /** The Kinesis lines of the mode the stack does not use, for comparison. */
   readonly otherKinesisMode: readonly CostLine[];
+  /** Records per second into the stream at the rate (events ÷ the run's events per record). */
+  readonly recordsPerSecond: number;
+  /** The tables' capacity mode priced in `lines` (the stack's). */
+  readonly dynamoMode: StackSettings['dynamoMode'];
+  /** Capacity provisioned tables and their indexes would hold at the rate. */
+  readonly tableCapacity: readonly ProvisionedCapacity[];
+  /** The DynamoDB lines of the capacity mode the stack does not use, for comparison. */
+  readonly otherDynamoMode: readonly CostLine[];
 }
 
-const perEvent = (measured: Measured, count: number) => count / Math.max(1, measured.stream.records);
+/** A count of the run per event it carried (a record may hold several: events, not records, are the unit). */
+const perEvent = (measured: Measured, count: number) => count / Math.max(1, measured.stream.events);
 
 /** Kinesis's lines in one capacity mode. */
 const kinesisLines = (
@@ -73,7 +87,7 @@ const kinesisLines = (
     return [
       {
         service,
-        item: `${shards} shards`,
+        item: 'shard-hours (shards per rate below the table)',
         group: 'core',
         fixed: true,
         monthlyUsd: shards * 730 * prices.kinesisShardHour.usd,
@@ -113,20 +127,29 @@ const kinesisLines = (
   ];
 };
 
-/** Invocations a month of a function at the rate: from its AWS batching or schedule, else in proportion to events. */
+/** The rate priced: events per second, and the stream's load (records and bytes) they make. */
+interface Rate {
+  readonly eventsPerSecond: number;
+  readonly load: StreamLoad;
+}
+
+/**
+ * Invocations a month of a function at the rate: from its AWS batching (records and payload per shard) or
+ * schedule, else in proportion to events.
+ */
 const invocationsPerMonth = (
   role: string,
   measured: Measured,
   settings: StackSettings,
-  load: StreamLoad,
+  rate: Rate,
   shards: number,
 ): number => {
   const batching = settings.kinesisBatching[role];
-  if (batching) return invocationsPerSecond(load.recordsPerSecond, shards, batching) * SECONDS_PER_MONTH;
+  if (batching) return invocationsPerSecond(rate.load, shards, batching) * SECONDS_PER_MONTH;
   const every = settings.scheduleSeconds[role];
   if (every) return SECONDS_PER_MONTH / every;
   const fn = measured.functions.find((f) => f.role === role);
-  return perEvent(measured, fn?.invocations ?? 0) * load.recordsPerSecond * SECONDS_PER_MONTH;
+  return perEvent(measured, fn?.invocations ?? 0) * rate.eventsPerSecond * SECONDS_PER_MONTH;
 };
 
 /** Lambda and its CloudWatch Logs, per function. */
@@ -134,16 +157,16 @@ const functionLines = (
   measured: Measured,
   prices: Prices,
   settings: StackSettings,
-  load: StreamLoad,
+  rate: Rate,
   shards: number,
 ): CostLine[] =>
   measured.functions.flatMap((fn) => {
-    const invocations = invocationsPerMonth(fn.role, measured, settings, load, shards);
+    const invocations = invocationsPerMonth(fn.role, measured, settings, rate, shards);
     const scheduled = settings.scheduleSeconds[fn.role] !== undefined;
     // Work follows events for the stream consumers, invocations for a schedule.
     const scale = scheduled
       ? invocations / Math.max(1, fn.invocations)
-      : perEvent(measured, 1) * load.recordsPerSecond * SECONDS_PER_MONTH;
+      : perEvent(measured, 1) * rate.eventsPerSecond * SECONDS_PER_MONTH;
     // Running time stretches as the CPU share shrinks below one vCPU; waiting on services does not.
     const cpuStretch = Math.max(1, MB_PER_VCPU / fn.memoryMb);
     const localMs = fn.busyMs * cpuStretch + Math.max(0, fn.durationMs - fn.busyMs);
@@ -177,7 +200,8 @@ const functionLines = (
     ];
   });
 
-const tableLines = (measured: Measured, prices: Prices, eventsPerMonth: number): CostLine[] =>
+/** DynamoDB on-demand: every request unit the run consumed, per event. */
+const onDemandTableLines = (measured: Measured, prices: Prices, eventsPerMonth: number): CostLine[] =>
   Object.entries(measured.frontDoor.tables).flatMap(([table, counts]) => [
     {
       service: `DynamoDB ${table}`,
@@ -192,6 +216,35 @@ const tableLines = (measured: Measured, prices: Prices, eventsPerMonth: number):
       monthlyUsd: perEvent(measured, counts.readUnits) * eventsPerMonth * prices.dynamoReadUnit.usd,
     },
   ]);
+
+/** DynamoDB provisioned: the units auto scaling holds, every hour of the month, per table with its indexes. */
+const provisionedTableLines = (
+  capacity: readonly ProvisionedCapacity[],
+  prices: Prices,
+  target: number,
+): CostLine[] => {
+  const tables = [...new Set(capacity.map((c) => c.table))];
+  return tables.flatMap((table) => {
+    const own = capacity.filter((c) => c.table === table);
+    const sum = (pick: (c: ProvisionedCapacity) => number) => own.reduce((total, c) => total + pick(c), 0);
+    const service = `DynamoDB ${table}`;
+    const at = `provisioned at ${Math.round(target * 100)} %${own.length > 1 ? ', table + indexes' : ''}`;
+    return [
+      {
+        service,
+        item: `write capacity (${at})`,
+        group: 'core' as const,
+        monthlyUsd: sum((c) => c.writeUnits) * 730 * prices.dynamoWriteCapacityHour.usd,
+      },
+      {
+        service,
+        item: `read capacity (${at})`,
+        group: 'core' as const,
+        monthlyUsd: sum((c) => c.readUnits) * 730 * prices.dynamoReadCapacityHour.usd,
+      },
+    ];
+  });
+};
 
 /** S3 per zone: the lake's requests follow its writer's invocations, raw's Firehose's buffering, the rest events. */
 const s3Lines = (
@@ -210,7 +263,7 @@ const s3Lines = (
       ? lakeInvocations / Math.max(1, writer?.invocations ?? 0)
       : zone.endsWith('/raw/')
         ? (objectsPerSecond * SECONDS_PER_MONTH) / Math.max(1, counts.putClass)
-        : eventsPerMonth / Math.max(1, measured.stream.records);
+        : eventsPerMonth / Math.max(1, measured.stream.events);
     const group: 'core' | 'device' = zone.includes('/errors/') ? 'device' : 'core';
     const storedGb = (perEvent(measured, counts.bytesIn) * eventsPerMonth) / GIB;
     return [
@@ -232,8 +285,10 @@ const s3Lines = (
 
 /**
  * Dollars a month at `rate` events/s for every priced item, from what one local run measured. Counts that follow
- * events (bytes, capacity units, publishes, edge requests) scale with the rate; invocations follow the stack's
- * batching windows and shards; alarms, dashboards, custom metrics and stream-hours are fixed.
+ * events (bytes, capacity units, publishes, edge requests) scale with the rate; what Kinesis and Firehose meter per
+ * record (units, shards' record limits) follows records, at the run's events per record; invocations follow the
+ * stack's batching windows and shards; alarms, dashboards, custom metrics and stream-hours are fixed; provisioned
+ * DynamoDB capacity follows the units per second at the rate.
  */
 export const costModel = (
   measured: Measured,
@@ -244,27 +299,40 @@ export const costModel = (
   if (!(rate > 0))
     throw new RangeError(`the rate must be a positive number of events per second (given ${rate})`);
   const eventsPerMonth = rate * SECONDS_PER_MONTH;
-  const share = (way: 'web' | 'device') => perEvent(measured, measured.stream.byWay[way]);
+  const { stream } = measured;
+  const share = (way: 'web' | 'device') => perEvent(measured, stream.eventsByWay[way]);
   const load: StreamLoad = {
-    recordsPerSecond: rate,
-    bytesPerSecond: rate * perEvent(measured, measured.stream.bytes),
+    recordsPerSecond: rate * perEvent(measured, stream.records),
+    bytesPerSecond: rate * perEvent(measured, stream.bytes),
     consumers: measured.streamConsumers,
   };
+  const priced: Rate = { eventsPerSecond: rate, load };
   const shards = { provisioned: provisionedShards(load), onDemand: onDemandShards(load) };
   const awsShards = settings.kinesisMode === 'on-demand' ? shards.onDemand : shards.provisioned;
   const other = settings.kinesisMode === 'on-demand' ? 'provisioned' : 'on-demand';
   const webEventsPerMonth = eventsPerMonth * share('web');
   const deviceEventsPerMonth = eventsPerMonth * share('device');
-  const lakeInvocations = invocationsPerMonth(settings.lakeWriter, measured, settings, load, awsShards);
-  const firehoseGib = (perEvent(measured, measured.stream.firehoseUnits) * eventsPerMonth * 5 * 1024) / GIB;
-  const apiPerWebEvent = measured.api.requests / Math.max(1, measured.api.events);
+  const lakeInvocations = invocationsPerMonth(settings.lakeWriter, measured, settings, priced, awsShards);
+  const firehoseGib = (perEvent(measured, stream.firehoseUnits) * eventsPerMonth * 5 * 1024) / GIB;
+  // Web events from the stream: the collector's answer no longer counts them (one record per request, D36).
+  const apiPerWebEvent = measured.api.requests / Math.max(1, stream.eventsByWay.web);
   const accessLogPerRequest = measured.api.accessLogBytes / Math.max(1, measured.api.requests);
-  const iotPerDeviceEvent = (count: number) => count / Math.max(1, measured.stream.byWay.device);
+  const iotPerDeviceEvent = (count: number) => count / Math.max(1, stream.eventsByWay.device);
   const { template } = measured;
+  const tableCapacity = provisionedCapacity(
+    capacityUsePerEvent(measured.frontDoor.tables, stream.events, template.tables),
+    rate,
+    settings.dynamoTargetUtilization,
+  );
+  const dynamoLines = {
+    'on-demand': () => onDemandTableLines(measured, prices, eventsPerMonth),
+    provisioned: () => provisionedTableLines(tableCapacity, prices, settings.dynamoTargetUtilization),
+  };
+  const otherDynamo = settings.dynamoMode === 'on-demand' ? 'provisioned' : 'on-demand';
   const lines: CostLine[] = [
     ...kinesisLines(measured, prices, settings.kinesisMode, eventsPerMonth, awsShards),
-    ...functionLines(measured, prices, settings, load, awsShards),
-    ...tableLines(measured, prices, eventsPerMonth),
+    ...functionLines(measured, prices, settings, priced, awsShards),
+    ...dynamoLines[settings.dynamoMode](),
     ...s3Lines(measured, prices, settings, eventsPerMonth, lakeInvocations, load),
     {
       service: 'Firehose',
@@ -344,5 +412,9 @@ export const costModel = (
     shards,
     lines,
     otherKinesisMode: kinesisLines(measured, prices, other, eventsPerMonth, otherShards),
+    recordsPerSecond: load.recordsPerSecond,
+    dynamoMode: settings.dynamoMode,
+    tableCapacity,
+    otherDynamoMode: dynamoLines[otherDynamo](),
   };
 };

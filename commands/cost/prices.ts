@@ -20,6 +20,7 @@ const KINESIS = 'https://aws.amazon.com/kinesis/data-streams/pricing/';
 const FIREHOSE = 'https://aws.amazon.com/kinesis/data-firehose/pricing/';
 const LAMBDA = 'https://aws.amazon.com/lambda/pricing/';
 const DYNAMODB = 'https://aws.amazon.com/dynamodb/pricing/on-demand/';
+const DYNAMODB_PROVISIONED = 'https://aws.amazon.com/dynamodb/pricing/provisioned/';
 const S3 = 'https://aws.amazon.com/s3/pricing/';
 const CLOUDWATCH = 'https://aws.amazon.com/cloudwatch/pricing/';
 
@@ -64,6 +65,24 @@ export const PRICES = {
     unit: 'read request unit (4 KB strong, 8 KB eventual)',
     source: DYNAMODB,
     verified: true,
+  },
+  /**
+   * Provisioned capacity, Standard table class, per unit set for an hour (read 2026-12-03): the stored copy of the
+   * AWS page shows the billing rule but not the number (the table renders dynamically); $0.00065 per WCU-hour and
+   * $0.00013 per RCU-hour in us-east-1 are the figures restated alike by several secondary sources (e.g.
+   * notes.deiveris.lv's DynamoDB provisioned-throughput notes). The November 2024 cut halved on-demand only.
+   */
+  dynamoWriteCapacityHour: {
+    usd: 0.00065,
+    unit: 'write capacity unit-hour (provisioned)',
+    source: DYNAMODB_PROVISIONED,
+    verified: false,
+  },
+  dynamoReadCapacityHour: {
+    usd: 0.00013,
+    unit: 'read capacity unit-hour (provisioned)',
+    source: DYNAMODB_PROVISIONED,
+    verified: false,
   },
   s3PutRequest: { usd: 0.005 / 1000, unit: 'PUT, COPY, POST or LIST request', source: S3, verified: false },
   s3GetRequest: { usd: 0.0004 / 1000, unit: 'GET, HEAD or other request', source: S3, verified: false },

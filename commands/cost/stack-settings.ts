@@ -1,5 +1,6 @@
 import { DEFAULTS } from '../../infra/defaults.ts';
 import type { StackSettings } from './model.ts';
+import { DEFAULT_TARGET_UTILIZATION } from './table-capacity.ts';
 
 /**
  * The stack's settings on AWS, from infra/defaults.ts (the local run shortens the archive's and Firehose's windows
@@ -24,4 +25,7 @@ export const AWS_STACK_SETTINGS: StackSettings = {
   lakeWriter: 'archive',
   // The stack's default (infra/constructs/event-stream.ts): provisioned shards, sized per rate by the model.
   kinesisMode: 'provisioned',
+  // Every table is PAY_PER_REQUEST (infra/constructs/*-store.ts); the model shows provisioned capacity beside it.
+  dynamoMode: 'on-demand',
+  dynamoTargetUtilization: DEFAULT_TARGET_UTILIZATION,
 };

@@ -10,20 +10,28 @@ describe('npm run cost: a short counting run of the real local pipeline', () => 
   it('counts every service the model prices, and the model adds up', async () => {
     // Prepare / Act: web through the collector at the tracker's batching, devices over MQTT, every consumer.
     const measured = await countingRun({ rate: 300, durationSeconds: 8, devices: 20 });
-    // Assess: the stream holds what the edges put, each record sized.
+    // Assess: the stream holds what the edges put, each record sized, each event of a batch record counted.
     const { stream } = measured;
-    expect(stream.byWay.web).toBeGreaterThan(0);
-    expect(stream.byWay.device).toBeGreaterThan(0);
+    expect(stream.eventsByWay.web).toBeGreaterThan(0);
+    expect(stream.eventsByWay.device).toBeGreaterThan(0);
+    expect(stream.events).toBeGreaterThanOrEqual(stream.records);
+    expect(stream.events).toBe(
+      stream.eventsByWay.web + stream.eventsByWay.device + stream.eventsByWay.direct,
+    );
+    expect(stream.records).toBe(
+      stream.recordsByWay.web + stream.recordsByWay.device + stream.recordsByWay.direct,
+    );
     expect(stream.kibUnits).toBeGreaterThanOrEqual(stream.records);
     expect(stream.firehoseUnits).toBeGreaterThanOrEqual(stream.records);
     expect(measured.streamConsumers).toBe(3);
     // The edges: the collector at the tracker's default batching (a request holds at most that many events).
     expect(measured.webEventsPerRequest).toBe(DEFAULT_BATCH.maxEvents);
     expect(measured.api.requests).toBeGreaterThanOrEqual(
-      Math.ceil(measured.api.events / DEFAULT_BATCH.maxEvents),
+      Math.ceil(stream.eventsByWay.web / DEFAULT_BATCH.maxEvents),
     );
     expect(measured.api.accessLogBytes).toBeGreaterThan(0);
-    expect(measured.iot.messages).toBe(stream.byWay.device);
+    // Each MQTT message the rule forwards is one record, whatever it holds.
+    expect(measured.iot.messages).toBe(stream.recordsByWay.device);
     expect(measured.iot.rulesTriggered).toBeGreaterThan(0);
     expect(measured.iot.actions).toBeGreaterThan(0);
     // Lambda: every stream consumer ran, and its running time is part of its duration.
@@ -43,6 +51,14 @@ describe('npm run cost: a short counting run of the real local pipeline', () => 
     ]) {
       expect(measured.frontDoor.tables[table]?.writeUnits, table).toBeGreaterThan(0);
     }
+    // The template's tables and indexes, each of which provisioned capacity would be set on.
+    expect(measured.template.tables).toMatchObject({
+      DerivedDerivedRollupsTable: ['TopByCount'],
+      DerivedDeviceStateTable: ['BySilence'],
+    });
+    expect(
+      measured.frontDoor.tables.DerivedDerivedRollupsTable?.indexes?.TopByCount?.writeUnits,
+    ).toBeGreaterThan(0);
     // S3: the lake and the raw zone got objects.
     expect(measured.frontDoor.zones['LakeBucket/lake/']?.putClass).toBeGreaterThan(0);
     expect(measured.frontDoor.zones['RawZoneBucket/raw/']?.putClass).toBeGreaterThan(0);
@@ -63,5 +79,9 @@ describe('npm run cost: a short counting run of the real local pipeline', () => 
     expect(summary.perMillion.core).toBeGreaterThan(0);
     expect(summary.perMillion.web).toBeGreaterThan(0);
     expect(summary.perMillion.device).toBeGreaterThan(0);
+    // DynamoDB's other capacity mode: every declared table and index at least one unit of each.
+    expect(model.tableCapacity.length).toBeGreaterThanOrEqual(7);
+    expect(model.tableCapacity.every((c) => c.writeUnits >= 1 && c.readUnits >= 1)).toBe(true);
+    expect(model.otherDynamoMode.length).toBeGreaterThan(0);
   });
 });

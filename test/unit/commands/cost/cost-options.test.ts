@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ratesOf } from '../../../../commands/cost/cost-options.ts';
+import { COST_COMMAND, ratesOf } from '../../../../commands/cost/cost-options.ts';
+
+const given = (texts: Record<string, string>) => ({
+  positionals: [],
+  text: (name: string) => texts[name],
+  flag: () => false,
+});
 
 describe('npm run cost options', () => {
   it('prices 100, 1,000 and 10,000 events/s unless told', () => {
@@ -12,5 +18,12 @@ describe('npm run cost options', () => {
       '--rate must be events per second above 0, comma-separated, e.g. 100,1000 (given "zero")',
     );
     expect(() => ratesOf('0')).toThrow('(given "0")');
+  });
+
+  it("runs on the stack's 2 shards unless told, 1 to 16", () => {
+    expect(COST_COMMAND.read(given({})).shards).toBe(2);
+    expect(COST_COMMAND.read(given({ shards: '1' })).shards).toBe(1);
+    expect(() => COST_COMMAND.read(given({ shards: '0' }))).toThrow('--shards');
+    expect(() => COST_COMMAND.read(given({ shards: '1.5' }))).toThrow('--shards');
   });
 });

@@ -82,6 +82,63 @@ describe('the front-door counter', () => {
     expect(tables.dedup).toEqual({ requests: 1, writeUnits: 4, readUnits: 0.5, conditionFailures: 0 });
   });
 
+  it("keeps each global secondary index's share of the units, as DynamoDB Local reports it with INDEXES", () => {
+    const counter = new FrontDoorCounter();
+    // As DynamoDB Local 10.x answered a probe: a put that sets the index's keys, an update that changes them
+    // (the index deletes and writes: 2), a query of the index.
+    counter.observe(
+      dynamo(
+        'PutItem',
+        { TableName: 'derived' },
+        {
+          ConsumedCapacity: {
+            TableName: 'derived',
+            CapacityUnits: 2,
+            Table: { CapacityUnits: 1 },
+            GlobalSecondaryIndexes: { TopByCount: { CapacityUnits: 1 } },
+          },
+        },
+      ),
+    );
+    counter.observe(
+      dynamo(
+        'BatchWriteItem',
+        {},
+        {
+          ConsumedCapacity: [
+            {
+              TableName: 'derived',
+              CapacityUnits: 3,
+              Table: { CapacityUnits: 1 },
+              GlobalSecondaryIndexes: { TopByCount: { CapacityUnits: 2 } },
+            },
+          ],
+        },
+      ),
+    );
+    counter.observe(
+      dynamo(
+        'Query',
+        { TableName: 'derived', IndexName: 'TopByCount' },
+        {
+          ConsumedCapacity: {
+            TableName: 'derived',
+            CapacityUnits: 0.5,
+            Table: { CapacityUnits: 0 },
+            GlobalSecondaryIndexes: { TopByCount: { CapacityUnits: 0.5 } },
+          },
+        },
+      ),
+    );
+    expect(counter.counts().tables.derived).toEqual({
+      requests: 3,
+      writeUnits: 5,
+      readUnits: 0.5,
+      conditionFailures: 0,
+      indexes: { TopByCount: { writeUnits: 3, readUnits: 0.5 } },
+    });
+  });
+
   it('charges a write its condition refused one write unit, as DynamoDB bills it without reporting it', () => {
     const counter = new FrontDoorCounter();
     counter.observe(

@@ -13,6 +13,20 @@ describe('what the template makes CloudWatch bill by the month', () => {
       F: { Type: 'AWS::Logs::MetricFilter' },
       T: { Type: 'AWS::DynamoDB::Table' },
     });
-    expect(figures).toEqual({ alarmMetrics: 3, dashboards: 1, metricFilters: 1 });
+    expect(figures).toEqual({ alarmMetrics: 3, dashboards: 1, metricFilters: 1, tables: { T: [] } });
+  });
+});
+
+describe('what the template provisions DynamoDB capacity on', () => {
+  it('lists every table by logical name with its global secondary indexes', () => {
+    const figures = templateFiguresOf({
+      RollupsTable1AD9B0DB: { Type: 'AWS::DynamoDB::Table', Properties: {} },
+      DerivedDerivedRollupsTable26C861BA: {
+        Type: 'AWS::DynamoDB::Table',
+        Properties: { GlobalSecondaryIndexes: [{ IndexName: 'TopByCount' }] },
+      },
+      Alarm: { Type: 'AWS::CloudWatch::Alarm' },
+    });
+    expect(figures.tables).toEqual({ RollupsTable: [], DerivedDerivedRollupsTable: ['TopByCount'] });
   });
 });
