@@ -189,6 +189,9 @@ export const printCollectorBench = async (quick: boolean): Promise<void> => {
   console.log(
     `\n## Web collector, local edge (API Gateway emulation → kinesalite), ${quick ? 2 : 5} s per cell, fresh local cloud, throttles raised`,
   );
+  console.log(
+    'the edge puts a request as one batch record, the direct baseline one record per event (D36): the ratio includes what batching saves kinesalite',
+  );
   // Cells are comparable within a run only: the machine's load (other processes) moves all of them.
   console.log(
     `load average at start ${loadavg()

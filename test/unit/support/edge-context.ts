@@ -10,7 +10,10 @@ export const webEdge = (overrides: Partial<Edge> = {}): Edge => ({
   ...overrides,
 });
 
-/** The event as the collector forwards it: `edge` first, the event's own fields unchanged after it. */
+/**
+ * A one-event record with its edge: `edge` first, the event's own fields unchanged after it — what the collector
+ * forwarded before it put a request as one batch record (D36); consumers still read it.
+ */
 export const throughEdge = <E extends object>(event: E, edge: Partial<Edge> = {}): E & { edge: Edge } => ({
   edge: webEdge(edge),
   ...event,
