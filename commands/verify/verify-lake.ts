@@ -152,7 +152,10 @@ export const verifyLake = async (input: VerifyLakeInput): Promise<VerifyReport> 
 
 const n = (value: number) => value.toLocaleString('en-US');
 
-/** `stream 12,345 records: 12,000 counted, 300 quarantined (too-late 100, …), 45 producer duplicates`. */
+/**
+ * `stream 1,234 records, 12,345 events: 12,000 counted, 300 quarantined (too-late 100, …), 45 producer duplicates`
+ * — a batch record holds several events (D36), each counted, quarantined or left out on its own.
+ */
 export const streamText = ({ read, accepted, quarantined, producerDuplicates }: RecountCounters): string => {
   const reasons = Object.entries(quarantined)
     .filter(([, count]) => (count ?? 0) > 0)
@@ -160,7 +163,7 @@ export const streamText = ({ read, accepted, quarantined, producerDuplicates }: 
     .map(([reason, count]) => `${reason} ${n(count ?? 0)}`);
   const total = reasons.length ? Object.values(quarantined).reduce((sum, count) => sum + (count ?? 0), 0) : 0;
   return (
-    `stream ${n(read)} records: ${n(accepted)} counted, ${n(total)} quarantined` +
+    `stream ${n(read)} records, ${n(accepted + total + producerDuplicates)} events: ${n(accepted)} counted, ${n(total)} quarantined` +
     `${reasons.length ? ` (${reasons.join(', ')})` : ''}, ${n(producerDuplicates)} producer duplicates`
   );
 };

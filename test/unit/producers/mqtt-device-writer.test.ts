@@ -159,7 +159,8 @@ describe('MqttDeviceWriter', () => {
       connected: 1,
     });
     expect(writer.counters.retried).toBe(5);
-  });
+    // A broker restart and reconnects over real (in-memory) MQTT sessions: more than the unit default under load.
+  }, 20_000);
 
   it("refuses a device whose publishes the broker's policy refuses, after three tries, and lets the others go on", async () => {
     // Prepare: dev-0009's credentials name another device's topic, which the policy does not allow it.

@@ -150,14 +150,14 @@ describe('the verify summary', () => {
       differences: [],
       items: 4,
       stream: {
-        read: 1210,
+        read: 121,
         accepted: 1000,
         quarantined: { 'too-late': 150, 'invalid-json': 50 },
         producerDuplicates: 10,
       },
     });
     expect(line).toBe(
-      'no differences across 4 rollup items (stream, DynamoDB, lake); stream 1,210 records: 1,000 counted, ' +
+      'no differences across 4 rollup items (stream, DynamoDB, lake); stream 121 records, 1,210 events: 1,000 counted, ' +
         '200 quarantined (invalid-json 50, too-late 150), 10 producer duplicates',
     );
   });
