@@ -145,6 +145,11 @@ export const countingRun = async (options: CountingRunOptions = {}): Promise<Mea
         `the pipeline did not catch up (${run.behind} records behind): run the cost run at a lower --run-rate`,
       );
     }
+    if (run.fanoutDrained === false) {
+      throw new Error(
+        'the fan-out did not catch up with the rollups stream: its last writes would be missing; run the cost run at a lower --run-rate',
+      );
+    }
     const runSeconds = run.producers.elapsedMs / 1000;
     const measured: Measured = {
       targetRate: start.rate,

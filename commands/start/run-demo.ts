@@ -1,5 +1,6 @@
 import { setTimeout as wait } from 'node:timers/promises';
 import type { LocalOps } from '../../infra/local/dashboard/local-ops.ts';
+import { streamEnds, streamSequenceAtOrPast } from '../../infra/local/esm/dynamodb-stream-ends.ts';
 import { LocalCloud } from '../../infra/local/local-cloud.ts';
 import { compareSequence } from '../../processors/shared/sequence.ts';
 import type { ProducerProgress } from '../../producers/progress.ts';
@@ -24,6 +25,8 @@ export interface DemoRun {
   readonly behind: number;
   /** How long the consumers took to catch up once the producers stopped: a backlog that kept growing shows here. */
   readonly drainMs: number;
+  /** Whether the fan-out caught up with the rollups stream after the drain (absent: not waited for). */
+  readonly fanoutDrained?: boolean;
   /** The stream recount verify compares against (`<stateDir>/truth.json`), caught up when producing stopped. */
   readonly truth: StreamTruth;
   /** The simulated devices, when they published over MQTT. */
@@ -174,6 +177,29 @@ const drain = async (
 };
 
 /**
+ * Waits for the fan-out to process the rollups stream up to its end now: every rollup write was made before the
+ * aggregate checkpointed, so once the event stream is drained the rollups stream is complete. Only its tail past
+ * the fan-out's checkpoints is read. Its batching window (10 s by default) would otherwise leave the last
+ * derived, device-state and alert writes unmade when the mappings stop. False when the deadline passes.
+ */
+const drainFanout = async (cloud: LocalCloud, force?: AbortSignal): Promise<boolean> => {
+  const mapping = cloud.resources.mappings.fanout;
+  if (!mapping.enabled) return true;
+  const ends = await streamEnds(cloud.clients, mapping.tableName, (shard) =>
+    cloud.checkpoints.get(mapping.id, shard),
+  );
+  const done = () =>
+    [...ends].every(([shard, last]) =>
+      streamSequenceAtOrPast(cloud.checkpoints.get(mapping.id, shard), last),
+    );
+  const deadline = Date.now() + 60_000 + mapping.maximumBatchingWindowMs * 2;
+  while (!done() && Date.now() < deadline && !force?.aborted) {
+    await wait(250, undefined, force ? { signal: force } : {}).catch(() => undefined);
+  }
+  return done();
+};
+
+/**
  * The demo: local cloud up, mappings running, simulators producing, the stream recount caught up every
  * half minute; when the simulators finish (or `stop` aborts), the recount reads to the end of the stream
  * and the demo waits for the pipeline to catch up to it (see drain), then stops the mappings after their
@@ -226,8 +252,20 @@ export const runDemo = async (
     // A stop (Ctrl-C) only ends producing: the drain still runs, so what the stream accepted is processed.
     const drained = await drain(cloud, truth, include, force);
     const drainMs = Date.now() - producedAt;
+    // The fan-out reads the rollups table, not the event stream: it catches up after the stream's consumers.
+    const fanoutDrained = drained.drained && !aggregateOnly ? await drainFanout(cloud, force) : undefined;
     if (latest) hooks.onProgress?.(latest, stats, cloud, ops);
-    return { cloud, ops, stats, producers, ...drained, drainMs, truth, ...(devices ? { devices } : {}) };
+    return {
+      cloud,
+      ops,
+      stats,
+      producers,
+      ...drained,
+      drainMs,
+      ...(fanoutDrained === undefined ? {} : { fanoutDrained }),
+      truth,
+      ...(devices ? { devices } : {}),
+    };
   } finally {
     recounting.abort();
     clearInterval(ticker);

@@ -47,7 +47,7 @@ const CONSUMERS: readonly Consumer[] = [
     build: fanoutStageStack,
     defaults: {
       BatchSize: 1000,
-      MaximumBatchingWindowInSeconds: 1,
+      MaximumBatchingWindowInSeconds: 10,
       MaximumRetryAttempts: 10,
       MaximumRecordAgeInSeconds: 3600,
     },

@@ -8,6 +8,7 @@ import { aggregatePolicy } from '../../commands/replay/acceptance-policy.ts';
 import { demoSummary } from '../../commands/start/demo-summary.ts';
 import { type DemoRun, runDemo } from '../../commands/start/run-demo.ts';
 import { verifyLocalCloud } from '../../commands/verify/verify-local.ts';
+import { streamEnds, streamSequenceAtOrPast } from '../../infra/local/esm/dynamodb-stream-ends.ts';
 import { createStreamlakeApp } from '../../infra/streamlake-app.ts';
 import { kinesisConsumers } from '../fuzz/run-pipeline.ts';
 import { DecoysFirstStack } from './support/decoys-first-stack.ts';
@@ -126,11 +127,22 @@ describe('the local cloud on a stack that declares a decoy of each resource befo
     expect(run.producers.sent).toBeGreaterThan(0);
     // Every event sent, in however many records (batch records from the edges, D36).
     expect(run.cloud.metrics.get('EventsIn', 'streamlake-aggregate')).toBe(run.producers.sent);
+    // The fan-out's 10 s window does not cut the end short: the demo waits for it to finish the rollups stream.
+    expect(run.fanoutDrained).toBe(true);
     const summary = demoSummary(run);
     expect(summary).toContain(`DynamoDB table ${resources.rollupsTable.name} at`);
     expect(summary).toContain(`s3://${resources.lakeBucket.name}/lake/`);
     const decoyNames = [run.cloud.plan.tables[0]?.name, run.cloud.plan.buckets[0]?.name];
     for (const name of decoyNames) expect(summary).not.toContain(`${name} `);
+  });
+
+  it('left the fan-out checkpointed at the end of the rollups stream (its window waited out)', async () => {
+    const { fanout } = run.cloud.resources.mappings;
+    const ends = await streamEnds(run.cloud.clients, fanout.tableName);
+    expect(ends.size).toBeGreaterThan(0);
+    for (const [shard, last] of ends) {
+      expect(streamSequenceAtOrPast(run.cloud.checkpoints.get(fanout.id, shard), last)).toBe(true);
+    }
   });
 
   it('writes cloud.json from the same resources, and verify reads them: ground truth, rollups and lake agree', async () => {

@@ -1,12 +1,6 @@
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type Shard,
-} from '@aws-sdk/client-dynamodb-streams';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { streamEnds, streamSequenceAtOrPast } from '../../../infra/local/esm/dynamodb-stream-ends.ts';
 import type { Invoke, PollerObserver } from '../../../infra/local/esm/kinesis-poller.ts';
 import type { LocalCloud } from '../../../infra/local/local-cloud.ts';
 import { eventually, tableOf } from './local-cloud-fixture.ts';
@@ -54,41 +48,9 @@ export const scanTable = async (cloud: LocalCloud, TableName: string): Promise<R
   return items;
 };
 
-/** Stream sequence numbers are decimal strings of varying length: compare them as numbers. */
-const atOrPast = (checkpoint: string | undefined, sequenceNumber: string) =>
-  checkpoint !== undefined && BigInt(checkpoint) >= BigInt(sequenceNumber);
-
 /** The last record of each shard of the rollups table's stream, read through the Streams API. */
-export const rollupsStreamEnds = async (cloud: LocalCloud): Promise<Map<string, string>> => {
-  const streams = cloud.clients.dynamodbStreams;
-  const table = await cloud.clients.dynamodb.send(new DescribeTableCommand({ TableName: tableOf(cloud) }));
-  const StreamArn = table.Table?.LatestStreamArn;
-  if (!StreamArn) throw new Error('the rollups table has no stream');
-  const shards: Shard[] = [];
-  let ExclusiveStartShardId: string | undefined;
-  do {
-    const described = await streams.send(new DescribeStreamCommand({ StreamArn, ExclusiveStartShardId }));
-    shards.push(...(described.StreamDescription?.Shards ?? []));
-    ExclusiveStartShardId = described.StreamDescription?.LastEvaluatedShardId;
-  } while (ExclusiveStartShardId);
-  const ends = new Map<string, string>();
-  for (const shard of shards) {
-    const ShardId = shard.ShardId ?? '';
-    let iterator = (
-      await streams.send(
-        new GetShardIteratorCommand({ StreamArn, ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
-      )
-    ).ShardIterator;
-    while (iterator) {
-      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-      const last = page.Records?.at(-1)?.dynamodb?.SequenceNumber;
-      if (!last) break;
-      ends.set(ShardId, last);
-      iterator = page.NextShardIterator;
-    }
-  }
-  return ends;
-};
+export const rollupsStreamEnds = (cloud: LocalCloud): Promise<Map<string, string>> =>
+  streamEnds(cloud.clients, tableOf(cloud));
 
 export interface PipelineRun {
   /** Every event the local poller delivered to the fan-out function, as delivered (deep copies). */
@@ -143,7 +105,9 @@ export const runPipelineUntilCaughtUp = async (
   try {
     await eventually(
       check(() =>
-        [...produced].every(([shardId, last]) => atOrPast(cloud.checkpoints.get(aggregateId, shardId), last)),
+        [...produced].every(([shardId, last]) =>
+          streamSequenceAtOrPast(cloud.checkpoints.get(aggregateId, shardId), last),
+        ),
       ),
       Math.max(0, deadline - Date.now()),
       'the aggregator to checkpoint every produced record',
@@ -152,7 +116,9 @@ export const runPipelineUntilCaughtUp = async (
     const ends = await rollupsStreamEnds(cloud);
     await eventually(
       check(() =>
-        [...ends].every(([shardId, last]) => atOrPast(cloud.checkpoints.get(fanoutId, shardId), last)),
+        [...ends].every(([shardId, last]) =>
+          streamSequenceAtOrPast(cloud.checkpoints.get(fanoutId, shardId), last),
+        ),
       ),
       Math.max(0, deadline - Date.now()),
       'the fan-out to checkpoint the last record of the rollups stream',
