@@ -10,6 +10,7 @@ import type { LakeCompactionSettings } from './constructs/lake-compaction/settin
 import type { OpsThresholdSettings } from './constructs/ops-thresholds.ts';
 import type { RawZoneSettings } from './constructs/raw-zone/settings.ts';
 import type { StreamConsumerTuning } from './constructs/stream-consumer-tuning.ts';
+import type { TableCapacity } from './constructs/table-capacity.ts';
 import type { TrackerHostingSettings } from './constructs/tracker-hosting/settings.ts';
 
 /**
@@ -112,6 +113,15 @@ export const CONTEXT_SETTINGS = {
     shards: ['streamlake:streamShards', 'number'],
     onDemand: ['streamlake:streamOnDemand', 'boolean'],
   } satisfies ContextSpecFor<EventStreamCapacity>,
+  /**
+   * How the tables pay for capacity: `-c streamlake:tablesOnDemand=false` provisions them with auto scaling
+   * (`streamlake:tableTargetUtilizationPercent`, `streamlake:tableMaxUnits`).
+   */
+  tables: {
+    onDemand: ['streamlake:tablesOnDemand', 'boolean'],
+    targetUtilizationPercent: ['streamlake:tableTargetUtilizationPercent', 'number'],
+    maxUnits: ['streamlake:tableMaxUnits', 'number'],
+  } satisfies ContextSpecFor<TableCapacity>,
   /** One event-time policy for every Kinesis consumer. */
   eventTime: {
     allowedLateness: ['streamlake:allowedLatenessSeconds', 'seconds'],

@@ -26,6 +26,7 @@ import type { RawZoneSettings } from './constructs/raw-zone/settings.ts';
 import { RawZone } from './constructs/raw-zone.ts';
 import { RollupStore } from './constructs/rollup-store.ts';
 import type { StreamConsumerTuning } from './constructs/stream-consumer-tuning.ts';
+import type { TableCapacity } from './constructs/table-capacity.ts';
 import type { TrackerHostingSettings } from './constructs/tracker-hosting/settings.ts';
 import { TrackerHosting } from './constructs/tracker-hosting.ts';
 import { WebCollector } from './constructs/web-collector.ts';
@@ -99,6 +100,15 @@ export interface StreamlakeStackProps extends StackProps {
    * context key (`streamlake:streamShards`, `streamlake:streamOnDemand`).
    */
   readonly eventStream?: EventStreamCapacity;
+
+  /**
+   * How every table pays for capacity: on demand (default) or provisioned with auto scaling; each one given here
+   * wins over its context key (`streamlake:tablesOnDemand`, `streamlake:tableTargetUtilizationPercent`,
+   * `streamlake:tableMaxUnits`).
+   *
+   * @default - context, then on demand
+   */
+  readonly tableCapacity?: TableCapacity;
 
   /**
    * Compaction of closed lake hours: how often it runs, when an hour counts as closed, how long replaced files
@@ -261,8 +271,9 @@ export class StreamlakeStack extends Stack {
       events: this.events.stream,
       removalPolicy,
     });
-    this.rollups = new RollupStore(this, 'Rollups', { removalPolicy });
-    this.duplicates = new DedupStore(this, 'Duplicates', { removalPolicy });
+    const capacity = this.settings(CONTEXT_SETTINGS.tables, props.tableCapacity);
+    this.rollups = new RollupStore(this, 'Rollups', { removalPolicy, capacity });
+    this.duplicates = new DedupStore(this, 'Duplicates', { removalPolicy, capacity });
     this.lake = new LakeBucket(this, 'Lake', {
       quarantineExpiration: settings.quarantineExpiration,
       onFailureExpiration: settings.onFailureExpiration,
@@ -318,7 +329,7 @@ export class StreamlakeStack extends Stack {
       rawZone: { bucket: this.rawZone.bucket, prefix: this.rawZone.prefix },
       removalPolicy,
     });
-    this.derived = new DerivedStore(this, 'Derived', { removalPolicy });
+    this.derived = new DerivedStore(this, 'Derived', { removalPolicy, capacity });
     this.alerting = new Alerting(this, 'Alerting', {
       email: settings.alertEmail,
     });

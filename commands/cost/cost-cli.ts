@@ -31,7 +31,8 @@ const cost = async (options: CostOptions): Promise<number> => {
   const measured = await measure(options);
   if (process.stderr.isTTY) process.stderr.write('\n');
   if (options.save) writeFileSync(options.save, `${JSON.stringify(measured, null, 1)}\n`);
-  const models = options.rates.map((rate) => costModel(measured, PRICES, AWS_STACK_SETTINGS, rate));
+  const settings = { ...AWS_STACK_SETTINGS, dynamoMode: options.tables };
+  const models = options.rates.map((rate) => costModel(measured, PRICES, settings, rate));
   console.log(measuredText(measured));
   console.log('');
   console.log(costTable(models));

@@ -11,6 +11,8 @@ export interface CostOptions {
   readonly devices: number;
   /** Shards of the counting run's stream: consumers batch per shard, so DynamoDB writes per event follow it. */
   readonly shards: number;
+  /** How the priced stack's tables pay: as deployed by default (on demand), or `-c streamlake:tablesOnDemand=false`. */
+  readonly tables: 'on-demand' | 'provisioned';
   /** Price a saved run (`--save`) instead of running. */
   readonly from?: string;
   readonly save?: string;
@@ -41,9 +43,17 @@ const readCostOptions = (given: GivenArguments): CostOptions => {
     durationSeconds: numberOption('--duration', given.text('duration'), 30, 5, 600, true),
     devices: numberOption('--devices', given.text('devices'), 50, 1, 1000, true),
     shards: numberOption('--shards', given.text('shards'), DEFAULTS.eventStream.shards, 1, 16, true),
+    tables: tablesOf(given.text('tables')),
     ...(from ? { from } : {}),
     ...(save ? { save } : {}),
   };
+};
+
+/** `--tables`: on-demand (the stack's default) or provisioned (a stack deployed with tablesOnDemand=false). */
+const tablesOf = (text: string | undefined): 'on-demand' | 'provisioned' => {
+  if (text === undefined || text === 'on-demand') return 'on-demand';
+  if (text === 'provisioned') return 'provisioned';
+  throw new UsageError(`--tables must be on-demand or provisioned (given "${text}")`);
 };
 
 export const COST_COMMAND: Command<CostOptions> = {
@@ -65,6 +75,12 @@ and prices it: dollars a month per service and per million events at each rate.`
       type: 'string',
       value: 'N',
       help: `shards of the counting run's stream, 1–16 (default ${DEFAULTS.eventStream.shards}, the stack's; the table prints the shards each rate needs)`,
+    },
+    tables: {
+      type: 'string',
+      value: 'MODE',
+      help: `how the priced stack's tables pay: on-demand (default, as deployed) or provisioned (deployed with
+-c streamlake:tablesOnDemand=false: auto scaling at 70 %); the table prints the other beside it`,
     },
     save: { type: 'string', value: 'FILE', help: 'write what the run measured to FILE (JSON)' },
     from: { type: 'string', value: 'FILE', help: 'price a run saved with --save instead of running one' },

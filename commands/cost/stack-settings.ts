@@ -25,7 +25,8 @@ export const AWS_STACK_SETTINGS: StackSettings = {
   lakeWriter: 'archive',
   // The stack's default (infra/constructs/event-stream.ts): provisioned shards, sized per rate by the model.
   kinesisMode: 'provisioned',
-  // Every table is PAY_PER_REQUEST (infra/constructs/*-store.ts); the model shows provisioned capacity beside it.
+  // Every table is PAY_PER_REQUEST by default (infra/constructs/table-capacity.ts); the model shows provisioned
+  // capacity beside it, and `--tables provisioned` prices a stack deployed with streamlake:tablesOnDemand=false.
   dynamoMode: 'on-demand',
   dynamoTargetUtilization: DEFAULT_TARGET_UTILIZATION,
 };

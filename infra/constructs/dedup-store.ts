@@ -1,8 +1,14 @@
 import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, type ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, type ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.ts';
+import {
+  autoScaleCapacity,
+  resolveTableCapacity,
+  type TableCapacity,
+  tableBilling,
+} from './table-capacity.ts';
 
 /**
  * Where the Kinesis consumers remember the first copy of each event for the duplicate horizon
@@ -10,7 +16,7 @@ import { DEFAULTS } from '../defaults.ts';
  *
  * - `pk` = `<consumer>#<shard>`, `sk` = `<arrival ms>#<first sequence number>` (strings): a consumer reads the
  *   horizon of its shard with one Query.
- * - on-demand billing, TTL on `expiresAt`: items are written once and age out after the horizon.
+ * - on-demand billing (or provisioned with auto scaling, `capacity`), TTL on `expiresAt`: items are written once and age out after the horizon.
  * - no point-in-time recovery: it holds nothing past the horizon that anyone reads.
  * - beside them, one small item per shard for the archive, `pk = archive-intent#<shard>`: the lake files its
  *   last batch announced before writing them (docs/decisions.md, the archive's crash window), replaced each batch.
@@ -22,6 +28,13 @@ export interface DedupStoreProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * On demand or provisioned with auto scaling (docs/decisions.md, D36).
+   *
+   * @default - on demand
+   */
+  readonly capacity?: TableCapacity;
 }
 
 export class DedupStore extends Construct {
@@ -30,13 +43,15 @@ export class DedupStore extends Construct {
   constructor(scope: Construct, id: string, props: DedupStoreProps = {}) {
     super(scope, id);
     const { partitionKey, sortKey, timeToLiveAttribute } = DEFAULTS.dedupStore;
+    const capacity = resolveTableCapacity(props.capacity);
     this.table = new Table(this, 'Table', {
       partitionKey: { name: partitionKey, type: AttributeType.STRING },
       sortKey: { name: sortKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
+      ...tableBilling(capacity),
       timeToLiveAttribute,
       removalPolicy: props.removalPolicy ?? DEFAULTS.removalPolicy,
     });
+    autoScaleCapacity(this.table, capacity);
     Validations.of(this.table).acknowledge({
       id: 'AwsSolutions-DDB3',
       reason:

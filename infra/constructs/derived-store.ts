@@ -1,7 +1,6 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import {
   AttributeType,
-  BillingMode,
   ProjectionType,
   Table,
   TableEncryption,
@@ -9,6 +8,13 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.ts';
+import {
+  autoScaleCapacity,
+  indexBilling,
+  resolveTableCapacity,
+  type TableCapacity,
+  tableBilling,
+} from './table-capacity.ts';
 
 export interface DerivedStoreProps {
   /**
@@ -17,10 +23,17 @@ export interface DerivedStoreProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * On demand or provisioned with auto scaling, for every table and index (docs/decisions.md, D36).
+   *
+   * @default - on demand
+   */
+  readonly capacity?: TableCapacity;
 }
 
 /**
- * Where the fan-out stage writes, one table per access pattern (on-demand, point-in-time recovery,
+ * Where the fan-out stage writes, one table per access pattern (on demand by default, point-in-time recovery,
  * AWS-managed KMS encryption):
  *
  * - derived rollups: `pk` = `<rollup>#<dims>` as in the rollups table, `sk` = `H#2026-11-22T05` or
@@ -38,8 +51,9 @@ export class DerivedStore extends Construct {
   constructor(scope: Construct, id: string, props: DerivedStoreProps = {}) {
     super(scope, id);
     const defaults = DEFAULTS.derivedStore;
+    const capacity = resolveTableCapacity(props.capacity);
     const common: Partial<TableProps> = {
-      billingMode: BillingMode.PAY_PER_REQUEST,
+      ...tableBilling(capacity),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
       removalPolicy: props.removalPolicy ?? DEFAULTS.removalPolicy,
@@ -56,6 +70,7 @@ export class DerivedStore extends Construct {
       partitionKey: { name: defaults.topIndex.partitionKey, type: AttributeType.STRING },
       sortKey: { name: defaults.topIndex.sortKey, type: AttributeType.NUMBER },
       projectionType: ProjectionType.ALL,
+      ...indexBilling(capacity),
     });
 
     this.deviceState = new Table(this, 'DeviceStateTable', {
@@ -67,11 +82,15 @@ export class DerivedStore extends Construct {
       partitionKey: { name: defaults.silenceIndex.partitionKey, type: AttributeType.STRING },
       sortKey: { name: defaults.silenceIndex.sortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.KEYS_ONLY,
+      ...indexBilling(capacity),
     });
 
     this.alertState = new Table(this, 'AlertStateTable', {
       ...common,
       partitionKey: { name: defaults.alertKey, type: AttributeType.STRING },
     });
+    autoScaleCapacity(this.derivedRollups, capacity, [defaults.topIndex.name]);
+    autoScaleCapacity(this.deviceState, capacity, [defaults.silenceIndex.name]);
+    autoScaleCapacity(this.alertState, capacity);
   }
 }

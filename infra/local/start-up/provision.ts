@@ -4,6 +4,7 @@ import {
   CreateTableCommand,
   type GlobalSecondaryIndex,
   type KeySchemaElement,
+  type ProvisionedThroughput,
   ResourceInUseException,
   type StreamSpecification,
   UpdateTimeToLiveCommand,
@@ -81,7 +82,16 @@ const createTableCommand = (table: TablePlan) => {
     TableName: table.name,
     KeySchema: p.KeySchema as KeySchemaElement[],
     AttributeDefinitions: p.AttributeDefinitions as AttributeDefinition[],
-    BillingMode: (p.BillingMode as BillingMode | undefined) ?? 'PAY_PER_REQUEST',
+    // CloudFormation's default is PROVISIONED, which then needs ProvisionedThroughput; a table declaring neither
+    // is taken as on demand, as before.
+    BillingMode:
+      (p.BillingMode as BillingMode | undefined) ??
+      (p.ProvisionedThroughput ? 'PROVISIONED' : 'PAY_PER_REQUEST'),
+    // Provisioned tables (D36) carry their starting units; DynamoDB Local records them and never throttles. Auto
+    // scaling's targets and policies have no local counterpart: nothing scales here.
+    ...(p.ProvisionedThroughput
+      ? { ProvisionedThroughput: p.ProvisionedThroughput as ProvisionedThroughput }
+      : {}),
     ...(p.StreamSpecification
       ? {
           StreamSpecification: {

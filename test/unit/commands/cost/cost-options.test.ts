@@ -20,6 +20,14 @@ describe('npm run cost options', () => {
     expect(() => ratesOf('0')).toThrow('(given "0")');
   });
 
+  it('prices the tables as deployed (on demand) unless told provisioned, refusing anything else by name', () => {
+    expect(COST_COMMAND.read(given({})).tables).toBe('on-demand');
+    expect(COST_COMMAND.read(given({ tables: 'provisioned' })).tables).toBe('provisioned');
+    expect(() => COST_COMMAND.read(given({ tables: 'reserved' }))).toThrow(
+      '--tables must be on-demand or provisioned (given "reserved")',
+    );
+  });
+
   it("runs on the stack's 2 shards unless told, 1 to 16", () => {
     expect(COST_COMMAND.read(given({})).shards).toBe(2);
     expect(COST_COMMAND.read(given({ shards: '1' })).shards).toBe(1);
