@@ -5,6 +5,7 @@ import { LatencyHistogram } from '../../infra/local/metrics/latency-histogram.ts
 import { DeviceFleetSimulator } from '../../producers/devices.ts';
 import type { MqttDeviceWriter } from '../../producers/mqtt-device-writer.ts';
 import { type ProducedRecord, recordOf } from '../../producers/source.ts';
+import { BATCH_EVENTS_FIELD, isEventBatch } from '../../schemas/index.ts';
 import { within } from './device-fleet.ts';
 
 // Publish → rollup, per event: each event's publish time is kept by its eventId; the aggregate mapping runs with
@@ -103,17 +104,19 @@ export const measureDeviceLatency = async (
     const failed = failedIn(result);
     for (const { kinesis } of event.Records) {
       if (failed.has(kinesis.sequenceNumber)) continue;
-      const { eventId } = JSON.parse(Buffer.from(kinesis.data, 'base64').toString('utf8')) as {
-        eventId?: string;
-      };
-      const published = eventId === undefined ? undefined : publishedAt.get(eventId);
-      if (published === undefined || eventId === undefined) continue;
-      publishedAt.delete(eventId);
-      const arrivalMs = kinesis.approximateArrivalTimestamp * 1000;
-      toStream.add(arrivalMs - published);
-      streamToRollup.add(doneMs - arrivalMs);
-      toRollup.add(doneMs - published);
-      toRollupByHalf[published < halfwayMs ? 0 : 1].add(doneMs - published);
+      const value = JSON.parse(Buffer.from(kinesis.data, 'base64').toString('utf8')) as unknown;
+      // A device's message is one batch record of its events (D36); a bare one holds one event.
+      const events = (isEventBatch(value) ? value[BATCH_EVENTS_FIELD] : [value]) as { eventId?: string }[];
+      for (const { eventId } of events) {
+        const published = eventId === undefined ? undefined : publishedAt.get(eventId);
+        if (published === undefined || eventId === undefined) continue;
+        publishedAt.delete(eventId);
+        const arrivalMs = kinesis.approximateArrivalTimestamp * 1000;
+        toStream.add(arrivalMs - published);
+        streamToRollup.add(doneMs - arrivalMs);
+        toRollup.add(doneMs - published);
+        toRollupByHalf[published < halfwayMs ? 0 : 1].add(doneMs - published);
+      }
     }
   };
   const stop = new AbortController();

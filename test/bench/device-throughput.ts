@@ -164,6 +164,8 @@ export const printDeviceBench = async (quick: boolean): Promise<void> => {
     },
     connect: timedConnector(connectMs),
     flushTimeoutMs: 10_000,
+    // The broker and rule engine's throughput per message: one event a message, as before devices batched (D36).
+    eventsPerMessage: 1,
   });
   try {
     const steps: FleetStep[] = [];

@@ -24,8 +24,10 @@ import type { LakeObjects } from '../../processors/lake/lake-objects.ts';
 import { ROLLUPS } from '../../processors/rollups/rollups.ts';
 import { loadAcceptancePolicy } from '../../processors/shared/acceptance-policy.ts';
 import { classifyBatch } from '../../processors/shared/classify.ts';
+import { DEFAULT_MESSAGE_BYTES } from '../../producers/mqtt-device-batch.ts';
 import { partitionKeyOf } from '../../producers/source.ts';
-import type { StreamlakeEvent } from '../../schemas/index.ts';
+import { datasetOf, eventBatchJson, type StreamlakeEvent } from '../../schemas/index.ts';
+import { DEFAULT_BATCH } from '../../tracker/src/options.ts';
 import { aggregateBatch } from './aggregate-throughput.ts';
 import { simulatedEvents } from './parquet-encoding.ts';
 
@@ -184,13 +186,46 @@ const billedBytes = (bytes: number) => Math.max(10 * MIB, Math.ceil(bytes / MIB)
 const GLACIER_MIN_OBJECT_BYTES = 128 * 1024;
 const HISTORY_MONTHS = 12;
 
+/**
+ * Events packed into batch records as the edges pack them: web events 100 to a request (the tracker's batch; the
+ * demo's server-side writer mixes sessions), each device's events into messages of the device's bytes.
+ */
+const edgeRecords = (events: readonly StreamlakeEvent[]) => {
+  const records: { data: Buffer; partitionKey: string }[] = [];
+  const open = new Map<string, { events: StreamlakeEvent[]; bytes: number }>();
+  const close = (key: string) => {
+    const batch = open.get(key);
+    const first = batch?.events[0];
+    if (batch && first)
+      records.push({ data: Buffer.from(eventBatchJson(batch.events)), partitionKey: partitionKeyOf(first) });
+    open.delete(key);
+  };
+  for (const event of events) {
+    const web = datasetOf(event.schema) === 'clickstream';
+    const key = web ? 'web' : `device:${partitionKeyOf(event)}`;
+    const bytes = Buffer.byteLength(JSON.stringify(event)) + 1;
+    const batch = open.get(key);
+    if (
+      batch &&
+      (web ? batch.events.length >= DEFAULT_BATCH.maxEvents : batch.bytes + bytes > DEFAULT_MESSAGE_BYTES)
+    )
+      close(key);
+    const current = open.get(key) ?? { events: [], bytes: 13 };
+    current.events.push(event);
+    current.bytes += bytes;
+    open.set(key, current);
+  }
+  for (const key of [...open.keys()]) close(key);
+  return records;
+};
+
 /** The raw zone a month at 1 million events a day, in a steady state, priced by commands/cost/prices.ts. */
 const rawZoneMonth = (events: readonly StreamlakeEvent[]) => {
   const data = events.map((e) => Buffer.from(JSON.stringify(e)));
-  const figures = data.reduce(
-    (f, d, i) => withRecord(f, d, partitionKeyOf(events[i] as StreamlakeEvent)),
-    NO_RECORDS,
-  );
+  // Records as the edges put them (D36): web events 100 to a collector request (the tracker's batch), device
+  // events as many as fill one device message; Firehose bills per record.
+  const records = edgeRecords(events);
+  const figures = records.reduce((f, r) => withRecord(f, r.data, r.partitionKey), NO_RECORDS);
   const meanBytes = data.reduce((sum, d) => sum + d.length, 0) / data.length;
   const eventsPerSecond = 1e6 / 86_400;
   const eventsPerMonth = eventsPerSecond * SECONDS_PER_MONTH;
@@ -210,13 +245,9 @@ const rawZoneMonth = (events: readonly StreamlakeEvent[]) => {
   const transitioned = objectBytes >= GLACIER_MIN_OBJECT_BYTES;
   const lines = [
     {
-      item: `Firehose ingestion, ${n((figures.firehoseUnits / figures.records) * 5, 2)} KiB billed a record`,
+      item: `Firehose ingestion, ${n((figures.firehoseUnits / figures.records) * 5, 2)} KiB billed a record of ${n(events.length / figures.records, 1)} events`,
       usd:
-        ((figures.firehoseUnits / figures.records) *
-          eventsPerMonth *
-          5 *
-          1024 *
-          PRICES.firehoseIngestGb.usd) /
+        ((figures.firehoseUnits / events.length) * eventsPerMonth * 5 * 1024 * PRICES.firehoseIngestGb.usd) /
         GIB,
       price: PRICES.firehoseIngestGb,
     },
