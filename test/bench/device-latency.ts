@@ -8,6 +8,13 @@ import { type ProducedRecord, recordOf } from '../../producers/source.ts';
 import { BATCH_EVENTS_FIELD, isEventBatch } from '../../schemas/index.ts';
 import { within } from './device-fleet.ts';
 
+/** The event ids of a record: a device's message is one batch record of its events (D36), a bare one holds one. */
+const eventIdsOf = (data: string): string[] => {
+  const value = JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as unknown;
+  const events = (isEventBatch(value) ? value[BATCH_EVENTS_FIELD] : [value]) as { eventId?: unknown }[];
+  return events.flatMap(({ eventId }) => (typeof eventId === 'string' ? [eventId] : []));
+};
+
 // Publish → rollup, per event: each event's publish time is kept by its eventId; the aggregate mapping runs with
 // its handler wrapped, and when an invocation returns, every record it did not report failed has its rollup
 // written. The record's ApproximateArrivalTimestamp splits the time into the edge's share and the consumer's.
@@ -104,12 +111,9 @@ export const measureDeviceLatency = async (
     const failed = failedIn(result);
     for (const { kinesis } of event.Records) {
       if (failed.has(kinesis.sequenceNumber)) continue;
-      const value = JSON.parse(Buffer.from(kinesis.data, 'base64').toString('utf8')) as unknown;
-      // A device's message is one batch record of its events (D36); a bare one holds one event.
-      const events = (isEventBatch(value) ? value[BATCH_EVENTS_FIELD] : [value]) as { eventId?: string }[];
-      for (const { eventId } of events) {
-        const published = eventId === undefined ? undefined : publishedAt.get(eventId);
-        if (published === undefined || eventId === undefined) continue;
+      for (const eventId of eventIdsOf(kinesis.data)) {
+        const published = publishedAt.get(eventId);
+        if (published === undefined) continue;
         publishedAt.delete(eventId);
         const arrivalMs = kinesis.approximateArrivalTimestamp * 1000;
         toStream.add(arrivalMs - published);

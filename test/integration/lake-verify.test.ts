@@ -111,7 +111,9 @@ describe('npm run verify', () => {
     const result = verify();
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^no differences across \d+ rollup items \(stream, DynamoDB, lake\)/);
-    expect(result.stdout).toContain('stream 120 records, 120 events: 120 counted, 0 quarantined, 0 producer duplicates');
+    expect(result.stdout).toContain(
+      'stream 120 records, 120 events: 120 counted, 0 quarantined, 0 producer duplicates',
+    );
     expect(result.status).toBe(0);
   });
 
