@@ -1,15 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KinesisStreamBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lake } from '../../commands/lake/lake-views.ts';
-import { kinesisEvent, type PolledRecord } from '../../infra/local/esm/kinesis-event.ts';
+import type { PolledRecord } from '../../infra/local/esm/kinesis-event.ts';
 import { LocalCloud } from '../../infra/local/local-cloud.ts';
 import { type Edge, eventBatchJson, type StreamlakeEvent } from '../../schemas/index.ts';
 import { partitionKeyOf, sampleEvents } from './support/events.ts';
 import { expectedRollups, rollupDifferences } from './support/expected-rollups.ts';
 import {
+  deliverToConsumer,
   lakeBucketOf,
   putRecords,
   quarantinedRecords,
@@ -50,14 +50,8 @@ describe('batch records on the local cloud: each event of a batch counted once, 
   const extra = sampleEvents(1)[0] as StreamlakeEvent;
   const twice = { data: eventBatchJson([extra, extra]), partitionKey: partitionKeyOf(extra) };
 
-  const deliver = async (consumer: 'aggregate' | 'archive', shardId: string, polled: PolledRecord[]) => {
-    const { mappings, functions } = cloud.resources;
-    const event = kinesisEvent(mappings[consumer], shardId, 'us-east-1', 'arn:aws:iam::0:role/x', polled);
-    const response = (await cloud
-      .localFunction(functions[consumer])
-      .invoke(event)) as KinesisStreamBatchResponse;
-    expect(response?.batchItemFailures ?? []).toEqual([]);
-  };
+  const deliver = (consumer: 'aggregate' | 'archive', shardId: string, polled: PolledRecord[]) =>
+    deliverToConsumer(cloud, consumer, shardId, polled);
 
   beforeAll(async () => {
     cloud = await LocalCloud.start({ stateDir });

@@ -2,15 +2,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { KinesisStreamBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lake } from '../../commands/lake/lake-views.ts';
-import { kinesisEvent, type PolledRecord } from '../../infra/local/esm/kinesis-event.ts';
+import type { PolledRecord } from '../../infra/local/esm/kinesis-event.ts';
 import { LocalCloud } from '../../infra/local/local-cloud.ts';
 import type { Edge, StreamlakeEvent } from '../../schemas/index.ts';
 import { asRecords, sampleEvents } from './support/events.ts';
 import { expectedRollups, rollupDifferences } from './support/expected-rollups.ts';
-import { lakeBucketOf, putRecords, readShards, scanRollups } from './support/local-cloud-fixture.ts';
+import {
+  deliverToConsumer,
+  lakeBucketOf,
+  putRecords,
+  readShards,
+  scanRollups,
+} from './support/local-cloud-fixture.ts';
 
 const RECEIVED_MS = Date.now() - 60_000;
 /** The context the collector adds to the `attempt`th request carrying event `i`: a new request, a later time. */
@@ -36,14 +41,8 @@ describe('producer duplicates on the local cloud: each event counted and stored 
   const sameCall = firstPut.filter((_, i) => i % 11 === 0);
   const duplicatesPut = retried.length + sameCall.length;
 
-  const deliver = async (consumer: 'aggregate' | 'archive', shardId: string, records: PolledRecord[]) => {
-    const { mappings, functions } = cloud.resources;
-    const event = kinesisEvent(mappings[consumer], shardId, 'us-east-1', 'arn:aws:iam::0:role/x', records);
-    const response = (await cloud
-      .localFunction(functions[consumer])
-      .invoke(event)) as KinesisStreamBatchResponse;
-    expect(response?.batchItemFailures ?? []).toEqual([]);
-  };
+  const deliver = (consumer: 'aggregate' | 'archive', shardId: string, polled: PolledRecord[]) =>
+    deliverToConsumer(cloud, consumer, shardId, polled);
 
   beforeAll(async () => {
     // Prepare: the real stack on the real local servers, with duplicates put as producers put them.

@@ -6,7 +6,9 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { type PolledRecord, toPolledRecord } from '../../../infra/local/esm/kinesis-event.ts';
+import type { KinesisStreamBatchResponse } from 'aws-lambda';
+import { expect } from 'vitest';
+import { kinesisEvent, type PolledRecord, toPolledRecord } from '../../../infra/local/esm/kinesis-event.ts';
 import type { LocalCloud } from '../../../infra/local/local-cloud.ts';
 import type { RollupValues } from './expected-rollups.ts';
 
@@ -107,4 +109,22 @@ export const eventually = async (
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
+};
+
+/**
+ * Hands `records` of one shard to a Kinesis consumer's function as its mapping would, and expects no batch item
+ * failures back.
+ */
+export const deliverToConsumer = async (
+  cloud: LocalCloud,
+  consumer: 'aggregate' | 'archive',
+  shardId: string,
+  records: PolledRecord[],
+): Promise<void> => {
+  const { mappings, functions } = cloud.resources;
+  const event = kinesisEvent(mappings[consumer], shardId, 'us-east-1', 'arn:aws:iam::0:role/x', records);
+  const response = (await cloud
+    .localFunction(functions[consumer])
+    .invoke(event)) as KinesisStreamBatchResponse;
+  expect(response?.batchItemFailures ?? []).toEqual([]);
 };

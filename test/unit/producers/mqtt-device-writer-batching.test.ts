@@ -1,26 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_MESSAGE_BYTES } from '../../../producers/mqtt-device-batch.ts';
 import { MqttDeviceWriter, type MqttDeviceWriterOptions } from '../../../producers/mqtt-device-writer.ts';
-import { type ProducedRecord, recordOf } from '../../../producers/source.ts';
+import type { ProducedRecord } from '../../../producers/source.ts';
 import { batchProblem, isEventBatch, type Reading } from '../../../schemas/index.ts';
+import { eventIdOf, readings } from '../support/device-readings.ts';
 import { eventsIn, MemoryBroker, memoryCredentials } from '../support/memory-broker.ts';
-
-let nextId = 0;
-const readings = (deviceId: string, count: number): ProducedRecord[] =>
-  Array.from({ length: count }, () =>
-    recordOf({
-      schema: 'telemetry.reading',
-      version: 1,
-      eventId: `00000000-0000-4000-8000-${String(++nextId).padStart(12, '0')}`,
-      eventTime: '2026-03-01T12:00:00.000Z',
-      deviceId,
-      temperature: 21.5,
-      humidity: 40,
-      battery: 80,
-      status: 'ok',
-    } satisfies Reading),
-  );
-const eventIdOf = (record: ProducedRecord) => record.event?.eventId;
 
 const opened: { writer: MqttDeviceWriter<ProducedRecord>; broker: MemoryBroker }[] = [];
 const writerOn = (broker: MemoryBroker, options: Partial<MqttDeviceWriterOptions<ProducedRecord>>) => {

@@ -7,28 +7,12 @@ import {
   MqttDeviceWriter,
   type MqttDeviceWriterOptions,
 } from '../../../producers/mqtt-device-writer.ts';
-import { type ProducedRecord, recordOf } from '../../../producers/source.ts';
+import type { ProducedRecord } from '../../../producers/source.ts';
 import type { RecordOutcome, UnsentRecord } from '../../../producers/write-outcome.ts';
 import type { Reading } from '../../../schemas/index.ts';
+import { eventIdOf, reading, readings } from '../support/device-readings.ts';
 import { eventsIn, MemoryBroker, memoryCredentials } from '../support/memory-broker.ts';
 
-let nextId = 0;
-const reading = (deviceId: string): ProducedRecord => {
-  const event: Reading = {
-    schema: 'telemetry.reading',
-    version: 1,
-    eventId: `00000000-0000-4000-8000-${String(++nextId).padStart(12, '0')}`,
-    eventTime: '2026-03-01T12:00:00.000Z',
-    deviceId,
-    temperature: 21.5,
-    humidity: 40,
-    battery: 80,
-    status: 'ok',
-  };
-  return recordOf(event);
-};
-const readings = (deviceId: string, count: number) => Array.from({ length: count }, () => reading(deviceId));
-const eventIdOf = (record: ProducedRecord) => record.event?.eventId;
 const eventIdsIn = (messages: Parameters<typeof eventsIn>[0]) =>
   eventsIn<Reading>(messages).map((event) => event.eventId);
 
