@@ -24,7 +24,7 @@ const CONSUMERS: readonly Consumer[] = [
     build: aggregateStageStack,
     defaults: {
       BatchSize: 10_000,
-      MaximumBatchingWindowInSeconds: 5,
+      MaximumBatchingWindowInSeconds: 15,
       MaximumRetryAttempts: 10,
       MaximumRecordAgeInSeconds: 3600,
     },
