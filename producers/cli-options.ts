@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_BATCH } from '../tracker/src/options.ts';
 
 export const USAGE = `Simulates web sessions and IoT devices and writes their events to a Kinesis stream.
 
@@ -31,7 +32,7 @@ The web edge:
   --origin ORIGIN       Origin header, scheme://host[:port], as a page of that site sends it (browser
                         route); it must be on the collector's allow-list.
   --events-per-request N
-                        Events per collector request, 1 to 500. Default 20, the tracker's batch.
+                        Events per collector request, 1 to 500. Default 100, the tracker's batch.
   --web-only            Web sessions only, all through --collector: no devices, so no --stream
                         (not with --poison-rate).
   -h, --help            Show this help.
@@ -167,7 +168,14 @@ const collectorSettings = (
     url,
     ...(apiKey ? { apiKey } : {}),
     ...(origin ? { origin } : {}),
-    eventsPerRequest: numberOption('--events-per-request', text('events-per-request'), 20, 1, 500, true),
+    eventsPerRequest: numberOption(
+      '--events-per-request',
+      text('events-per-request'),
+      DEFAULT_BATCH.maxEvents,
+      1,
+      500,
+      true,
+    ),
     webOnly: values['web-only'] === true,
   };
 };

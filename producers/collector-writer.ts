@@ -1,4 +1,5 @@
 import { EDGE_LIMITS, KINESIS_MAX_RECORD_BYTES, RecordTooLargeError } from '../schemas/index.ts';
+import { DEFAULT_BATCH } from '../tracker/src/options.ts';
 import { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF, mayRetry } from './backoff.ts';
 import { planBatches, recordBytes, type SizedRecord } from './batching.ts';
 import {
@@ -15,7 +16,7 @@ import { KeyedLanes, type Linger, type QueuedRecord } from './write-lanes.ts';
 import type { RecordOutcome, RecordWriter, WriterCounters } from './write-outcome.ts';
 
 export interface CollectorWriterOptions extends CollectorTarget {
-  /** Events per request, 1 to 500 (one Kinesis record, a batch). @default 20, the tracker's batch */
+  /** Events per request, 1 to 500 (one Kinesis record, a batch). @default 100, the tracker's batch (DEFAULT_BATCH) */
   readonly eventsPerRequest?: number;
   /**
    * How long a partial request waits for more events, as the tracker's `batch.maxDelayMs`: a lane then sends
@@ -94,7 +95,7 @@ export class CollectorWriter<R extends SizedRecord = SizedRecord> implements Rec
         `the collector URL must be http(s), e.g. https://…/prod/v1/server/events (given ${options.url})`,
       );
     }
-    this.eventsPerRequest = options.eventsPerRequest ?? 20;
+    this.eventsPerRequest = options.eventsPerRequest ?? DEFAULT_BATCH.maxEvents;
     checkInteger('eventsPerRequest', this.eventsPerRequest, 1, 500);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     checkInteger('timeoutMs', this.timeoutMs, 1, 600_000);

@@ -1,14 +1,16 @@
 import type { DeviceCredentials, LocalIot } from '../../infra/local/iot/local-iot.ts';
 import type { LocalCloud } from '../../infra/local/local-cloud.ts';
 import { simulatedDeviceId } from '../../producers/devices.ts';
-import type { MqttDeviceWriterOptions } from '../../producers/mqtt-device-writer.ts';
-import type { ProducedRecord } from '../../producers/source.ts';
+import type { DeviceBatchSettings } from '../../producers/mqtt-device-options.ts';
 import type { StartOptions } from './start-options.ts';
 
 /** The simulated devices registered with the local CA, ready to publish over MQTT. */
 export interface DemoDevices {
   readonly iot: LocalIot;
-  readonly deviceEdge: MqttDeviceWriterOptions<ProducedRecord>;
+  /** Each simulated device's certificate, key, CA, endpoint and topic, by device id. */
+  readonly credentials: ReadonlyMap<string, DeviceCredentials>;
+  /** How each device packs its events into messages, as given (the writer's defaults for the rest). */
+  readonly batching?: DeviceBatchSettings;
   readonly registered: number;
   /** How long registering them took (a new certificate each the first time, the kept one after). */
   readonly registerMs: number;
@@ -38,10 +40,8 @@ export const registerDemoDevices = async (
   }
   return {
     iot,
-    deviceEdge: {
-      credentials: async (deviceId) => credentials.get(deviceId) ?? iot.register(deviceId),
-      ...options.deviceBatching,
-    },
+    credentials,
+    ...(options.deviceBatching ? { batching: options.deviceBatching } : {}),
     registered: credentials.size,
     registerMs: performance.now() - startedMs,
   };

@@ -4,13 +4,14 @@ import { streamEnds, streamSequenceAtOrPast } from '../../infra/local/esm/dynamo
 import { LocalCloud } from '../../infra/local/local-cloud.ts';
 import { compareSequence } from '../../processors/shared/sequence.ts';
 import type { ProducerProgress } from '../../producers/progress.ts';
-import { type ProducerSummary, runProducers } from '../../producers/run-producers.ts';
+import type { ProducerSummary } from '../../producers/run-producers.ts';
 import { keepCaughtUp } from '../truth/keep-caught-up.ts';
 import { liveRecountSettings } from '../truth/recount-settings.ts';
 import { StreamTruth } from '../truth/stream-truth.ts';
 import { type DemoDevices, registerDemoDevices } from './demo-devices.ts';
 import { PipelineStats } from './pipeline-stats.ts';
 import type { StartOptions } from './start-options.ts';
+import { runProducersInThread } from './threaded-producers.ts';
 
 export interface DemoRun {
   readonly cloud: LocalCloud;
@@ -229,21 +230,32 @@ export const runDemo = async (
   let latest: ProducerProgress | undefined;
   const ticker = setInterval(() => latest && hooks.onProgress?.(latest, stats, cloud, ops), 1000);
   try {
-    const producers = await runProducers({
-      // The cloud's own Kinesis client: configured once for kinesalite (see infra/local/clients.ts).
-      client: cloud.clients.kinesis,
-      streamName: cloud.resources.eventStream.name,
-      rate: options.rate,
-      durationSeconds: options.durationSeconds,
-      forever: options.forever,
-      seed: options.seed,
-      devices: options.devices,
-      poisonRate: options.poisonRate,
-      ...collectorOf(cloud, options),
-      ...(devices ? { deviceEdge: devices.deviceEdge } : {}),
-      signal: stop,
-      onProgress: (progress) => (latest = progress),
-    });
+    const producers = await runProducersInThread(
+      {
+        run: {
+          streamName: cloud.resources.eventStream.name,
+          rate: options.rate,
+          durationSeconds: options.durationSeconds,
+          forever: options.forever,
+          seed: options.seed,
+          devices: options.devices,
+          poisonRate: options.poisonRate,
+          ...collectorOf(cloud, options),
+        },
+        // The cloud's Kinesis endpoint (its fault proxy when faults are on), configured there as the cloud's own.
+        kinesisEndpoint: cloud.endpoints.kinesis,
+        ...(devices
+          ? {
+              devices: {
+                credentials: [...devices.credentials],
+                ...(devices.batching ? { batching: devices.batching } : {}),
+              },
+            }
+          : {}),
+      },
+      stop,
+      (progress) => (latest = progress),
+    );
     const producedAt = Date.now();
     recounting.abort();
     await recounted;

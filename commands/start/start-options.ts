@@ -47,7 +47,7 @@ export interface StartOptions {
    * route, with the stack's API key), as sites' events do, or straight into Kinesis. @default 'collector'
    */
   readonly webVia?: 'collector' | 'kinesis';
-  /** Web events per collector request (`npm run cost` sends at the tracker's default). @default 20 */
+  /** Web events per collector request. @default 100, the tracker's batch (DEFAULT_BATCH) */
   readonly webEventsPerRequest?: number;
   /**
    * How long a partial collector request waits for more web events, as the tracker's `batch.maxDelayMs`

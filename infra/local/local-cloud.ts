@@ -4,6 +4,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { DEFAULTS } from '../defaults.ts';
 import { AlertsLog } from './alerts-log.ts';
 import { type LocalRestApis, startRestApis } from './apigateway/start-rest-apis.ts';
+import { AwsJsonWire, KINESIS_JSON } from './aws-json-wire.ts';
 import {
   LOCAL_ACCOUNT_ID,
   LOCAL_REGION,
@@ -12,6 +13,7 @@ import {
   localAwsEnvironment,
   localClients,
 } from './clients.ts';
+
 import { CollectorFigures } from './collector-figures.ts';
 import { LocalOps } from './dashboard/local-ops.ts';
 import type { LocalOpsView } from './dashboard/local-ops-view.ts';
@@ -126,6 +128,8 @@ export class LocalCloud {
   readonly schedules: SchedulePlan[];
   readonly endpoints: LocalEndpoints;
   readonly clients: LocalClients;
+  /** Kinesis on the wire, for the pollers' GetRecords (see aws-json-wire.ts). */
+  private readonly kinesisWire: AwsJsonWire;
   /** Every message published to the local SNS topics (the alerts). */
   readonly alerts: AlertsLog;
   readonly sns: LocalSns;
@@ -170,6 +174,7 @@ export class LocalCloud {
     // With fault injection on, every client passes through the proxies, as AWS clients pass the front door.
     this.endpoints = parts.faults?.endpoints ?? servers.endpoints;
     this.clients = localClients(this.endpoints);
+    this.kinesisWire = new AwsJsonWire(this.endpoints.kinesis, KINESIS_JSON);
     this.alerts = parts.alerts;
     this.sns = servers.sns;
     this.metricStore = metrics.store;
@@ -323,6 +328,7 @@ export class LocalCloud {
       .map((mapping) =>
         new KinesisMappingPoller(mapping, {
           kinesis: this.clients.kinesis,
+          kinesisWire: this.kinesisWire,
           s3: this.clients.s3,
           checkpoints: this.checkpoints,
           invoke: invokeOverride?.(mapping.id) ?? invokerOf(mapping.functionName),
@@ -443,6 +449,7 @@ export class LocalCloud {
     await this.firehose?.stop();
     await Promise.all([...this.functions.values()].map((fn) => fn.stop()));
     await this.faults?.stop();
+    this.kinesisWire.destroy();
     await stopServers(this.servers);
     if (this.folders.ephemeralDir) rmSync(this.folders.ephemeralDir, { recursive: true, force: true });
   }

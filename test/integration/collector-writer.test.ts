@@ -6,6 +6,7 @@ import { LocalCloud } from '../../infra/local/local-cloud.ts';
 import { type GroundTruthEvent, readGroundTruth } from '../../producers/ground-truth.ts';
 import { type ProducerSummary, runProducers } from '../../producers/run-producers.ts';
 import type { StreamlakeEvent } from '../../schemas/index.ts';
+import { DEFAULT_BATCH } from '../../tracker/src/options.ts';
 import { readShards, streamOf } from './support/local-cloud-fixture.ts';
 
 interface Stored {
@@ -63,7 +64,9 @@ describe('producers sending the clickstream through the local web collector', ()
     expect(summary.sent).toBe(1500);
     expect(summary.poisonSent).toBeGreaterThan(0);
     expect(summary.edge?.accepted).toBe(summary.byDataset.clickstream);
-    expect(summary.edge?.requests).toBeGreaterThanOrEqual(Math.ceil(summary.byDataset.clickstream / 20));
+    expect(summary.edge?.requests).toBeGreaterThanOrEqual(
+      Math.ceil(summary.byDataset.clickstream / DEFAULT_BATCH.maxEvents),
+    );
     // A collector request is one record, so the stream holds fewer records than events were sent.
     const batches = stored.filter((s) => s.value?.events);
     expect(batches).toHaveLength(summary.edge?.requests ?? -1);
@@ -84,7 +87,7 @@ describe('producers sending the clickstream through the local web collector', ()
       expect(Object.keys(batch.value ?? {})).toEqual(['edge', 'events']);
       expect(batch.value?.edge).toMatchObject({ sourceIp: '127.0.0.0', userAgent: 'streamlake-produce' });
       expect(batch.value?.edge?.origin).toBeUndefined();
-      expect(batch.value?.events?.length).toBeLessThanOrEqual(20);
+      expect(batch.value?.events?.length).toBeLessThanOrEqual(DEFAULT_BATCH.maxEvents);
     }
     for (const { event } of sentWeb) expect(byId.get(event.eventId)?.event).toEqual(event);
     // The collector does not say where Kinesis put them; the ground truth says so by leaving it out.

@@ -19,6 +19,7 @@ import {
 import type { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, describe, expect, it } from 'vitest';
+import { AwsJsonWire, KINESIS_JSON } from '../../infra/local/aws-json-wire.ts';
 import {
   LOCAL_ACCOUNT_ID,
   LOCAL_CREDENTIALS,
@@ -147,8 +148,11 @@ describe('stream pollers riding out an outage of their stream', () => {
     const delivered: string[] = [];
     const { seen, observer, log } = watchRetries();
     const controller = new AbortController();
+    // GetRecords on the wire, as the local cloud reads it (aws-json-wire.ts); the other calls through the SDK.
+    const wire = new AwsJsonWire(server.endpoint, KINESIS_JSON);
     const running = new KinesisMappingPoller(kinesisMapping(StreamName), {
       kinesis: withoutSdkRetries(server.endpoint),
+      kinesisWire: wire,
       s3: {} as S3Client,
       checkpoints: new CheckpointStore(),
       invoke: async (event) => {
@@ -217,6 +221,7 @@ describe('stream pollers riding out an outage of their stream', () => {
       controller.abort();
       await producer;
       await running;
+      wire.destroy();
       await server.stop();
     }
   });

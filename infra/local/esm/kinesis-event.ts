@@ -18,6 +18,26 @@ export const toPolledRecord = (record: _Record): PolledRecord => ({
   arrivalMs: record.ApproximateArrivalTimestamp?.getTime() ?? Date.now(),
 });
 
+/** A record as GetRecords' JSON carries it (read on the wire, see aws-json-wire.ts): its data still base64. */
+export interface WireRecord {
+  readonly SequenceNumber: string;
+  readonly PartitionKey: string;
+  readonly Data: string;
+  /** Epoch seconds. */
+  readonly ApproximateArrivalTimestamp?: number;
+}
+
+/** A wire record as the poller holds it: nothing decoded, nothing re-encoded. */
+export const polledFromWire = (record: WireRecord): PolledRecord => ({
+  sequenceNumber: record.SequenceNumber,
+  partitionKey: record.PartitionKey,
+  data: record.Data,
+  arrivalMs:
+    record.ApproximateArrivalTimestamp === undefined
+      ? Date.now()
+      : Math.round(record.ApproximateArrivalTimestamp * 1000),
+});
+
 /** Bytes a record adds to the invocation payload: its data plus the JSON around it. */
 export const payloadBytesOf = (record: PolledRecord): number =>
   record.data.length + record.partitionKey.length + 420;

@@ -1,5 +1,4 @@
 import {
-  ExpiredIteratorException,
   GetRecordsCommand,
   GetShardIteratorCommand,
   type GetShardIteratorCommandInput,
@@ -8,9 +7,17 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { KinesisStreamEvent } from 'aws-lambda';
+import type { AwsJsonWire } from '../aws-json-wire.ts';
 import { BatchDelivery, type PollerObserver } from './batch-delivery.ts';
 import type { CheckpointStore } from './checkpoints.ts';
-import { kinesisEvent, type PolledRecord, payloadBytesOf, toPolledRecord } from './kinesis-event.ts';
+import {
+  kinesisEvent,
+  type PolledRecord,
+  payloadBytesOf,
+  polledFromWire,
+  toPolledRecord,
+  type WireRecord,
+} from './kinesis-event.ts';
 import { type CallService, ServiceCalls, type ServiceCallsDependencies } from './service-calls.ts';
 import type { StreamMappingSettings } from './settings.ts';
 import { runShardBatches, type ShardReader } from './shard-batches.ts';
@@ -22,6 +29,11 @@ export type Invoke = (event: KinesisStreamEvent) => Promise<unknown>;
 
 export interface PollerDependencies extends ServiceCallsDependencies {
   readonly kinesis: KinesisClient;
+  /**
+   * GetRecords straight on the wire to the same server, when given: record data stays base64 from the server's
+   * JSON to the function's event, with none of the SDK's decoding and re-encoding (the local cloud's hot path).
+   */
+  readonly kinesisWire?: AwsJsonWire;
   readonly s3: S3Client;
   readonly checkpoints: CheckpointStore;
   readonly invoke: Invoke;
@@ -50,6 +62,7 @@ class KinesisShardReader implements ShardReader<PolledRecord> {
     private readonly checkpoints: CheckpointStore,
     private readonly shardId: string,
     private readonly callService: CallService,
+    private readonly wire?: AwsJsonWire,
   ) {}
 
   get exhausted(): boolean {
@@ -88,19 +101,36 @@ class KinesisShardReader implements ShardReader<PolledRecord> {
       const iterator = this.iterator;
       if (!iterator) return [];
       try {
-        const result = await this.callService('Kinesis GetRecords', () =>
-          this.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit })),
+        const { records, next } = await this.callService('Kinesis GetRecords', () =>
+          this.getRecords(iterator, limit),
         );
-        this.iterator = result.NextShardIterator;
-        const records = (result.Records ?? []).map(toPolledRecord);
+        this.iterator = next;
         this.lastRead = records.at(-1)?.sequenceNumber ?? this.lastRead;
         return records;
       } catch (error) {
-        if (!(error instanceof ExpiredIteratorException)) throw error;
+        if ((error as { name?: unknown }).name !== 'ExpiredIteratorException') throw error;
         // Everything read so far is buffered or checkpointed: resume right after it.
         this.iterator = await this.iteratorFor(this.lastRead);
       }
     }
+  }
+
+  private async getRecords(
+    iterator: string,
+    limit: number,
+  ): Promise<{ records: PolledRecord[]; next: string | undefined }> {
+    if (this.wire) {
+      const page = await this.wire.call<{ Records?: WireRecord[]; NextShardIterator?: string }>(
+        'GetRecords',
+        {
+          ShardIterator: iterator,
+          Limit: limit,
+        },
+      );
+      return { records: (page.Records ?? []).map(polledFromWire), next: page.NextShardIterator };
+    }
+    const page = await this.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
+    return { records: (page.Records ?? []).map(toPolledRecord), next: page.NextShardIterator };
   }
 }
 
@@ -155,6 +185,7 @@ export class KinesisMappingPoller {
       deps.checkpoints,
       shardId,
       this.callService,
+      deps.kinesisWire,
     );
     const reading = async () => {
       await reader.open();

@@ -76,7 +76,7 @@ describe('produce command line', () => {
       kind: 'run',
       options: {
         stream: 'events',
-        collector: { url: COLLECTOR, apiKey: 'k-1', eventsPerRequest: 20, webOnly: false },
+        collector: { url: COLLECTOR, apiKey: 'k-1', eventsPerRequest: 100, webOnly: false },
       },
     });
     expect(webOnly).toMatchObject({

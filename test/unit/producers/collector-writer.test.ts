@@ -102,16 +102,16 @@ describe('CollectorWriter', () => {
     expect(collector.requests[0]?.headers['x-api-key']).toBeUndefined();
   });
 
-  it('puts at most eventsPerRequest events in a request, 20 by default', async () => {
+  it("puts at most eventsPerRequest events in a request, the tracker's 100 by default", async () => {
     // Prepare
     const collector = fakeCollector();
     const byDefault = writerWith(collector.fetch).writer;
     const fives = writerWith(collector.fetch, { eventsPerRequest: 5 }).writer;
     // Act
-    await byDefault.write(records(...Array.from({ length: 45 }, () => 'k')));
+    await byDefault.write(records(...Array.from({ length: 245 }, () => 'k')));
     await fives.write(records(...Array.from({ length: 12 }, () => 'k')));
     // Assess
-    expect(collector.requests.map((r) => r.events.length)).toEqual([20, 20, 5, 5, 5, 2]);
+    expect(collector.requests.map((r) => r.events.length)).toEqual([100, 100, 45, 5, 5, 2]);
   });
 
   it('on a 207 resends only the entries refused as retryable; the others are unsent with their error', async () => {

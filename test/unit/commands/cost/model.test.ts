@@ -9,6 +9,7 @@ import {
 } from '../../../../commands/cost/model.ts';
 import { PRICES } from '../../../../commands/cost/prices.ts';
 import { AWS_STACK_SETTINGS } from '../../../../commands/cost/stack-settings.ts';
+import { DEFAULTS } from '../../../../infra/defaults.ts';
 import { measuredRun } from './measured-factory.ts';
 
 const line = (lines: readonly CostLine[], service: string, item: string) => {
@@ -65,7 +66,8 @@ describe('the cost model', () => {
     const events = 1000 * SECONDS_PER_MONTH;
     // aggregate: 1,000 ms running (× 1769/512) + 1,000 ms waiting per 10,000 events.
     const localMsPerEvent = (1000 * (MB_PER_VCPU / 512) + 1000) / 10_000;
-    const invocations = (4 / 5) * SECONDS_PER_MONTH; // 4 on-demand shards, a 5 s window
+    // 4 on-demand shards, a batch per shard every batching window.
+    const invocations = (4 / DEFAULTS.aggregateEventSource.maxBatchingWindow.toSeconds()) * SECONDS_PER_MONTH;
     const gbSeconds = (((localMsPerEvent * events + 0.5 * invocations) / 1000) * 512) / 1024;
     expect(line(model.lines, 'Lambda aggregate', '512 MB')).toBeCloseTo(
       gbSeconds * PRICES.lambdaArmGbSecond.usd,

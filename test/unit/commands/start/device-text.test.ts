@@ -83,7 +83,7 @@ describe('registerDemoDevices', () => {
     // Assess
     expect(registered).toEqual(['dev-0000', 'dev-0001', 'dev-0002']);
     expect(demo?.registered).toBe(3);
-    expect((await demo?.deviceEdge.credentials('dev-0001'))?.certificatePem).toBe('cert of dev-0001');
+    expect(demo?.credentials.get('dev-0001')?.certificatePem).toBe('cert of dev-0001');
     expect(registered).toHaveLength(3);
   });
 

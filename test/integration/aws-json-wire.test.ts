@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateStreamCommand, PutRecordCommand, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AwsJsonError, AwsJsonWire, KINESIS_JSON } from '../../infra/local/aws-json-wire.ts';
+import { localKinesisClient } from '../../infra/local/clients.ts';
+import { startKinesis } from '../../infra/local/servers/kinesis-server.ts';
+import { freePort } from '../../infra/local/servers/ports.ts';
+
+type Started = Awaited<ReturnType<typeof startKinesis>>;
+
+describe('the AWS JSON protocol on the wire, against kinesalite', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'streamlake-wire-'));
+  let server: Started;
+  let wire: AwsJsonWire;
+  beforeAll(async () => {
+    server = await startKinesis(await freePort(), join(scratch, 'kinesis'), { trimEveryMs: 0 });
+    wire = new AwsJsonWire(server.endpoint, KINESIS_JSON);
+    const sdk = localKinesisClient(server.endpoint);
+    await sdk.send(new CreateStreamCommand({ StreamName: 'events', ShardCount: 1 }));
+    await waitUntilStreamExists(
+      { client: sdk, maxWaitTime: 30, minDelay: 0.2, maxDelay: 1 },
+      { StreamName: 'events' },
+    );
+    await sdk.send(
+      new PutRecordCommand({ StreamName: 'events', PartitionKey: 'k', Data: Buffer.from('{"a":"é"}') }),
+    );
+    sdk.destroy();
+  });
+  afterAll(async () => {
+    wire.destroy();
+    await server?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('reads records with their data as the base64 the server sent, and the next iterator', async () => {
+    const { ShardIterator } = await wire.call<{ ShardIterator: string }>('GetShardIterator', {
+      StreamName: 'events',
+      ShardId: 'shardId-000000000000',
+      ShardIteratorType: 'TRIM_HORIZON',
+    });
+    const page = await wire.call<{
+      Records: { Data: string; PartitionKey: string; ApproximateArrivalTimestamp: number }[];
+      NextShardIterator: string;
+    }>('GetRecords', { ShardIterator, Limit: 10 });
+    expect(page.Records).toHaveLength(1);
+    expect(Buffer.from(page.Records[0]?.Data ?? '', 'base64').toString()).toBe('{"a":"é"}');
+    expect(page.Records[0]?.PartitionKey).toBe('k');
+    expect(page.Records[0]?.ApproximateArrivalTimestamp).toBeGreaterThan(1.7e9);
+    expect(page.NextShardIterator).toEqual(expect.any(String));
+  });
+
+  it("names a service error by its type, with the service's status, as SDK errors are", async () => {
+    const refused = await wire
+      .call('GetRecords', { ShardIterator: 'not-an-iterator', Limit: 10 })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(AwsJsonError);
+    expect(refused).toMatchObject({ name: 'InvalidArgumentException', $metadata: { httpStatusCode: 400 } });
+    const missing = await wire
+      .call('DescribeStream', { StreamName: 'absent' })
+      .catch((error: unknown) => error);
+    expect(missing).toMatchObject({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } });
+  });
+
+  it('hands a body through as it is, and the answer back as it came (API Gateway integrations)', async () => {
+    const answer = await wire.send(
+      'PutRecords',
+      '{"StreamName":"events","Records":[{"PartitionKey":"k","Data":"@@"}]}',
+    );
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({ __type: 'SerializationException' });
+    expect(answer.headers['content-type']).toBe('application/x-amz-json-1.1');
+  });
+
+  it('fails with the connection error when nothing listens', async () => {
+    const nowhere = new AwsJsonWire(`http://127.0.0.1:${await freePort()}`, KINESIS_JSON);
+    await expect(nowhere.call('ListStreams', {})).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    nowhere.destroy();
+  });
+});
