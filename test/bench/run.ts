@@ -72,7 +72,7 @@ table(
   everything,
 );
 const throughEdges: LocalRun[] = [];
-for (const rate of quick ? [5000] : [3000, 4000, 5000])
+for (const rate of quick ? [5000] : [4000, 5000, 6000])
   throughEdges.push(await runLocalPipeline(rate, duration, 'all', 5, 'edges'));
 table(
   "As npm start runs it: web through the local collector (a batch record a request), devices over MQTT (a batch record a message), every consumer; the simulators share the local cloud's two cores:",
