@@ -142,15 +142,15 @@ export const opsAlarms = (resources: OpsResources, thresholds: OpsThresholds): A
     });
   }
   for (const table of resources.tables) {
-    const metrics = tableMetrics(table.tableName, table.title);
+    // The table's own throttles and its indexes': an index short of capacity throttles the table's writes.
+    const throttles = [undefined, ...(table.indexes ?? [])].flatMap((index) => {
+      const metrics = tableMetrics(table.tableName, table.title, index);
+      return [metrics.writeThrottles, metrics.readThrottles];
+    });
     alarms.push({
       id: `${pascal(table.title)}Throttles`,
       title: `${table.title} table throttled`,
-      series: {
-        kind: 'total',
-        of: [metrics.writeThrottles, metrics.readThrottles],
-        label: `${table.title} throttles`,
-      },
+      series: { kind: 'total', of: throttles, label: `${table.title} throttles` },
       comparison: 'GreaterThanThreshold',
       threshold: thresholds.tableThrottlesPerMinute,
       periodSeconds: MINUTE,
@@ -158,8 +158,10 @@ export const opsAlarms = (resources: OpsResources, thresholds: OpsThresholds): A
       datapointsToAlarm: 2,
       treatMissingData: 'notBreaching',
       description:
-        `DynamoDB throttled requests on the ${table.title} table for two minutes. ` +
-        'On-demand tables throttle when traffic more than doubles its previous peak or one partition key is hot: check the consumed capacity chart and whether a single rollup item takes every write. ' +
+        `DynamoDB throttled requests on the ${table.title} table${table.indexes?.length ? ' or its indexes' : ''} for two minutes. ` +
+        (table.provisioned
+          ? 'The table is provisioned with auto scaling: traffic outgrew its units faster than scaling follows (a catch-up after an outage, a backfill, a replay), or the maximum units are reached — compare consumed and provisioned write units on the dashboard, raise streamlake:tableMaxUnits, or deploy on demand. '
+          : 'On-demand tables throttle when traffic more than doubles its previous peak or one partition key is hot: check the consumed capacity chart and whether a single rollup item takes every write. ') +
         'Throttled writes are retried, so counts stay exact, but the iterator age grows.',
     });
   }

@@ -59,12 +59,19 @@ export const mappingMetrics = (mappingUuid: string, title: string) => ({
   ),
 });
 
-export const tableMetrics = (tableName: string, title: string) => {
+/** A table's metrics, or one of its global secondary indexes' (which carry the index name as a dimension too). */
+export const tableMetrics = (tableName: string, title: string, indexName?: string) => {
+  const dimensions: Record<string, string> = indexName
+    ? { TableName: tableName, GlobalSecondaryIndexName: indexName }
+    : { TableName: tableName };
+  const named = indexName ? `${title} ${indexName}` : title;
   const of = (name: string, statistic: Statistic, label: string, unit: Unit) =>
-    metric('AWS/DynamoDB', name, { TableName: tableName }, statistic, `${title} ${label}`, unit);
+    metric('AWS/DynamoDB', name, dimensions, statistic, `${named} ${label}`, unit);
   return {
     consumedWrites: of('ConsumedWriteCapacityUnits', 'Sum', 'write units', 'Count'),
     consumedReads: of('ConsumedReadCapacityUnits', 'Sum', 'read units', 'Count'),
+    /** Units per second a provisioned table or index has now (auto scaling moves it); absent on demand. */
+    provisionedWrites: of('ProvisionedWriteCapacityUnits', 'Average', 'provisioned write units/s', 'Count'),
     writeThrottles: of('WriteThrottleEvents', 'Sum', 'write throttles', 'Count'),
     readThrottles: of('ReadThrottleEvents', 'Sum', 'read throttles', 'Count'),
     conditionalCheckFailures: of(

@@ -166,6 +166,12 @@ export const opsDashboard = (resources: OpsResources): DashboardSpec => {
       ]),
     ],
   };
+  // Provisioned tables and indexes: write units consumed per second against what auto scaling provisioned.
+  const provisioned = resources.tables
+    .filter((t) => t.provisioned)
+    .flatMap((t) =>
+      [undefined, ...(t.indexes ?? [])].map((index) => tableMetrics(t.tableName, t.title, index)),
+    );
   const dynamodb: DashboardRow = {
     title: 'DynamoDB tables',
     widgets: [
@@ -173,6 +179,14 @@ export const opsDashboard = (resources: OpsResources): DashboardSpec => {
         'Consumed write capacity',
         tables.map((t) => t.consumedWrites),
       ),
+      ...(provisioned.length > 0
+        ? [
+            graph(
+              'Write units per second: consumed against provisioned',
+              provisioned.flatMap((t) => [perSecond(t.consumedWrites), t.provisionedWrites]),
+            ),
+          ]
+        : []),
       graph(
         'Consumed read capacity',
         tables.map((t) => t.consumedReads),

@@ -28,6 +28,10 @@ export interface FunctionResource {
 export interface TableResource {
   readonly title: string;
   readonly tableName: string;
+  /** Its global secondary indexes: each has its own capacity, and can throttle the table's writes. */
+  readonly indexes?: readonly string[];
+  /** Provisioned with auto scaling (`streamlake:tablesOnDemand=false`) rather than on demand. */
+  readonly provisioned?: boolean;
 }
 
 /** The web collector's REST API, by the names its API Gateway metrics carry (plain text, no tokens). */

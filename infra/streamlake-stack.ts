@@ -26,7 +26,7 @@ import type { RawZoneSettings } from './constructs/raw-zone/settings.ts';
 import { RawZone } from './constructs/raw-zone.ts';
 import { RollupStore } from './constructs/rollup-store.ts';
 import type { StreamConsumerTuning } from './constructs/stream-consumer-tuning.ts';
-import type { TableCapacity } from './constructs/table-capacity.ts';
+import { resolveTableCapacity, type TableCapacity } from './constructs/table-capacity.ts';
 import type { TrackerHostingSettings } from './constructs/tracker-hosting/settings.ts';
 import { TrackerHosting } from './constructs/tracker-hosting.ts';
 import { WebCollector } from './constructs/web-collector.ts';
@@ -228,6 +228,8 @@ export class StreamlakeStack extends Stack {
   readonly rollups: RollupStore;
   /** The first copy of each event, remembered by each Kinesis consumer for the duplicate horizon. */
   readonly duplicates: DedupStore;
+  /** How every table pays for capacity, resolved (on demand unless `streamlake:tablesOnDemand=false`). */
+  readonly tableCapacity: Required<TableCapacity>;
   readonly lake: LakeBucket;
   /** Every record of the stream, byte for byte: Firehose → `raw/dt=/hour=` of its own bucket. */
   readonly rawZone: RawZone;
@@ -272,6 +274,7 @@ export class StreamlakeStack extends Stack {
       removalPolicy,
     });
     const capacity = this.settings(CONTEXT_SETTINGS.tables, props.tableCapacity);
+    this.tableCapacity = resolveTableCapacity(capacity);
     this.rollups = new RollupStore(this, 'Rollups', { removalPolicy, capacity });
     this.duplicates = new DedupStore(this, 'Duplicates', { removalPolicy, capacity });
     this.lake = new LakeBucket(this, 'Lake', {
@@ -447,10 +450,18 @@ export class StreamlakeStack extends Stack {
       tables: [
         { title: 'rollups', tableName: this.rollups.table.tableName },
         { title: 'duplicates', tableName: this.duplicates.table.tableName },
-        { title: 'derived rollups', tableName: this.derived.derivedRollups.tableName },
-        { title: 'device state', tableName: this.derived.deviceState.tableName },
+        {
+          title: 'derived rollups',
+          tableName: this.derived.derivedRollups.tableName,
+          indexes: [DEFAULTS.derivedStore.topIndex.name],
+        },
+        {
+          title: 'device state',
+          tableName: this.derived.deviceState.tableName,
+          indexes: [DEFAULTS.derivedStore.silenceIndex.name],
+        },
         { title: 'alert state', tableName: this.derived.alertState.tableName },
-      ],
+      ].map((table) => ({ ...table, provisioned: !this.tableCapacity.onDemand })),
       lakeBucketName: this.lake.bucket.bucketName,
       alertsTopicName: this.alerting.topic.topicName,
       collector: { apiName: this.collector.apiName, stage: this.collector.stageName },

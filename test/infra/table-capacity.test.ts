@@ -69,6 +69,23 @@ describe('table capacity (D36): on demand by default, provisioned with auto scal
     );
   });
 
+  it("watches a provisioned stack's capacity: consumed against provisioned units, index throttles alarmed", () => {
+    const provisioned = (onDemand: boolean) =>
+      Template.fromStack(
+        streamlakeApp({ 'streamlake:nag': false, 'streamlake:tablesOnDemand': onDemand }).stack,
+      );
+    const dashboardOf = (template: Template) =>
+      JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard')));
+    expect(dashboardOf(provisioned(false))).toContain('ProvisionedWriteCapacityUnits');
+    expect(dashboardOf(provisioned(true))).not.toContain('ProvisionedWriteCapacityUnits');
+    const throttles = Object.values(provisioned(false).findResources('AWS::CloudWatch::Alarm')).filter(
+      (alarm) => JSON.stringify(alarm).includes('WriteThrottleEvents'),
+    );
+    const indexed = throttles.filter((alarm) => JSON.stringify(alarm).includes('GlobalSecondaryIndexName'));
+    expect(JSON.stringify(indexed)).toContain('TopByCount');
+    expect(JSON.stringify(indexed)).toContain('BySilence');
+  });
+
   it('passes the cdk-nag AwsSolutions checks provisioned too', () => {
     const { app, stack } = streamlakeApp({ 'streamlake:tablesOnDemand': false });
     const report = new AwsSolutionsChecks(app).validateScope(app);

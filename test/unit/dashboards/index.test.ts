@@ -93,6 +93,38 @@ describe('opsDashboard', () => {
   });
 });
 
+describe('opsDashboard for provisioned tables', () => {
+  const chart = 'Write units per second: consumed against provisioned';
+  const charted = (tables: OpsResources['tables']) =>
+    widgetsOf(opsDashboard({ ...RESOURCES, tables })).filter((w) => w.title === chart);
+
+  it('charts write units consumed per second against provisioned, for each provisioned table and index', () => {
+    const [widget, ...more] = charted([
+      { title: 'device state', tableName: 'devices', indexes: ['BySilence'], provisioned: true },
+    ]);
+    expect(more).toEqual([]);
+    expect(
+      widget &&
+        seriesOf(widget).map((series) =>
+          series.kind === 'perSecond'
+            ? `${series.of.name}/s`
+            : series.kind === 'metric'
+              ? series.name
+              : series.kind,
+        ),
+    ).toEqual([
+      'ConsumedWriteCapacityUnits/s',
+      'ProvisionedWriteCapacityUnits',
+      'ConsumedWriteCapacityUnits/s',
+      'ProvisionedWriteCapacityUnits',
+    ]);
+  });
+
+  it('has no such chart when every table is on demand', () => {
+    expect(charted([{ title: 'device state', tableName: 'devices', indexes: ['BySilence'] }])).toEqual([]);
+  });
+});
+
 describe('series expressions', () => {
   it('searches the quarantine reasons of one service, one line per reason', () => {
     expect(searchExpressionOf(quarantinedByReason('streamlake-aggregate', 'aggregate'), 60)).toBe(
@@ -179,6 +211,26 @@ describe('opsAlarms', () => {
         'ReadThrottleEvents',
       ]);
     }
+  });
+
+  it("counts a table's index throttles with its own, and says what to do when the table is provisioned", () => {
+    const withIndexes: OpsResources = {
+      ...RESOURCES,
+      tables: [
+        { title: 'derived rollups', tableName: 'derived', indexes: ['TopByCount'], provisioned: true },
+        { title: 'alert state', tableName: 'alerts' },
+      ],
+    };
+    const [derived, alerts] = alarmsWhere(opsAlarms(withIndexes, DEFAULT_OPS_THRESHOLDS), 'Throttles');
+    expect(derived?.series.kind === 'total' && derived.series.of.map((m) => [m.name, m.dimensions])).toEqual([
+      ['WriteThrottleEvents', { TableName: 'derived' }],
+      ['ReadThrottleEvents', { TableName: 'derived' }],
+      ['WriteThrottleEvents', { TableName: 'derived', GlobalSecondaryIndexName: 'TopByCount' }],
+      ['ReadThrottleEvents', { TableName: 'derived', GlobalSecondaryIndexName: 'TopByCount' }],
+    ]);
+    expect(derived?.description).toContain('or its indexes');
+    expect(derived?.description).toContain('raise streamlake:tableMaxUnits');
+    expect(alerts?.description).toContain('On-demand tables throttle');
   });
 
   it('counts minutes without incoming records as breaching: silence is what it looks for', () => {
