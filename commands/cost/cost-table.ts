@@ -131,6 +131,16 @@ export const costTable = (models: readonly CostModel[]): string => {
   ].join('\n');
 };
 
+/** The goals again as the other table capacity mode would price them (only DynamoDB's lines change). */
+const otherTablesGoalText = (m: CostModel, s: CostSummary, mark: (ok: boolean) => string): string => {
+  const now = sumOf(m.lines.filter((line) => line.service.startsWith('DynamoDB ')));
+  const change = (sumOf(m.otherDynamoMode) - now) / (m.eventsPerMonth / 1e6);
+  const [core, web] = [s.perMillion.core + change, s.allInWeb + change];
+  const mode =
+    m.dynamoMode === 'on-demand' ? 'provisioned (-c streamlake:tablesOnDemand=false)' : 'on demand';
+  return `  with tables ${mode}: core ${usd(core)}/M (${mark(core <= GOALS.core)}); all-in web ${usd(web)}/M (${mark(web <= GOALS.allInWeb)})`;
+};
+
 /** The three largest costs, the goals at 1,000 events/s and the device batch that matches the web edge. */
 export const verdictText = (models: readonly CostModel[], measured: Measured, prices: Prices): string => {
   const at = models.find((m) => m.rate === 1000) ?? models[0];
@@ -144,6 +154,7 @@ export const verdictText = (models: readonly CostModel[], measured: Measured, pr
   return [
     `largest at ${n(at.rate)}/s: ${s.largest.map((l) => `${l.service} ${l.item} ${usd(l.monthlyUsd)}/month`).join('; ')}`,
     `goals at ${n(at.rate)}/s: core ${usd(s.perMillion.core)}/M (≤ $${GOALS.core}: ${mark(s.perMillion.core <= GOALS.core)}); all-in web ${usd(s.allInWeb)}/M (≤ $${GOALS.allInWeb}: ${mark(s.allInWeb <= GOALS.allInWeb)})`,
+    otherTablesGoalText(at, s, mark),
     `devices: ${batch === undefined ? 'no batch within one message' : `${batch} events per message`} keep IoT Core at or below the web edge's ${usd(s.perMillion.web)}/M (${basic === undefined ? 'none' : basic} with Basic Ingest); ${n(deviceBytes)} bytes an event`,
     `prices: ${REGION}, as read on ${READ_ON} (commands/cost/prices.ts, with sources)`,
   ].join('\n');
