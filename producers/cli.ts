@@ -1,6 +1,7 @@
 import { parseCliArgs, USAGE, UsageError } from './cli-options.ts';
 import { createKinesisClient } from './kinesis-client.ts';
 import { ProgressDisplay } from './progress.ts';
+import { trafficOf } from './run-options.ts';
 import { runProducers } from './run-producers.ts';
 import { formatSummary } from './summary-text.ts';
 
@@ -47,12 +48,7 @@ const main = async (): Promise<number> => {
           }
         : {}),
       ...(collector?.webOnly ? { clickstreamShare: 1 } : {}),
-      rate: options.rate,
-      durationSeconds: options.durationSeconds,
-      forever: options.forever,
-      seed: options.seed,
-      devices: options.devices,
-      poisonRate: options.poisonRate,
+      ...trafficOf(options),
       ...(options.groundTruthPath ? { groundTruthPath: options.groundTruthPath } : {}),
       signal: stop.signal,
       onProgress: (progress) => display.update(progress),

@@ -64,6 +64,21 @@ export interface RunProducersOptions {
   readonly source?: RecordSource;
 }
 
+/** The simulated traffic of a run: how fast, how long, from which seed, how many devices, how much poison. */
+export type Traffic = Required<
+  Pick<RunProducersOptions, 'rate' | 'durationSeconds' | 'forever' | 'seed' | 'devices' | 'poisonRate'>
+>;
+
+/** Just the traffic of a command's options (npm start's, npm run produce's), for runProducers. */
+export const trafficOf = (options: Traffic): Traffic => ({
+  rate: options.rate,
+  durationSeconds: options.durationSeconds,
+  forever: options.forever,
+  seed: options.seed,
+  devices: options.devices,
+  poisonRate: options.poisonRate,
+});
+
 export type StopReason = 'duration' | 'max-events' | 'signal' | 'fatal-error';
 
 export interface ProducerSummary {

@@ -4,6 +4,7 @@ import { streamEnds, streamSequenceAtOrPast } from '../../infra/local/esm/dynamo
 import { LocalCloud } from '../../infra/local/local-cloud.ts';
 import { compareSequence } from '../../processors/shared/sequence.ts';
 import type { ProducerProgress } from '../../producers/progress.ts';
+import { trafficOf } from '../../producers/run-options.ts';
 import type { ProducerSummary } from '../../producers/run-producers.ts';
 import { keepCaughtUp } from '../truth/keep-caught-up.ts';
 import { liveRecountSettings } from '../truth/recount-settings.ts';
@@ -234,12 +235,7 @@ export const runDemo = async (
       {
         run: {
           streamName: cloud.resources.eventStream.name,
-          rate: options.rate,
-          durationSeconds: options.durationSeconds,
-          forever: options.forever,
-          seed: options.seed,
-          devices: options.devices,
-          poisonRate: options.poisonRate,
+          ...trafficOf(options),
           ...collectorOf(cloud, options),
         },
         // The cloud's Kinesis endpoint (its fault proxy when faults are on), configured there as the cloud's own.
