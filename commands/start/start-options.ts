@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../../infra/defaults.ts';
 import type { LocalCloudOptions } from '../../infra/local/local-cloud.ts';
 import {
   numberOption,
@@ -151,7 +152,7 @@ IoT-device simulators, and prints a summary when done.`,
     'batching-window': {
       type: 'string',
       value: 'S',
-      help: "override the aggregator's MaximumBatchingWindowInSeconds (default: the stack's, 5)",
+      help: `override the aggregator's MaximumBatchingWindowInSeconds (default: the stack's, ${DEFAULTS.aggregateEventSource.maxBatchingWindow.toSeconds()})`,
     },
     'archive-window': {
       type: 'string',
