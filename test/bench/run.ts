@@ -37,14 +37,15 @@ for (const batchSize of [100, 1000, 10_000]) {
 
 const duration = quick ? 10 : 30;
 console.log(
-  `\n## Local pipeline (fresh local cloud per rate, ${duration}s each, 2 shards, the stack's 5 s batching window)`,
+  `\n## Local pipeline (fresh local cloud per rate, ${duration}s each, 2 shards, a 5 s aggregate batching window; the stack's is 15 s)`,
 );
 const demo = await runLocalPipeline(1000, duration);
 console.log(
   `demo load 1,000 events/s: DynamoDB writes per 1,000 events ${n((demo.writes / demo.events) * 1000, 1)}` +
     ` (lower bound, distinct items per batch: ${n((demo.items / demo.events) * 1000, 1)}; bar ≤ 50)`,
 );
-const table = (title: string, runs: LocalRun[]) => {
+/** One table of local runs; `bar` is the rate issue 15 asks to sustain (0: none for this path). */
+const table = (title: string, runs: LocalRun[], bar = 5000) => {
   console.log(`\n${title}`);
   console.log(
     'target/s  achieved/s  iterator age max 2nd quarter → 4th  slope s/s  drain after stop  sustained',
@@ -55,7 +56,7 @@ const table = (title: string, runs: LocalRun[]) => {
     );
   }
   const best = Math.max(0, ...runs.filter((r) => r.sustained).map((r) => r.achievedRate));
-  console.log(`highest sustained rate: ${n(best)} events/s (bar ≥ 5,000)`);
+  console.log(`highest sustained rate: ${n(best)} events/s${bar ? ` (bar ≥ ${n(bar)})` : ''}`);
 };
 const rates = quick ? [5000] : [3000, 5000, 6000];
 const aggregateOnly: LocalRun[] = [];
@@ -68,14 +69,15 @@ const everything: LocalRun[] = [demo];
 for (const rate of quick ? [3000] : [2000, 3000, 4000])
   everything.push(await runLocalPipeline(rate, duration));
 table(
-  'Every consumer (aggregate + archive + fan-out/alerts + schedule), producers writing one event a record to the stream:',
+  'Every consumer (aggregate + archive + fan-out/alerts + schedule), producers writing one event a record to the stream (30 times the records of the edges; no bar):',
   everything,
+  0,
 );
 const throughEdges: LocalRun[] = [];
 for (const rate of quick ? [5000] : [4000, 5000, 6000])
   throughEdges.push(await runLocalPipeline(rate, duration, 'all', 5, 'edges'));
 table(
-  "As npm start runs it: web through the local collector (a batch record a request), devices over MQTT (a batch record a message), every consumer; the simulators share the local cloud's two cores:",
+  'As npm start runs it: web through the local collector (a batch record a request), devices over MQTT (a batch record a message), every consumer; the simulators on a thread of their own, on the same two cores:',
   throughEdges,
 );
 for (const r of throughEdges)
