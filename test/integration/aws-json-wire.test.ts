@@ -1,10 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateStreamCommand, PutRecordCommand, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsJsonError, AwsJsonWire, KINESIS_JSON } from '../../infra/local/aws-json-wire.ts';
 import { localKinesisClient } from '../../infra/local/clients.ts';
+import { isTransient } from '../../infra/local/esm/transient-errors.ts';
 import { startKinesis } from '../../infra/local/servers/kinesis-server.ts';
 import { freePort } from '../../infra/local/servers/ports.ts';
 
@@ -71,6 +74,21 @@ describe('the AWS JSON protocol on the wire, against kinesalite', () => {
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.body)).toMatchObject({ __type: 'SerializationException' });
     expect(answer.headers['content-type']).toBe('application/x-amz-json-1.1');
+  });
+
+  it('keeps the status of an error answer that is not the service JSON (a proxy, a dying server): 5xx is transient', async () => {
+    const proxy = createServer((_request, response) => {
+      response.writeHead(503, { 'content-type': 'text/plain' });
+      response.end('Service Unavailable');
+    });
+    await new Promise<void>((listening) => proxy.listen(0, '127.0.0.1', listening));
+    const { port } = proxy.address() as AddressInfo;
+    const behind = new AwsJsonWire(`http://127.0.0.1:${port}`, KINESIS_JSON);
+    const failed = await behind.call('GetRecords', { ShardIterator: 'x' }).catch((error: unknown) => error);
+    behind.destroy();
+    await new Promise((closed) => proxy.close(closed));
+    expect(failed).toMatchObject({ name: 'UnknownError', $metadata: { httpStatusCode: 503 } });
+    expect(isTransient(failed)).toBe(true);
   });
 
   it('fails with the connection error when nothing listens', async () => {
