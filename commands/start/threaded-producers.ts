@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { DeviceCredentials } from '../../infra/local/iot/local-iot.ts';
+import type { CollectorWriterOptions } from '../../producers/collector-writer.ts';
 import type { DeviceBatchSettings } from '../../producers/mqtt-device-options.ts';
 import type { ProducerProgress } from '../../producers/progress.ts';
 import type { ProducerSummary, RunProducersOptions } from '../../producers/run-producers.ts';
@@ -7,8 +8,21 @@ import type { ProducerSummary, RunProducersOptions } from '../../producers/run-p
 /** runProducers' options that cross to the producers' thread as data (no client, signal or callbacks). */
 export type ThreadedRunOptions = Pick<
   RunProducersOptions,
-  'streamName' | 'rate' | 'durationSeconds' | 'forever' | 'seed' | 'devices' | 'poisonRate' | 'collector'
->;
+  'streamName' | 'rate' | 'durationSeconds' | 'forever' | 'seed' | 'devices' | 'poisonRate'
+> & {
+  /** The collector's address and batching: plain fields only (its injectable functions cannot cross a thread). */
+  readonly collector?: Pick<
+    CollectorWriterOptions,
+    | 'url'
+    | 'apiKey'
+    | 'origin'
+    | 'contentType'
+    | 'eventsPerRequest'
+    | 'maxDelayMs'
+    | 'maxInFlight'
+    | 'timeoutMs'
+  >;
+};
 
 /** What the producers' thread starts from (its workerData). */
 export interface ProducerThreadData {

@@ -37,9 +37,21 @@ export class AwsJsonError extends Error {
   }
 }
 
-/** `com.amazonaws.kinesis.v20131202#ExpiredIteratorException` → `ExpiredIteratorException`. */
-const errorTypeOf = (type: unknown): string =>
-  typeof type === 'string' && type !== '' ? (type.split('#').at(-1) ?? type) : 'UnknownError';
+/**
+ * The error's name as the SDK reads it: the `x-amzn-errortype` header, else the body's `__type`, without a
+ * namespace (`com.amazonaws.kinesis.v20131202#ExpiredIteratorException`) or a `:…` suffix.
+ */
+const errorTypeOf = (header: string | undefined, type: unknown): string => {
+  const given = header || (typeof type === 'string' ? type : '');
+  return given.split('#').at(-1)?.split(':')[0] || 'UnknownError';
+};
+
+/** A kept-alive connection the server had closed: the request never reached it. */
+class StaleConnection extends Error {
+  constructor(readonly reset: Error) {
+    super(reset.message, { cause: reset });
+  }
+}
 
 const parseOrEmpty = (text: string): Record<string, unknown> => {
   try {
@@ -70,8 +82,21 @@ export class AwsJsonWire {
     this.url = new URL(endpoint);
   }
 
-  /** Sends `body` as `action`'s request; resolves with whatever the service answered, error or not. */
-  send(action: string, body: string, signal?: AbortSignal): Promise<AwsJsonAnswer> {
+  /**
+   * Sends `body` as `action`'s request; resolves with whatever the service answered, error or not. A kept-alive
+   * connection the server closed while idle fails before the request reaches it: that one is sent again, once, on a
+   * new connection (Node's documented pattern for `reusedSocket`).
+   */
+  async send(action: string, body: string, signal?: AbortSignal): Promise<AwsJsonAnswer> {
+    try {
+      return await this.sendOnce(action, body, signal);
+    } catch (error) {
+      if (!(error instanceof StaleConnection)) throw error;
+      return this.sendOnce(action, body, signal);
+    }
+  }
+
+  private sendOnce(action: string, body: string, signal?: AbortSignal): Promise<AwsJsonAnswer> {
     const service = this.service;
     const url = this.url;
     const now = new Date();
@@ -107,7 +132,9 @@ export class AwsJsonWire {
           });
         },
       );
-      outgoing.on('error', reject);
+      outgoing.on('error', (error: NodeJS.ErrnoException) =>
+        reject(outgoing.reusedSocket && error.code === 'ECONNRESET' ? new StaleConnection(error) : error),
+      );
       outgoing.end(bytes);
     });
   }
@@ -120,7 +147,7 @@ export class AwsJsonWire {
     // An error's body may not be the service's JSON (a proxy's or a dying server's answer): its status still tells.
     const parsed = parseOrEmpty(answer.body);
     throw new AwsJsonError(
-      errorTypeOf(parsed.__type),
+      errorTypeOf(answer.headers['x-amzn-errortype'], parsed.__type),
       String(parsed.message ?? parsed.Message ?? ''),
       answer.status,
       answer.headers['x-amzn-requestid'],

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateStreamCommand, PutRecordCommand, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
@@ -89,6 +89,50 @@ describe('the AWS JSON protocol on the wire, against kinesalite', () => {
     await new Promise((closed) => proxy.close(closed));
     expect(failed).toMatchObject({ name: 'UnknownError', $metadata: { httpStatusCode: 503 } });
     expect(isTransient(failed)).toBe(true);
+  });
+
+  it("names an error as the SDK does: the x-amzn-errortype header first, without a namespace or a ':' suffix", async () => {
+    const server = createServer((_request, response) => {
+      response.writeHead(400, {
+        'x-amzn-errortype': 'ThrottlingException:http://internal.amazon.com/coral/',
+      });
+      response.end('{"__type":"com.amazon.coral.service#SomethingElse"}');
+    });
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const { port } = server.address() as AddressInfo;
+    const wire = new AwsJsonWire(`http://127.0.0.1:${port}`, KINESIS_JSON);
+    const failed = await wire.call('GetRecords', {}).catch((error: unknown) => error);
+    wire.destroy();
+    await new Promise((closed) => server.close(closed));
+    expect(failed).toMatchObject({ name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+  });
+
+  it('sends a request again, once, on a new connection when the kept-alive one it reused was closed', async () => {
+    // A server that answers the first request on a connection, then resets it at the next (as one closing an idle
+    // kept-alive connection does, racing the client's reuse); a new connection is served again.
+    let connections = 0;
+    const server = createNetServer((socket) => {
+      connections++;
+      let served = 0;
+      socket.on('data', () => {
+        if (served++ > 0) {
+          socket.resetAndDestroy();
+          return;
+        }
+        socket.write(
+          'HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\n{}',
+        );
+      });
+    });
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const { port } = server.address() as AddressInfo;
+    const wire = new AwsJsonWire(`http://127.0.0.1:${port}`, KINESIS_JSON);
+    const first = await wire.send('ListStreams', '{}');
+    const second = await wire.send('ListStreams', '{}');
+    wire.destroy();
+    await new Promise((closed) => server.close(closed));
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(connections).toBe(2);
   });
 
   it('fails with the connection error when nothing listens', async () => {

@@ -47,6 +47,9 @@ export interface PollerDependencies extends ServiceCallsDependencies {
   readonly retryDelayMs?: (attempt: number) => number;
 }
 
+/** How long one GetRecords on the wire may take before it is given up and retried. */
+const GET_RECORDS_TIMEOUT_MS = 30_000;
+
 /**
  * Reads a Kinesis shard from its checkpoint (or the starting position), surviving expired iterators and
  * retrying through throttling and outages with the same iterator (Kinesis keeps it valid for 5 minutes).
@@ -122,10 +125,10 @@ class KinesisShardReader implements ShardReader<PolledRecord> {
     if (this.wire) {
       const page = await this.wire.call<{ Records?: WireRecord[]; NextShardIterator?: string }>(
         'GetRecords',
-        {
-          ShardIterator: iterator,
-          Limit: limit,
-        },
+        { ShardIterator: iterator, Limit: limit },
+        // A server that accepts and never finishes its answer would hold the shard (and the stop) for good: the
+        // timeout's abort is transient, so the call is retried with the same iterator.
+        AbortSignal.timeout(GET_RECORDS_TIMEOUT_MS),
       );
       return { records: (page.Records ?? []).map(polledFromWire), next: page.NextShardIterator };
     }
