@@ -1,6 +1,12 @@
 import { type DeviceThresholds, deviceAlarms } from './devices.ts';
 import { type EdgeThresholds, edgeAlarms } from './edge.ts';
-import { kinesisMetrics, lakeMetrics, lambdaMetrics, pipelineMetric, tableMetrics } from './metrics.ts';
+import {
+  kinesisMetrics,
+  lakeMetrics,
+  lambdaMetrics,
+  pipelineMetric,
+  tableAndIndexMetrics,
+} from './metrics.ts';
 import { type RawZoneThresholds, rawZoneAlarms } from './raw-zone.ts';
 import type { ConsumerKey, OpsResources } from './resources.ts';
 import type { SeriesSpec } from './series.ts';
@@ -143,10 +149,7 @@ export const opsAlarms = (resources: OpsResources, thresholds: OpsThresholds): A
   }
   for (const table of resources.tables) {
     // The table's own throttles and its indexes': an index short of capacity throttles the table's writes.
-    const throttles = [undefined, ...(table.indexes ?? [])].flatMap((index) => {
-      const metrics = tableMetrics(table.tableName, table.title, index);
-      return [metrics.writeThrottles, metrics.readThrottles];
-    });
+    const throttles = tableAndIndexMetrics(table).flatMap((m) => [m.writeThrottles, m.readThrottles]);
     alarms.push({
       id: `${pascal(table.title)}Throttles`,
       title: `${table.title} table throttled`,

@@ -1,4 +1,4 @@
-import { LAKE_METRIC_FILTERS } from './resources.ts';
+import { LAKE_METRIC_FILTERS, type TableResource } from './resources.ts';
 import type { MetricSpec, SearchSpec, Statistic, Unit } from './series.ts';
 
 /**
@@ -82,6 +82,10 @@ export const tableMetrics = (tableName: string, title: string, indexName?: strin
     ),
   };
 };
+
+/** The metrics of a table and of each of its global secondary indexes, the table's first. */
+export const tableAndIndexMetrics = (table: TableResource) =>
+  [undefined, ...(table.indexes ?? [])].map((index) => tableMetrics(table.tableName, table.title, index));
 
 export const lakeMetrics = (bucketName: string) => {
   const of = (filterId: string, name: string, label: string, unit: Unit) =>

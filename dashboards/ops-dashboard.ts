@@ -7,6 +7,7 @@ import {
   mappingMetrics,
   pipelineMetric,
   quarantinedByReason,
+  tableAndIndexMetrics,
   tableMetrics,
   topicMetrics,
 } from './metrics.ts';
@@ -167,11 +168,7 @@ export const opsDashboard = (resources: OpsResources): DashboardSpec => {
     ],
   };
   // Provisioned tables and indexes: write units consumed per second against what auto scaling provisioned.
-  const provisioned = resources.tables
-    .filter((t) => t.provisioned)
-    .flatMap((t) =>
-      [undefined, ...(t.indexes ?? [])].map((index) => tableMetrics(t.tableName, t.title, index)),
-    );
+  const provisioned = resources.tables.filter((t) => t.provisioned).flatMap(tableAndIndexMetrics);
   const dynamodb: DashboardRow = {
     title: 'DynamoDB tables',
     widgets: [
